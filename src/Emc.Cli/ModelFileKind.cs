@@ -1,0 +1,37 @@
+namespace Emc.Cli;
+
+/// <summary>Tells a kmodel from an ONNX file: by extension first, then by the first bytes.</summary>
+public static class ModelFileKind
+{
+    public enum Kind
+    {
+        Onnx,
+        Kmodel,
+    }
+
+    public static Kind Detect(string path)
+    {
+        string ext = Path.GetExtension(path);
+        if (ext.Equals(".kmodel", StringComparison.OrdinalIgnoreCase))
+        {
+            return Kind.Kmodel;
+        }
+
+        if (ext.Equals(".onnx", StringComparison.OrdinalIgnoreCase))
+        {
+            return Kind.Onnx;
+        }
+
+        Span<byte> head = stackalloc byte[4];
+        using var stream = File.OpenRead(path);
+        int n = stream.ReadAtLeast(head, 4, throwOnEndOfStream: false);
+        if (n < 4)
+        {
+            return Kind.Onnx;
+        }
+
+        uint word = BitConverter.ToUInt32(head);
+        // kmodel v3 (3), legacy v1 (1), nncase v4+ ("KMDL" FourCC), byte-swapped v3 flash images.
+        return word is 3 or 1 or 0x4B4D444C or 0x03000000 ? Kind.Kmodel : Kind.Onnx;
+    }
+}

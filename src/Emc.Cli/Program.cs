@@ -1,0 +1,8 @@
+using System.CommandLine;
+using Emc.Cli;
+using Emc.Cli.Commands;
+
+var root = new RootCommand("emc: compile ONNX models to K210 kmodel v3, inspect them and run them on the host simulator.");
+root.Subcommands.Add(InspectCommand.Create());
+
+return CliRunner.Run(root, args);

@@ -1,0 +1,8 @@
+namespace Emc.Diagnostics;
+
+public enum DiagnosticSeverity
+{
+    Info,
+    Warning,
+    Error,
+}
