@@ -1,0 +1,45 @@
+namespace Emc.Compiler.Compilation;
+
+/// <summary>Channel order of the device input planes (images are decoded as RGB).</summary>
+public enum ChannelOrder
+{
+    Rgb,
+    Bgr,
+}
+
+/// <summary>How activation ranges are chosen from calibration statistics.</summary>
+public enum CalibrationMethod
+{
+    /// <summary>The measured best on our accuracy tests (see the compiler's documentation).</summary>
+    Default,
+    MinMax,
+    Percentile,
+    Mse,
+    Kld,
+}
+
+/// <summary>Everything that changes the compiled kmodel. Equal options + equal inputs → identical bytes.</summary>
+public sealed record CompileOptions
+{
+    /// <summary>Calibration inputs: folders (searched for images, .npy and .pb files) or files.</summary>
+    public IReadOnlyList<string> Dataset { get; init; } = [];
+
+    /// <summary>Real-valued range the uint8 device input 0..255 maps to, e.g. (0, 1) or (-1, 1).
+    /// Mutually exclusive with <see cref="Mean"/>/<see cref="Std"/>. Neither → (0, 1).</summary>
+    public (float Low, float High)? InputRange { get; init; }
+
+    /// <summary>Per-channel (or one shared) mean, applied as (pixel/255 − mean)/std.</summary>
+    public IReadOnlyList<float>? Mean { get; init; }
+
+    public IReadOnlyList<float>? Std { get; init; }
+
+    public ChannelOrder ChannelOrder { get; init; } = ChannelOrder.Rgb;
+
+    /// <summary>KPU weight width: 8 (default) or 16.</summary>
+    public int WeightBits { get; init; } = 8;
+
+    public CalibrationMethod Calibration { get; init; } = CalibrationMethod.Default;
+
+    /// <summary>At most this many calibration samples are used (sorted by path; deterministic).</summary>
+    public int MaxCalibrationSamples { get; init; } = 256;
+}
