@@ -1,5 +1,6 @@
 using Emc.Diagnostics;
 using Emc.Imaging.Bmp;
+using Emc.Imaging.Jpeg;
 using Emc.Imaging.Png;
 
 namespace Emc.Imaging;
@@ -19,7 +20,7 @@ public static class ImageDecoder
             {
                 ImageFormat.Bmp => BmpDecoder.Decode(data),
                 ImageFormat.Png => PngDecoder.Decode(data),
-                ImageFormat.Jpeg => throw Fail.With(ImagingDiagnostics.JpegUnsupported, "JPEG decoding is not implemented yet"),
+                ImageFormat.Jpeg => JpegDecoder.Decode(data),
                 _ => throw Fail.With(ImagingDiagnostics.UnknownFormat,
                     "not a BMP, PNG or JPEG image (unrecognised leading bytes)"),
             };
