@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Emc.Imaging.Jpeg;
 
 /// <summary>
@@ -48,6 +49,7 @@ internal sealed class HuffmanTable
     }
 
     /// <summary>Decodes one symbol from the bit reader.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Decode(ref JpegBitReader bits)
     {
         int peek = bits.Peek(LookaheadBits);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Emc.Imaging.Jpeg;
 
 /// <summary>
@@ -85,6 +86,7 @@ internal static class IslowIdct
     }
 
     /// <summary>One 8-point ISLOW pass; outputs are still scaled by 2^13.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Butterfly(
         long in0, long in1, long in2, long in3, long in4, long in5, long in6, long in7,
         out long o0, out long o1, out long o2, out long o3, out long o4, out long o5, out long o6, out long o7)
@@ -127,9 +129,12 @@ internal static class IslowIdct
         o4 = tmp13 - t0;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
     private static int Descale(long x, int n) => (int)((x + (1L << (n - 1))) >> n);
 
     /// <summary>libjpeg's range_limit[x &amp; 1023] with +128 level shift: clamps within ±512, wraps beyond.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static byte RangeLimit(int x)
     {
         int wrapped = ((x + 512) & 1023) - 512;

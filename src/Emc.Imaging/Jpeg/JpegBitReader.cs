@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Emc.Imaging.Jpeg;
 
 /// <summary>
@@ -26,6 +27,8 @@ internal ref struct JpegBitReader
 
     public readonly bool HitEndOfData => _pos >= _data.Length;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
     public int Peek(int n)
     {
         if (_count < n)
@@ -36,11 +39,15 @@ internal ref struct JpegBitReader
         return (int)(_buffer >> (64 - n));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
     public void Skip(int n)
     {
         _buffer <<= n;
         _count -= n;
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
 
     public int ReadBits(int n)
     {
@@ -57,6 +64,7 @@ internal ref struct JpegBitReader
     public int ReadBit() => ReadBits(1);
 
     /// <summary>Reads an n-bit magnitude and sign-extends it (JPEG EXTEND).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Receive(int n)
     {
         if (n == 0)
