@@ -66,7 +66,7 @@ internal sealed class KpuConvEngine
     /// <summary>Runs the layer; <paramref name="planarOutput"/> receives the OC×OH×OW result (also what goes to main memory).</summary>
     public void Run(ScratchBuffers s, Span<byte> kpuRam, Span<byte> mainMemory, Span<byte> planarOutput)
     {
-        KpuTensorLayout inL = _l.Input;
+        KpuMapAddressing inL = _l.Input;
         Span<byte> input = s.Input(inL.Channels * inL.Height * inL.Width);
         inL.Gather(kpuRam, input);
 
@@ -88,7 +88,7 @@ internal sealed class KpuConvEngine
             DepthwiseConv(s, input, y0, x0, step, gh, gw, plane);
         }
 
-        KpuTensorLayout outL = _l.Output;
+        KpuMapAddressing outL = _l.Output;
         int outPlane = outL.Height * outL.Width;
         if (reduce)
         {

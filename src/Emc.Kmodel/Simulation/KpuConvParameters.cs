@@ -14,9 +14,9 @@ internal sealed class KpuConvParameters
 
     public required byte PadValue { get; init; }
 
-    public required KpuTensorLayout Input { get; init; }
+    public required KpuMapAddressing Input { get; init; }
 
-    public required KpuTensorLayout Output { get; init; }
+    public required KpuMapAddressing Output { get; init; }
 
     public required long ArgX { get; init; }
 

@@ -6,17 +6,17 @@ namespace Emc.Kmodel.Simulation;
 /// a block <c>64 / Group</c> bytes apart. The conv engine reads and writes through the register values, so a file
 /// with unusual registers is simulated as the KPU would address it.
 /// </summary>
-internal readonly record struct KpuTensorLayout(
+internal readonly record struct KpuMapAddressing(
     int BaseUnit, int Channels, int Height, int Width, int ChannelSwitchUnits, int RowSwitchUnits, int Group)
 {
     public const int UnitBytes = 64;
     public const int RamBytes = 2 * 1024 * 1024;
 
     /// <summary>The canonical layout for a width (what K210_UPLOAD, ADD_PADDING and the SDK input copy use).</summary>
-    public static KpuTensorLayout ForWidth(int baseUnit, int channels, int height, int width)
+    public static KpuMapAddressing ForWidth(int baseUnit, int channels, int height, int width)
     {
         (int group, int rowLen) = width <= 16 ? (4, 1) : width <= 32 ? (2, 1) : (1, (width + 63) / 64);
-        return new KpuTensorLayout(baseUnit, channels, height, width, rowLen * height, rowLen, group);
+        return new KpuMapAddressing(baseUnit, channels, height, width, rowLen * height, rowLen, group);
     }
 
     public int RowPitch => UnitBytes / Group;
