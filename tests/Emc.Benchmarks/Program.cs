@@ -1,4 +1,12 @@
 using BenchmarkDotNet.Running;
+using Emc.Benchmarks;
 
 // Each benchmark class states its target in a comment; the figures go into the issue notes.
+// --quick: timed loops only (seconds), no BenchmarkDotNet statistics.
+if (args.Contains("--quick"))
+{
+    QuickSimulatorTiming.Run(Console.Out);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
