@@ -31,6 +31,7 @@ public static class KmodelDiagnostics
     public static readonly DiagnosticDescriptor FirstOrLastLayer = new("EMC0323", DiagnosticSeverity.Warning, "First or last layer cannot run on the SDK");
     public static readonly DiagnosticDescriptor NoLayers = new("EMC0324", DiagnosticSeverity.Error, "Model has no layers");
     public static readonly DiagnosticDescriptor NonZeroPadding = new("EMC0325", DiagnosticSeverity.Warning, "Padding bytes inside a body are not zero (not preserved on write)");
+    public static readonly DiagnosticDescriptor FileUnreadable = new("EMC0326", DiagnosticSeverity.Error, "File cannot be read");
     public static readonly DiagnosticDescriptor InternalError = new("EMC0399", DiagnosticSeverity.Error, "Internal error while reading a kmodel");
 
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } =
@@ -39,6 +40,6 @@ public static class KmodelDiagnostics
         LayoutUnknown, BodyTooSmall, ConvOffsetOutOfBody, ConvWeightsInconsistent, MainMemoryOutOfRange,
         KpuMemoryOutOfRange, RegisterInvalid, ReservedBitsSet, OutputOutOfRange, LastBodyPaddingMissing, TrailingBytes,
         NotRunByStockSdk, RegisterMismatch, MainMemoryRoundedOutOfRange, InvalidLayerField, ConvOffsetMisaligned,
-        FirstOrLastLayer, NoLayers, NonZeroPadding, InternalError,
+        FirstOrLastLayer, NoLayers, NonZeroPadding, FileUnreadable, InternalError,
     ];
 }
