@@ -1,5 +1,7 @@
 using Emc.Diagnostics;
 using Emc.Imaging.Bmp;
+using Emc.Imaging.Jpeg;
+using Emc.Imaging.Png;
 
 namespace Emc.Imaging;
 
@@ -17,8 +19,8 @@ public static class ImageDecoder
             RgbImage image = DetectFormat(data) switch
             {
                 ImageFormat.Bmp => BmpDecoder.Decode(data),
-                ImageFormat.Png => throw Fail.With(ImagingDiagnostics.PngUnsupported, "PNG decoding is not implemented yet"),
-                ImageFormat.Jpeg => throw Fail.With(ImagingDiagnostics.JpegUnsupported, "JPEG decoding is not implemented yet"),
+                ImageFormat.Png => PngDecoder.Decode(data),
+                ImageFormat.Jpeg => JpegDecoder.Decode(data),
                 _ => throw Fail.With(ImagingDiagnostics.UnknownFormat,
                     "not a BMP, PNG or JPEG image (unrecognised leading bytes)"),
             };
@@ -46,8 +48,6 @@ public static class ImageDecoder
         return Decode(data, path);
     }
 
-    private static ReadOnlySpan<byte> PngSignature => [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
-
     /// <summary>The container format named by the leading bytes, or <see cref="ImageFormat.Unknown"/>.</summary>
     public static ImageFormat DetectFormat(ReadOnlySpan<byte> data)
     {
@@ -56,7 +56,7 @@ public static class ImageDecoder
             return ImageFormat.Bmp;
         }
 
-        if (data.StartsWith(PngSignature))
+        if (data.StartsWith(PngDecoder.Signature))
         {
             return ImageFormat.Png;
         }
