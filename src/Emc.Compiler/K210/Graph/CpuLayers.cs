@@ -20,6 +20,11 @@ public sealed class QuantizedMaxPoolLayer(string name, K210Tensor input, K210Ten
 
     public int Stride { get; } = stride;
 
+    /// <summary>Kernel width when it differs from <see cref="Kernel"/> (height).</summary>
+    public int KernelW { get; init; } = kernel;
+
+    public int StrideW { get; init; } = stride;
+
     public int PadH { get; } = padH;
 
     public int PadW { get; } = padW;
@@ -123,8 +128,3 @@ public sealed class ResizeNearestLayer(string name, K210Tensor input, K210Tensor
     public override string Kind => Output.Type == K210ElementType.UInt8 ? "u8 resize nearest" : "resize nearest";
 }
 
-/// <summary>Marker so reports can name every KPU activation kind.</summary>
-internal static class CpuLayerNames
-{
-    public static string Activation(KpuActivation a) => a.Kind == KpuActivationKind.Leaky ? $"leaky {a.Alpha}" : "linear";
-}
