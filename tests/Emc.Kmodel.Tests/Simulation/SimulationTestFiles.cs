@@ -9,7 +9,7 @@ internal static class SimulationTestFiles
 {
     public static KmodelFile Model(params string[] parts)
     {
-        string path = TestData.Path(parts);
+        string path = parts.Length == 1 && System.IO.Path.IsPathRooted(parts[0]) ? parts[0] : TestData.Path(parts);
         var read = KmodelReader.Read(File.ReadAllBytes(path), path);
         Assert.IsNotNull(read.Value, string.Join("; ", read.Diagnostics));
         return read.Value;
