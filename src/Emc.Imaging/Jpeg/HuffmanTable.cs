@@ -25,6 +25,11 @@ internal sealed class HuffmanTable
             _valOffset[length] = k - code;
             for (int i = 0; i < n; i++, k++, code++)
             {
+                if (code >= 1 << length)
+                {
+                    throw Fail.Corrupt("JPEG Huffman table has more codes than its code lengths allow");
+                }
+
                 if (length <= LookaheadBits)
                 {
                     int shift = LookaheadBits - length;
@@ -36,11 +41,6 @@ internal sealed class HuffmanTable
             }
 
             _maxCode[length] = n == 0 ? -1 : code - 1;
-            if (code > 1 << length)
-            {
-                throw Fail.Corrupt("JPEG Huffman table has more codes than its code lengths allow");
-            }
-
             code <<= 1;
         }
 
