@@ -147,7 +147,8 @@ public static class GraphLowering
         _ => "kmodel v3 has no layer for this operator (spec §10 lists what maps)",
     };
 
-    private static Preprocessing? Preprocessing(CompileOptions options, int channels, DiagnosticBag diagnostics, string? path)
+    /// <summary>The input preprocessing the options describe (per model channel), or null after a diagnostic.</summary>
+    public static Preprocessing? Preprocessing(CompileOptions options, int channels, DiagnosticBag diagnostics, string? path)
     {
         bool swap = options.ChannelOrder == ChannelOrder.Bgr;
         if (options.InputRange is { } r && (options.Mean is not null || options.Std is not null))
