@@ -15,6 +15,13 @@ internal static class ConvFusion
     /// <summary>Fuses in place; returns the last fused value and the activation.</summary>
     public static (Value Output, KpuActivation Activation) FuseFollowers(LoweringContext ctx, Node conv, float[] weights, float[] bias, int perOutput)
     {
+        var current = FuseLinear(ctx, conv, weights, bias, perOutput);
+        return FuseActivation(ctx, current, KpuActivation.Linear);
+    }
+
+    /// <summary>Folds following BatchNormalization / constant per-channel Add nodes; returns the last fused value.</summary>
+    public static Value FuseLinear(LoweringContext ctx, Node conv, float[] weights, float[] bias, int perOutput)
+    {
         var current = conv.Outputs[0];
         int oc = bias.Length;
         while (ctx.SoleConsumer(current) is { } next)
@@ -36,7 +43,11 @@ internal static class ConvFusion
             break;
         }
 
-        var activation = KpuActivation.Linear;
+        return current;
+    }
+
+    private static (Value Output, KpuActivation Activation) FuseActivation(LoweringContext ctx, Value current, KpuActivation activation)
+    {
         if (ctx.SoleConsumer(current) is { } act)
         {
             bool fused = act.OpType switch

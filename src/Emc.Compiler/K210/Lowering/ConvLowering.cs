@@ -31,57 +31,13 @@ internal static class ConvLowering
         }
 
         var g = p.Geometry;
-        var problems = new List<string>();
         int k = g.KernelHeight;
         bool depthwise = g.IsDepthwise;
-        if (g.KernelHeight != g.KernelWidth || (k != 1 && k != 3))
+        var problems = Problems(conv, p);
+        if (problems.Count == 1 && problems[0].StartsWith("input ", StringComparison.Ordinal) && problems[0].Contains("at least", StringComparison.Ordinal)
+            && SmallMapFullyConnected.TryLower(ctx, conv, p))
         {
-            problems.Add($"kernel {g.KernelHeight}×{g.KernelWidth} (the KPU runs 1×1 and 3×3 only)");
-        }
-
-        if (g.DilationHeight != 1 || g.DilationWidth != 1)
-        {
-            problems.Add($"dilation {g.DilationHeight}×{g.DilationWidth} (the KPU supports 1)");
-        }
-
-        if (g.Group != 1 && !depthwise)
-        {
-            problems.Add($"group {g.Group} (the KPU supports 1 or depthwise with channel multiplier 1)");
-        }
-
-        if (g.StrideHeight != g.StrideWidth)
-        {
-            problems.Add($"strides {g.StrideHeight}×{g.StrideWidth} (must be equal)");
-        }
-
-        if (k == 1 && (g.PadTop != 0 || g.PadLeft != 0 || p.PadBottom != 0 || p.PadRight != 0))
-        {
-            problems.Add("padding on a 1×1 kernel");
-        }
-
-        if (k == 3 && (g.PadTop > 1 || g.PadLeft > 1 || p.PadBottom > 1 || p.PadRight > 1))
-        {
-            problems.Add($"pads ({g.PadTop},{g.PadLeft},{p.PadBottom},{p.PadRight}) (at most 1 per side)");
-        }
-
-        if (g.InputChannels > MaxChannels || g.OutputChannels > MaxChannels)
-        {
-            problems.Add($"{g.InputChannels}→{g.OutputChannels} channels (limit {MaxChannels})");
-        }
-
-        if (g.InputWidth > MaxWidth || g.InputHeight > MaxHeight)
-        {
-            problems.Add($"input {g.InputHeight}×{g.InputWidth} (limits: width ≤ {MaxWidth}, height ≤ {MaxHeight})");
-        }
-
-        if (g.InputWidth < MinSize || g.InputHeight < MinSize)
-        {
-            problems.Add($"input {g.InputHeight}×{g.InputWidth} (the KPU needs at least {MinSize}×{MinSize})");
-        }
-
-        if (conv.Inputs[1]?.Constant is null || (conv.Inputs.Count > 2 && conv.Inputs[2] is { } b && b.Constant is null))
-        {
-            problems.Add("weights or bias computed at run time");
+            return;
         }
 
         if (problems.Count > 0)
@@ -192,6 +148,66 @@ internal static class ConvLowering
         slot.Kpu = result;
         slot.KpuProducer = layer;
         slot.Sample = sample;
+    }
+
+    /// <summary>Every reason the conv cannot be a K210_CONV (empty when it can).</summary>
+    public static List<string> Problems(Node conv, ConvParameters p)
+    {
+        var g = p.Geometry;
+        var problems = new List<string>();
+        int k = g.KernelHeight;
+        bool depthwise = g.IsDepthwise;
+        if (g.KernelHeight != g.KernelWidth || (k != 1 && k != 3))
+        {
+            problems.Add($"kernel {g.KernelHeight}×{g.KernelWidth} (the KPU runs 1×1 and 3×3 only)");
+        }
+
+        if (g.DilationHeight != 1 || g.DilationWidth != 1)
+        {
+            problems.Add($"dilation {g.DilationHeight}×{g.DilationWidth} (the KPU supports 1)");
+        }
+
+        if (g.Group != 1 && !depthwise)
+        {
+            problems.Add($"group {g.Group} (the KPU supports 1 or depthwise with channel multiplier 1)");
+        }
+
+        if (g.StrideHeight != g.StrideWidth)
+        {
+            problems.Add($"strides {g.StrideHeight}×{g.StrideWidth} (must be equal)");
+        }
+
+        if (k == 1 && (g.PadTop != 0 || g.PadLeft != 0 || p.PadBottom != 0 || p.PadRight != 0))
+        {
+            problems.Add("padding on a 1×1 kernel");
+        }
+
+        if (k == 3 && (g.PadTop > 1 || g.PadLeft > 1 || p.PadBottom > 1 || p.PadRight > 1))
+        {
+            problems.Add($"pads ({g.PadTop},{g.PadLeft},{p.PadBottom},{p.PadRight}) (at most 1 per side)");
+        }
+
+        if (g.InputChannels > MaxChannels || g.OutputChannels > MaxChannels)
+        {
+            problems.Add($"{g.InputChannels}→{g.OutputChannels} channels (limit {MaxChannels})");
+        }
+
+        if (g.InputWidth > MaxWidth || g.InputHeight > MaxHeight)
+        {
+            problems.Add($"input {g.InputHeight}×{g.InputWidth} (limits: width ≤ {MaxWidth}, height ≤ {MaxHeight})");
+        }
+
+        if (g.InputWidth < MinSize || g.InputHeight < MinSize)
+        {
+            problems.Add($"input {g.InputHeight}×{g.InputWidth} (the KPU needs at least {MinSize}×{MinSize})");
+        }
+
+        if (conv.Inputs[1]?.Constant is null || (conv.Inputs.Count > 2 && conv.Inputs[2] is { } b && b.Constant is null))
+        {
+            problems.Add("weights or bias computed at run time");
+        }
+
+        return problems;
     }
 
     /// <summary>Weights per load (nncase: 30 KiB 8-bit / 60 KiB 16-bit) and at most 64 loads (spec §5.3).</summary>

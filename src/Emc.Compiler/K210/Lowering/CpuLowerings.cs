@@ -144,28 +144,26 @@ internal static class FullyConnectedLowering
             output = add.Outputs[0];
         }
 
-        int activation = 0;
-        if (ctx.SoleConsumer(output) is { } act)
-        {
-            if (act.OpType == "Relu")
-            {
-                activation = 1;
-            }
-            else if (act.OpType == "Clip" && ConvFusion.ClipBounds(act) is { Min: 0, Max: 6 })
-            {
-                activation = 2;
-            }
-
-            if (activation != 0)
-            {
-                ctx.Consume(act);
-                output = act.Outputs[0];
-            }
-        }
-
+        (output, int activation) = FuseActivation(ctx, output);
         var result = ctx.NewTensor(output.Name, K210ElementType.Float32, K210MemoryKind.Main, n, 1, 1);
         ctx.Add(new FullyConnectedLayer(node.Name, input, result, weights, bias, activation));
         ctx.Slot(output).Float = result;
+    }
+
+    /// <summary>A following Relu (act 1) or Clip(0, 6) (act 2), when it is the sole consumer.</summary>
+    public static (Value Output, int Activation) FuseActivation(LoweringContext ctx, Value output)
+    {
+        if (ctx.SoleConsumer(output) is { } act)
+        {
+            int activation = act.OpType == "Relu" ? 1 : act.OpType == "Clip" && ConvFusion.ClipBounds(act) is { Min: 0, Max: 6 } ? 2 : 0;
+            if (activation != 0)
+            {
+                ctx.Consume(act);
+                return (act.Outputs[0], activation);
+            }
+        }
+
+        return (output, 0);
     }
 
     /// <summary>Weights as [out][in] rows scaled by alpha.</summary>

@@ -54,6 +54,16 @@ public static class GraphLowering
 
             if (ctx.InputsFailed(node))
             {
+                // Still report what is wrong with the node itself, so one pass lists every problem.
+                if (node.OpType == "Conv" && node.Parameters is Ops.ConvParameters cp && ConvLowering.Problems(node, cp) is { Count: > 0 } problems)
+                {
+                    ctx.Error(CompilerDiagnostics.UnsupportedConv, node, "cannot run on the KPU: " + string.Join("; ", problems));
+                }
+                else if (!IsKnown(node.OpType))
+                {
+                    ctx.Error(CompilerDiagnostics.UnsupportedOperator, node, Explain(node));
+                }
+
                 foreach (var o in node.Outputs)
                 {
                     ctx.Slot(o).Failed = true;
@@ -139,6 +149,11 @@ public static class GraphLowering
                 break;
         }
     }
+
+    private static bool IsKnown(string opType) =>
+        opType is "Conv" or "MaxPool" or "GlobalMaxPool" or "AveragePool" or "GlobalAveragePool" or "Gemm" or "MatMul" or "Softmax"
+            or "Sigmoid" or "Add" or "Concat" or "Pad" or "Relu" or "Clip" or "LeakyRelu" or "PRelu" or "BatchNormalization"
+        || ReshapeLowering.OpTypes.Contains(opType);
 
     private static string Explain(Node node) => node.OpType switch
     {
