@@ -2,10 +2,18 @@ using BenchmarkDotNet.Running;
 using Emc.Benchmarks;
 
 // Each benchmark class states its target in a comment; the figures go into the issue notes.
-// --quick: timed loops only (seconds), no BenchmarkDotNet statistics.
+// Timed loops (seconds, no BenchmarkDotNet statistics) for a quick look:
+//   --quick                      simulator inferences/s on the real kmodels
+//   mobilenet-timing [runs]      float evaluator on MobileNetV1-0.25
 if (args.Contains("--quick"))
 {
     QuickSimulatorTiming.Run(Console.Out);
+    return;
+}
+
+if (args is ["mobilenet-timing", ..])
+{
+    MobileNetTiming.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 50);
     return;
 }
 
