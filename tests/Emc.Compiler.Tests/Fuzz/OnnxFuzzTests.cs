@@ -14,7 +14,7 @@ namespace Emc.Compiler.Tests.Fuzz;
 [TestClass]
 public sealed class OnnxFuzzTests
 {
-    private const int MutationsPerSeed = 300;
+    private const int MutationsPerSeed = 260;
     private static readonly TimeSpan CaseTimeout = TimeSpan.FromSeconds(10);
     private const long MaxBytesPerCase = 512L << 20;
 
@@ -41,17 +41,20 @@ public sealed class OnnxFuzzTests
         int cases = 0;
         long maxAllocated = 0;
         var clock = Stopwatch.StartNew();
+        var slowest = new List<(double Ms, string Name)>();
         foreach (string[] seedPath in Seeds)
         {
             string path = TestData.Path(seedPath);
             byte[] seed = File.ReadAllBytes(path);
             string directory = Path.GetDirectoryName(path)!;
             var mutator = new ModelMutator(seed, randomSeed: StableHash(string.Join('/', seedPath)));
+            var seedClock = Stopwatch.StartNew();
             for (int m = 0; m < MutationsPerSeed; m++)
             {
                 (string what, byte[] bytes) = mutator.Next();
                 string name = $"{string.Join('/', seedPath)} #{m} ({what})";
                 cases++;
+                long caseStart = Stopwatch.GetTimestamp();
                 var run = Task.Run(() => FuzzCase.Run(bytes, path, directory));
                 if (!run.Wait(CaseTimeout))
                 {
@@ -60,6 +63,7 @@ public sealed class OnnxFuzzTests
                 }
 
                 FuzzCase.Outcome outcome = run.Result;
+                slowest.Add((Stopwatch.GetElapsedTime(caseStart).TotalMilliseconds, name));
                 maxAllocated = Math.Max(maxAllocated, outcome.AllocatedBytes);
                 outcomes[outcome.Stage] = outcomes.GetValueOrDefault(outcome.Stage) + 1;
                 foreach (string code in outcome.Codes)
@@ -76,11 +80,14 @@ public sealed class OnnxFuzzTests
                     failures.Add($"{name}: allocated {outcome.AllocatedBytes >> 20} MB");
                 }
             }
+
+            TestContext.WriteLine($"{string.Join('/', seedPath)}: {seedClock.Elapsed.TotalSeconds:0.00} s");
         }
 
         TestContext.WriteLine($"{cases} mutations in {clock.Elapsed.TotalSeconds:0.0} s; max allocated per case {maxAllocated >> 20} MB");
         TestContext.WriteLine("outcomes: " + string.Join(", ", outcomes.Select(kv => $"{kv.Key} {kv.Value}")));
         TestContext.WriteLine("diagnostic codes: " + string.Join(", ", codes.Select(kv => $"{kv.Key} {kv.Value}")));
+        TestContext.WriteLine("slowest: " + string.Join("; ", slowest.OrderByDescending(x => x.Ms).Take(5).Select(x => $"{x.Ms:0} ms {x.Name}")));
         Assert.IsGreaterThanOrEqualTo(2_000, cases);
         if (failures.Count > 0)
         {
