@@ -14,7 +14,7 @@ public static class Conv2D
     {
         if (g.IsDepthwise)
         {
-            return 0;
+            return DepthwiseScratchLength(g);
         }
 
         int m = g.OutputChannelsPerGroup, n = g.OutputPlane, k = g.ReductionLength;
@@ -22,12 +22,22 @@ public static class Conv2D
         return checked(col + Sgemm.PackedALength(m, k) + Sgemm.PackedBLength(n, k));
     }
 
+    /// <summary>Runs the convolution; with <paramref name="maxDegreeOfParallelism"/> &gt; 1 depthwise channels or GEMM
+    /// column blocks are split over threads (results are identical for every thread count).</summary>
     public static void Run(in Conv2DGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias,
-        Span<float> output, Span<float> scratch)
+        Span<float> output, Span<float> scratch, int maxDegreeOfParallelism = 1)
     {
         if (g.IsDepthwise)
         {
-            Depthwise(g, input, weights, bias, output);
+            if (maxDegreeOfParallelism > 1)
+            {
+                DepthwiseParallel(g, input, weights, bias, output, maxDegreeOfParallelism);
+            }
+            else
+            {
+                Depthwise(g, input, weights, bias, output, scratch);
+            }
+
             return;
         }
 
@@ -54,7 +64,7 @@ public static class Conv2D
                 var y = output.Slice(((b * g.Group) + grp) * outGroup, outGroup);
                 var groupBias = bias.IsEmpty ? bias : bias.Slice(grp * m, m);
                 Sgemm.Multiply(m, n, k, Sgemm.Matrix.RowMajor(w, k), Sgemm.Matrix.RowMajor(bMatrix, n), y, n, false,
-                    groupBias, packedA, packedB);
+                    groupBias, packedA, packedB, maxDegreeOfParallelism);
             }
         }
     }
@@ -104,56 +114,131 @@ public static class Conv2D
         }
     }
 
-    /// <summary>Depthwise convolution: each output row accumulates its kh·kw taps, in tap order, on top of the bias.</summary>
+    /// <summary>Depthwise convolution, channel by channel (see <see cref="DepthwiseChannel"/>).</summary>
     public static void Depthwise(in Conv2DGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias,
-        Span<float> output)
+        Span<float> output, Span<float> scratch)
     {
-        int oh = g.OutputHeight, ow = g.OutputWidth, ih = g.InputHeight, iw = g.InputWidth, sw = g.StrideWidth;
         int taps = g.KernelHeight * g.KernelWidth;
         for (int b = 0; b < g.Batch; b++)
         {
             for (int c = 0; c < g.InputChannels; c++)
             {
                 int plane = (b * g.InputChannels) + c;
-                var x = input.Slice(plane * g.InputPlane, g.InputPlane);
-                var y = output.Slice(plane * g.OutputPlane, g.OutputPlane);
-                var w = weights.Slice(c * taps, taps);
-                float b0 = bias.IsEmpty ? 0f : bias[c];
-                for (int oy = 0; oy < oh; oy++)
+                DepthwiseChannel(g, input.Slice(plane * g.InputPlane, g.InputPlane), weights.Slice(c * taps, taps),
+                    bias.IsEmpty ? 0f : bias[c], output.Slice(plane * g.OutputPlane, g.OutputPlane), scratch);
+            }
+        }
+    }
+
+    private static unsafe void DepthwiseParallel(Conv2DGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weights,
+        ReadOnlySpan<float> bias, Span<float> output, int maxDegreeOfParallelism)
+    {
+        int planes = g.Batch * g.InputChannels;
+        int chunks = Math.Min(maxDegreeOfParallelism, planes);
+        int taps = g.KernelHeight * g.KernelWidth;
+        fixed (float* px = input, pw = weights, pb = bias, py = output)
+        {
+            nint x = (nint)px, w = (nint)pw, b = (nint)pb, y = (nint)py;
+            bool hasBias = !bias.IsEmpty;
+            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = chunks }, t =>
+            {
+                var scratch = ThreadScratch.Get(2, DepthwiseScratchLength(g));
+                for (int plane = t * planes / chunks; plane < (t + 1) * planes / chunks; plane++)
                 {
-                    var dst = y.Slice(oy * ow, ow);
-                    dst.Fill(b0);
-                    for (int ky = 0; ky < g.KernelHeight; ky++)
+                    int c = plane % g.InputChannels;
+                    DepthwiseChannel(g, new ReadOnlySpan<float>((float*)x + ((long)plane * g.InputPlane), g.InputPlane),
+                        new ReadOnlySpan<float>((float*)w + ((long)c * taps), taps), hasBias ? ((float*)b)[c] : 0f,
+                        new Span<float>((float*)y + ((long)plane * g.OutputPlane), g.OutputPlane), scratch);
+                }
+            });
+        }
+    }
+
+    /// <summary>Scratch floats <see cref="DepthwiseChannel"/> needs: one de-interleaved input plane when strided.</summary>
+    public static int DepthwiseScratchLength(in Conv2DGeometry g) => g.StrideWidth is > 1 and <= MaxPhasedStride ? g.InputPlane : 0;
+
+    /// <summary>Larger horizontal strides (never seen in practice) take a scalar path.</summary>
+    private const int MaxPhasedStride = 16;
+
+    /// <summary>
+    /// One channel of a depthwise convolution: each output row starts at the bias and accumulates its kh·kw taps in
+    /// tap order as vectorised row updates. With a horizontal stride s the input rows are first split into s phases
+    /// (columns ≡ p mod s), so a strided tap reads one contiguous run of a phase.
+    /// </summary>
+    public static void DepthwiseChannel(in Conv2DGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> w, float bias, Span<float> y,
+        Span<float> scratch)
+    {
+        int oh = g.OutputHeight, ow = g.OutputWidth, ih = g.InputHeight, iw = g.InputWidth, sw = g.StrideWidth;
+        ReadOnlySpan<float> rows = x;
+        bool phased = sw > 1 && sw <= MaxPhasedStride;
+        Span<int> phaseStart = stackalloc int[phased ? sw : 0];
+        if (phased)
+        {
+            var split = scratch[..g.InputPlane];
+            int offset = 0;
+            for (int p = 0; p < phaseStart.Length; p++)
+            {
+                phaseStart[p] = offset;
+                offset += p < iw ? ((iw - p + sw - 1) / sw) : 0;
+            }
+
+            for (int r = 0; r < ih; r++)
+            {
+                var src = x.Slice(r * iw, iw);
+                var dst = split.Slice(r * iw, iw);
+                for (int p = 0; p < phaseStart.Length; p++)
+                {
+                    int o = phaseStart[p];
+                    for (int i = p; i < iw; i += sw)
                     {
-                        int iy = (oy * g.StrideHeight) - g.PadTop + (ky * g.DilationHeight);
-                        if ((uint)iy >= (uint)ih)
-                        {
-                            continue;
-                        }
+                        dst[o++] = src[i];
+                    }
+                }
+            }
 
-                        var src = x.Slice(iy * iw, iw);
-                        for (int kx = 0; kx < g.KernelWidth; kx++)
-                        {
-                            float wv = w[(ky * g.KernelWidth) + kx];
-                            int offX = (kx * g.DilationWidth) - g.PadLeft;
-                            (int lo, int hi) = ValidRange(offX, sw, iw, ow);
-                            if (lo >= hi)
-                            {
-                                continue;
-                            }
+            rows = split;
+        }
 
-                            if (sw == 1)
-                            {
-                                var d = dst[lo..hi];
-                                TensorPrimitives.MultiplyAdd(src.Slice(lo + offX, hi - lo), wv, d, d);
-                            }
-                            else
-                            {
-                                for (int ox = lo, ix = (lo * sw) + offX; ox < hi; ox++, ix += sw)
-                                {
-                                    dst[ox] += src[ix] * wv;
-                                }
-                            }
+        for (int oy = 0; oy < oh; oy++)
+        {
+            var dst = y.Slice(oy * ow, ow);
+            dst.Fill(bias);
+            for (int ky = 0; ky < g.KernelHeight; ky++)
+            {
+                int iy = (oy * g.StrideHeight) - g.PadTop + (ky * g.DilationHeight);
+                if ((uint)iy >= (uint)ih)
+                {
+                    continue;
+                }
+
+                var src = rows.Slice(iy * iw, iw);
+                for (int kx = 0; kx < g.KernelWidth; kx++)
+                {
+                    float wv = w[(ky * g.KernelWidth) + kx];
+                    int offX = (kx * g.DilationWidth) - g.PadLeft;
+                    (int lo, int hi) = ValidRange(offX, sw, iw, ow);
+                    if (lo >= hi)
+                    {
+                        continue;
+                    }
+
+                    var d = dst[lo..hi];
+                    if (sw == 1)
+                    {
+                        TensorPrimitives.MultiplyAdd(src.Slice(lo + offX, hi - lo), wv, d, d);
+                    }
+                    else if (phased)
+                    {
+                        // Column ox·s + offX = (ox + shift)·s + phase.
+                        int phase = ((offX % sw) + sw) % sw;
+                        int shift = (offX - phase) / sw;
+                        TensorPrimitives.MultiplyAdd(src.Slice(phaseStart[phase] + lo + shift, hi - lo), wv, d, d);
+                    }
+                    else
+                    {
+                        for (int ox = lo, ix = (lo * sw) + offX; ox < hi; ox++, ix += sw)
+                        {
+                            dst[ox] += src[ix] * wv;
                         }
                     }
                 }
