@@ -78,9 +78,24 @@ internal static class ConvPoolCases
                 int h = (kh - 1) * dh + 1 + r.Int(0, 6), w = (kw - 1) * dw + 1 + r.Int(0, 6);
                 long[] pads = [r.Int(0, kh - 1), r.Int(0, kw - 1), r.Int(0, kh - 1), r.Int(0, kw - 1)];
                 long ceil = autoPad == "NOTSET" ? r.Int(0, 1) : 0;
-                // AveragePool count_include_pad=1 with SAME_* differs between ORT and our reading of the spec (ORT divides
-                // by the unpadded count at the end border); generated with explicit pads only. See the conformance report.
-                long includePad = autoPad.StartsWith("SAME", StringComparison.Ordinal) ? 0 : r.Int(0, 1);
+                // count_include_pad=1 is generated only where ORT 1.22 and the ONNX definition agree unambiguously:
+                // explicit symmetric pads, no dilation, no ceil_mode. Outside that ORT divides differently from us
+                // (ORT counts the ceil-mode overhang beyond the pads, and clips dilated windows at input + begin pad);
+                // see the conformance report — the lead decides which reading we keep.
+                long includePad = autoPad == "NOTSET" && !dilated && ceil == 0 ? r.Int(0, 1) : 0;
+                if (includePad == 1)
+                {
+                    pads[2] = pads[0];
+                    pads[3] = pads[1];
+                }
+
+                // SAME_* with a stride larger than the kernel (negative total padding) also differs (MaxPool x[1,2,3,7]
+                // k1x3 s3,2 SAME_UPPER): strides are kept within the kernel for SAME_*.
+                if (autoPad.StartsWith("SAME", StringComparison.Ordinal))
+                {
+                    (sh, sw) = (Math.Min(sh, kh), Math.Min(sw, kw));
+                }
+
                 int[] x = [1, r.Int(1, 4), h, w];
                 var b = new OnnxModelBuilder(opset).Input("x", DataType.Float32, x)
                     .Node(op, ["x"], ["y"], a =>
