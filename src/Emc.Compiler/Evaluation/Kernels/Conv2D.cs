@@ -1,4 +1,5 @@
-using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Emc.Compiler.Evaluation.Kernels;
 
@@ -9,10 +10,13 @@ namespace Emc.Compiler.Evaluation.Kernels;
 /// </summary>
 public static class Conv2D
 {
+    /// <summary>Depthwise kernels with more taps (stack-held tap offsets) take the im2col path.</summary>
+    private const int MaxDepthwiseTaps = 256;
+
     /// <summary>Scratch floats <see cref="Run"/> needs.</summary>
     public static int ScratchLength(in Conv2DGeometry g)
     {
-        if (g.IsDepthwise)
+        if (g.IsDepthwise && g.KernelHeight * g.KernelWidth <= MaxDepthwiseTaps)
         {
             return DepthwiseScratchLength(g);
         }
@@ -27,7 +31,7 @@ public static class Conv2D
     public static void Run(in Conv2DGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias,
         Span<float> output, Span<float> scratch, int maxDegreeOfParallelism = 1)
     {
-        if (g.IsDepthwise)
+        if (g.IsDepthwise && g.KernelHeight * g.KernelWidth <= MaxDepthwiseTaps)
         {
             if (maxDegreeOfParallelism > 1)
             {
@@ -154,97 +158,129 @@ public static class Conv2D
         }
     }
 
-    /// <summary>Scratch floats <see cref="DepthwiseChannel"/> needs: one de-interleaved input plane when strided.</summary>
-    public static int DepthwiseScratchLength(in Conv2DGeometry g) => g.StrideWidth is > 1 and <= MaxPhasedStride ? g.InputPlane : 0;
+    /// <summary>Scratch floats <see cref="DepthwiseChannel"/> needs: one zero-padded, phase-split input plane.</summary>
+    public static int DepthwiseScratchLength(in Conv2DGeometry g)
+    {
+        var (rows, phaseLength) = PaddedPlane(g);
+        return checked(rows * g.StrideWidth * phaseLength);
+    }
 
-    /// <summary>Larger horizontal strides (never seen in practice) take a scalar path.</summary>
-    private const int MaxPhasedStride = 16;
+    /// <summary>Rows of the padded plane and the length of one phase of a padded row (a multiple of the vector width
+    /// plus the widest tap shift, so every vector read stays inside its row).</summary>
+    private static (int Rows, int PhaseLength) PaddedPlane(in Conv2DGeometry g)
+    {
+        int rows = Math.Max(g.InputHeight + g.PadTop, ((g.OutputHeight - 1) * g.StrideHeight) + ((g.KernelHeight - 1) * g.DilationHeight) + 1);
+        int phaseLength = Sgemm.RoundUp(g.OutputWidth, 8) + ((g.KernelWidth - 1) * g.DilationWidth / g.StrideWidth) + 1;
+        return (rows, phaseLength);
+    }
 
     /// <summary>
-    /// One channel of a depthwise convolution: each output row starts at the bias and accumulates its kh·kw taps in
-    /// tap order as vectorised row updates. With a horizontal stride s the input rows are first split into s phases
-    /// (columns ≡ p mod s), so a strided tap reads one contiguous run of a phase.
+    /// One channel of a depthwise convolution. The input plane is first copied into a zero-padded plane whose rows are
+    /// split into stride phases (padded column i·s + p stored at [p][i]), so every tap of a run of outputs is one
+    /// contiguous vector read; each output then starts at the bias and adds its kh·kw taps in tap order (FMA),
+    /// eight or sixteen outputs at a time in registers.
     /// </summary>
-    public static void DepthwiseChannel(in Conv2DGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> w, float bias, Span<float> y,
+    public static unsafe void DepthwiseChannel(in Conv2DGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> w, float bias, Span<float> y,
         Span<float> scratch)
     {
-        int oh = g.OutputHeight, ow = g.OutputWidth, ih = g.InputHeight, iw = g.InputWidth, sw = g.StrideWidth;
-        ReadOnlySpan<float> rows = x;
-        bool phased = sw > 1 && sw <= MaxPhasedStride;
-        Span<int> phaseStart = stackalloc int[phased ? sw : 0];
-        if (phased)
+        int oh = g.OutputHeight, ow = g.OutputWidth, ih = g.InputHeight, iw = g.InputWidth, s = g.StrideWidth;
+        var (rows, phaseLength) = PaddedPlane(g);
+        int rowLength = s * phaseLength;
+        var padded = scratch[..(rows * rowLength)];
+        for (int r = 0; r < rows; r++)
         {
-            var split = scratch[..g.InputPlane];
-            int offset = 0;
-            for (int p = 0; p < phaseStart.Length; p++)
+            var dst = padded.Slice(r * rowLength, rowLength);
+            int iy = r - g.PadTop;
+            if ((uint)iy >= (uint)ih)
             {
-                phaseStart[p] = offset;
-                offset += p < iw ? ((iw - p + sw - 1) / sw) : 0;
+                dst.Clear();
+                continue;
             }
 
-            for (int r = 0; r < ih; r++)
+            var src = x.Slice(iy * iw, iw);
+            if (s == 1)
             {
-                var src = x.Slice(r * iw, iw);
-                var dst = split.Slice(r * iw, iw);
-                for (int p = 0; p < phaseStart.Length; p++)
+                int start = Math.Min(g.PadLeft, rowLength);
+                int copy = Math.Min(iw, rowLength - start);
+                dst[..start].Clear();
+                src[..copy].CopyTo(dst[start..]);
+                dst[(start + copy)..].Clear();
+                continue;
+            }
+
+            for (int p = 0; p < s; p++)
+            {
+                var phase = dst.Slice(p * phaseLength, phaseLength);
+                for (int i = 0; i < phaseLength; i++)
                 {
-                    int o = phaseStart[p];
-                    for (int i = p; i < iw; i += sw)
-                    {
-                        dst[o++] = src[i];
-                    }
+                    int column = (i * s) + p - g.PadLeft;
+                    phase[i] = (uint)column < (uint)iw ? src[column] : 0f;
                 }
             }
-
-            rows = split;
         }
 
-        for (int oy = 0; oy < oh; oy++)
+        int taps = g.KernelHeight * g.KernelWidth;
+        Span<int> tapOffset = stackalloc int[taps];
+        for (int ky = 0; ky < g.KernelHeight; ky++)
         {
-            var dst = y.Slice(oy * ow, ow);
-            dst.Fill(bias);
-            for (int ky = 0; ky < g.KernelHeight; ky++)
+            for (int kx = 0; kx < g.KernelWidth; kx++)
             {
-                int iy = (oy * g.StrideHeight) - g.PadTop + (ky * g.DilationHeight);
-                if ((uint)iy >= (uint)ih)
+                int column = kx * g.DilationWidth;
+                tapOffset[(ky * g.KernelWidth) + kx] = (ky * g.DilationHeight * rowLength) + ((column % s) * phaseLength) + (column / s);
+            }
+        }
+
+        Span<float> tail = stackalloc float[16];
+        fixed (float* pPadded = padded, pw = w, pyBase = y, pTail = tail)
+        fixed (int* pOffset = tapOffset)
+        {
+            var biasVector = Vector256.Create(bias);
+            for (int oy = 0; oy < oh; oy++)
+            {
+                float* rowBase = pPadded + ((long)oy * g.StrideHeight * rowLength);
+                float* yRow = pyBase + ((long)oy * ow);
+                int ox = 0;
+                for (; ox + 16 <= ow; ox += 16)
                 {
-                    continue;
+                    var acc0 = biasVector;
+                    var acc1 = biasVector;
+                    for (int t = 0; t < taps; t++)
+                    {
+                        float* src = rowBase + pOffset[t] + ox;
+                        var wv = Vector256.Create(pw[t]);
+                        acc0 = Mad(wv, Vector256.Load(src), acc0);
+                        acc1 = Mad(wv, Vector256.Load(src + 8), acc1);
+                    }
+
+                    Vector256.Store(acc0, yRow + ox);
+                    Vector256.Store(acc1, yRow + ox + 8);
                 }
 
-                var src = rows.Slice(iy * iw, iw);
-                for (int kx = 0; kx < g.KernelWidth; kx++)
+                for (; ox < ow; ox += 8)
                 {
-                    float wv = w[(ky * g.KernelWidth) + kx];
-                    int offX = (kx * g.DilationWidth) - g.PadLeft;
-                    (int lo, int hi) = ValidRange(offX, sw, iw, ow);
-                    if (lo >= hi)
+                    var acc = biasVector;
+                    for (int t = 0; t < taps; t++)
                     {
-                        continue;
+                        acc = Mad(Vector256.Create(pw[t]), Vector256.Load(rowBase + pOffset[t] + ox), acc);
                     }
 
-                    var d = dst[lo..hi];
-                    if (sw == 1)
+                    if (ox + 8 <= ow)
                     {
-                        TensorPrimitives.MultiplyAdd(src.Slice(lo + offX, hi - lo), wv, d, d);
-                    }
-                    else if (phased)
-                    {
-                        // Column ox·s + offX = (ox + shift)·s + phase.
-                        int phase = ((offX % sw) + sw) % sw;
-                        int shift = (offX - phase) / sw;
-                        TensorPrimitives.MultiplyAdd(src.Slice(phaseStart[phase] + lo + shift, hi - lo), wv, d, d);
+                        Vector256.Store(acc, yRow + ox);
                     }
                     else
                     {
-                        for (int ox = lo, ix = (lo * sw) + offX; ox < hi; ox++, ix += sw)
-                        {
-                            dst[ox] += src[ix] * wv;
-                        }
+                        Vector256.Store(acc, pTail);
+                        new ReadOnlySpan<float>(pTail, ow - ox).CopyTo(new Span<float>(yRow + ox, ow - ox));
                     }
                 }
             }
         }
     }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Mad(Vector256<float> a, Vector256<float> b, Vector256<float> c) =>
+        Fma.IsSupported ? Fma.MultiplyAdd(a, b, c) : (a * b) + c;
 
     /// <summary>The outputs [lo, hi) whose input column o·stride + offset lies inside [0, size).</summary>
     public static (int Lo, int Hi) ValidRange(int offset, int stride, int size, int outputs)
