@@ -74,6 +74,7 @@ public sealed class Conv : Operator
         var g = p.Geometry;
         var scratch = context.Scratch<float>(0, Conv2D.ScratchLength(g));
         ReadOnlySpan<float> bias = p.HasBias ? context.Input<float>(2).Span : default;
-        Conv2D.Run(g, context.Input<float>(0).Span, context.Input<float>(1).Span, bias, context.Output<float>(0).Span, scratch);
+        Conv2D.Run(g, context.Input<float>(0).Span, context.Input<float>(1).Span, bias, context.Output<float>(0).Span, scratch,
+            context.MaxDegreeOfParallelism);
     }
 }

@@ -74,7 +74,8 @@ public sealed class Gemm : Operator
         var ma = p.TransA ? Sgemm.Matrix.Transposed(a, p.M) : Sgemm.Matrix.RowMajor(a, p.K);
         var mb = p.TransB ? Sgemm.Matrix.Transposed(b, p.K) : Sgemm.Matrix.RowMajor(b, p.N);
         Sgemm.Multiply(p.M, p.N, p.K, ma, mb, y, p.N, false, default,
-            context.Scratch<float>(0, Sgemm.PackedALength(p.M, p.K)), context.Scratch<float>(1, Sgemm.PackedBLength(p.N, p.K)));
+            context.Scratch<float>(0, Sgemm.PackedALength(p.M, p.K)), context.Scratch<float>(1, Sgemm.PackedBLength(p.N, p.K)),
+            context.MaxDegreeOfParallelism);
         if (p.Alpha != 1f)
         {
             TensorPrimitives.Multiply(y, p.Alpha, y);

@@ -76,7 +76,7 @@ public sealed class MatMul : Operator
         for (int i = 0; i < p.AOffsets.Length; i++)
         {
             Sgemm.Multiply(p.M, p.N, p.K, Sgemm.Matrix.RowMajor(a[(int)p.AOffsets[i]..], p.K), Sgemm.Matrix.RowMajor(b[(int)p.BOffsets[i]..], p.N),
-                y.Slice(i * matrix, matrix), p.N, false, default, packedA, packedB);
+                y.Slice(i * matrix, matrix), p.N, false, default, packedA, packedB, context.MaxDegreeOfParallelism);
         }
     }
 

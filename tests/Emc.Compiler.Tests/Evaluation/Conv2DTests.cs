@@ -1,3 +1,4 @@
+using Emc.Compiler.Evaluation.Kernels;
 using Emc.Compiler.Ir;
 using static Emc.Compiler.Tests.Evaluation.GraphFactory;
 
@@ -46,7 +47,7 @@ public sealed class Conv2DTests
     {
         var random = new Random(5);
         // (c, m, h, k, stride, group): first conv, depthwise s1/s2, pointwise with many channels.
-        (int C, int M, int H, int K, int S, int G)[] layers = [(3, 8, 33, 3, 2, 1), (16, 16, 29, 3, 1, 16), (16, 16, 29, 3, 2, 16), (64, 40, 9, 1, 1, 1), (300, 20, 3, 1, 1, 1)];
+        (int C, int M, int H, int K, int S, int G)[] layers = [(3, 8, 33, 3, 2, 1), (16, 16, 29, 3, 1, 16), (16, 16, 29, 3, 2, 16), (64, 40, 9, 1, 1, 1), (300, 20, 3, 1, 1, 1), (4, 4, 45, 3, 20, 4)];
         foreach (var l in layers)
         {
             var x = Random(random, 1, l.C, l.H, l.H);
@@ -57,6 +58,36 @@ public sealed class Conv2DTests
             var y = Evaluate("Conv", 11, [Feed(x), Const(weights), Const(bias)],
                 Int("group", l.G), Ints("strides", l.S, l.S), Ints("pads", pad, pad, pad, pad), Ints("kernel_shape", l.K, l.K));
             AssertClose(expected, y.As<float>().Data, 1e-4f, 1e-4f, l.ToString());
+        }
+    }
+
+    [TestMethod]
+    public void ParallelKernelsGiveBitIdenticalResults()
+    {
+        var random = new Random(6);
+        Conv2DGeometry[] shapes =
+        [
+            new(1, 16, 30, 30, 16, 14, 14, 3, 3, 2, 2, 0, 0, 1, 1, 16),
+            new(2, 6, 20, 20, 12, 20, 20, 3, 3, 1, 1, 1, 1, 1, 1, 1),
+            new(1, 32, 16, 16, 48, 16, 16, 1, 1, 1, 1, 0, 0, 1, 1, 1),
+        ];
+        foreach (var g in shapes)
+        {
+            var x = Random(random, g.Batch * g.InputChannels * g.InputPlane).Data;
+            var w = Random(random, g.OutputChannels * g.ReductionLength).Data;
+            var b = Random(random, g.OutputChannels).Data;
+            float[] Run(int threads)
+            {
+                var y = new float[g.Batch * g.OutputChannels * g.OutputPlane];
+                Conv2D.Run(g, x, w, b, y, new float[Conv2D.ScratchLength(g)], threads);
+                return y;
+            }
+
+            var single = Run(1);
+            AssertClose(Naive.Conv(x, g.Batch, g.InputChannels, g.InputHeight, g.InputWidth, w, g.OutputChannels, g.KernelHeight, g.KernelWidth,
+                b, g.StrideHeight, g.StrideWidth, g.PadTop, g.PadLeft, g.PadTop, g.PadLeft, 1, 1, g.Group), single, 1e-4f, 1e-4f, g.ToString());
+            CollectionAssert.AreEqual(single, Run(2), g.ToString());
+            CollectionAssert.AreEqual(single, Run(3), g.ToString());
         }
     }
 

@@ -48,6 +48,11 @@ public sealed class ElementwiseTests
         CollectionAssert.AreEqual(new long[] { 40, 80, 120 }, Evaluate("Mul", 13, [Feed(a), Const(b)]).As<long>().Data);
         CollectionAssert.AreEqual(new long[] { 2, 5, 7 }, Evaluate("Div", 13, [Feed(a), Const(b)]).As<long>().Data);
         CollectionAssert.AreEqual(new long[] { 6, 16, 26 }, Evaluate("Sub", 13, [Feed(a), Const(b)]).As<long>().Data);
+
+        // Integer division truncates toward zero; a zero divisor and MinValue / −1 must not throw.
+        var n = Tensor.Create(new Shape(4), new long[] { -7, 7, 5, long.MinValue });
+        var d = Tensor.Create(new Shape(4), new long[] { 2, -2, 0, -1 });
+        CollectionAssert.AreEqual(new long[] { -3, -3, 0, long.MinValue }, Evaluate("Div", 13, [Feed(n), Feed(d)]).As<long>().Data);
     }
 
     [TestMethod]

@@ -15,6 +15,7 @@ public sealed class MobileNetTests
         var imported = OnnxImporter.Import(Path.Combine(folder, "model.onnx"));
         Assert.IsTrue(imported.Succeeded, string.Join(Environment.NewLine, imported.Diagnostics));
         var evaluator = new ReferenceEvaluator(imported.Value!);
+        var parallel = new ReferenceEvaluator(imported.Value!, new EvaluatorOptions { MaxDegreeOfParallelism = 2 });
         var sets = Directory.GetDirectories(folder, "test_data_set_*").Order(StringComparer.Ordinal).ToArray();
         Assert.IsNotEmpty(sets);
         foreach (string set in sets)
@@ -31,6 +32,7 @@ public sealed class MobileNetTests
 
             Assert.IsLessThanOrEqualTo(1e-4f, worst, $"{Path.GetFileName(set)}: max abs difference");
             Assert.AreEqual(ArgMax(expected), ArgMax(actual), $"{Path.GetFileName(set)}: top-1");
+            CollectionAssert.AreEqual(actual, parallel.Run(input)[0].ToFloatArray(), $"{Path.GetFileName(set)}: 2 threads differ from 1");
         }
     }
 

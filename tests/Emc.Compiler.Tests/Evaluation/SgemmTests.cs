@@ -70,4 +70,30 @@ public sealed class SgemmTests
 
         CollectionAssert.AreEqual(Run(), Run());
     }
+
+    [TestMethod]
+    public void SplittingColumnsOverThreadsGivesBitIdenticalResults()
+    {
+        var random = new Random(9);
+        foreach (var (m, n, k) in new[] { (20, 1000, 300), (7, 129, 5), (64, 3136, 32) })
+        {
+            var a = Random(random, m * k).Data;
+            var b = Random(random, k * n).Data;
+            var bias = Random(random, m).Data;
+            float[] Run(int threads)
+            {
+                var c = new float[m * n];
+                Sgemm.Multiply(m, n, k, Sgemm.Matrix.RowMajor(a, k), Sgemm.Matrix.RowMajor(b, n), c, n, false, bias,
+                    new float[Sgemm.PackedALength(m, k)], new float[Sgemm.PackedBLength(n, k)], threads);
+                return c;
+            }
+
+            var single = Run(1);
+            AssertClose(Naive.MatMul(a, b, m, n, k).Select((v, i) => v + bias[i / n]).ToArray(), single, 1e-4f, 1e-4f);
+            foreach (int threads in new[] { 2, 3, 4 })
+            {
+                CollectionAssert.AreEqual(single, Run(threads), $"{m}x{n}x{k} with {threads} threads");
+            }
+        }
+    }
 }

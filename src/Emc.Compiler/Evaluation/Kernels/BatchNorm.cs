@@ -1,4 +1,6 @@
-using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Emc.Compiler.Evaluation.Kernels;
 
@@ -27,9 +29,31 @@ public static class BatchNorm
             {
                 int start = ((n * channels) + c) * plane;
                 var dst = y.Slice(start, plane);
-                TensorPrimitives.Multiply(x.Slice(start, plane), multiplier[c], dst);
-                TensorPrimitives.Add(dst, offset[c], dst);
+                ScaleShift(x.Slice(start, plane), multiplier[c], offset[c], dst);
             }
+        }
+    }
+
+    /// <summary>y = x·m + o in one pass (FMA where available).</summary>
+    public static void ScaleShift(ReadOnlySpan<float> x, float m, float o, Span<float> y)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated && x.Length >= 8)
+        {
+            var mv = Vector256.Create(m);
+            var ov = Vector256.Create(o);
+            ref float xr = ref MemoryMarshal.GetReference(x);
+            ref float yr = ref MemoryMarshal.GetReference(y);
+            for (; i + 8 <= x.Length; i += 8)
+            {
+                var v = Vector256.LoadUnsafe(ref xr, (nuint)i);
+                (Fma.IsSupported ? Fma.MultiplyAdd(v, mv, ov) : (v * mv) + ov).StoreUnsafe(ref yr, (nuint)i);
+            }
+        }
+
+        for (; i < x.Length; i++)
+        {
+            y[i] = Fma.IsSupported ? MathF.FusedMultiplyAdd(x[i], m, o) : (x[i] * m) + o;
         }
     }
 }

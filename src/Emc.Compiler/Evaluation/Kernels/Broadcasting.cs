@@ -163,6 +163,12 @@ public static class Broadcasting
             return;
         }
 
+        if (op == BinaryOperation.Divide && !IsFloatingPoint<T>())
+        {
+            IntegerDivideRow(a, sa, b, sb, y);
+            return;
+        }
+
         if (sa == 1 && sb == 1)
         {
             switch (op)
@@ -207,9 +213,33 @@ public static class Broadcasting
             BinaryOperation.Add => a + b,
             BinaryOperation.Subtract => a - b,
             BinaryOperation.Multiply => a * b,
-            BinaryOperation.Divide => a / b,
+            BinaryOperation.Divide => IsFloatingPoint<T>() ? a / b : IntegerDivide(a, b),
             _ => T.IsNegative(a) ? a * b : a,
         };
+
+    private static bool IsFloatingPoint<T>() => typeof(T) == typeof(float) || typeof(T) == typeof(double) || typeof(T) == typeof(Half);
+
+    /// <summary>Integer division truncating toward zero; a zero divisor gives 0 and MinValue / −1 wraps, instead of the
+    /// exceptions the CLR would throw (the values come from models).</summary>
+    private static T IntegerDivide<T>(T a, T b)
+        where T : unmanaged, INumber<T>
+    {
+        if (T.IsZero(b))
+        {
+            return T.Zero;
+        }
+
+        return b == -T.One ? T.Zero - a : a / b;
+    }
+
+    private static void IntegerDivideRow<T>(ReadOnlySpan<T> a, int sa, ReadOnlySpan<T> b, int sb, Span<T> y)
+        where T : unmanaged, INumber<T>
+    {
+        for (int i = 0; i < y.Length; i++)
+        {
+            y[i] = IntegerDivide(a[i * sa], b[i * sb]);
+        }
+    }
 
     private static void PReluRow<T>(ReadOnlySpan<T> a, int sa, ReadOnlySpan<T> b, int sb, Span<T> y)
         where T : unmanaged, INumber<T>

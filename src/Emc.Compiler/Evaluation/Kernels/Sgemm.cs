@@ -122,6 +122,49 @@ public static unsafe class Sgemm
         }
     }
 
+    /// <summary>
+    /// <see cref="Multiply(int, int, int, Matrix, Matrix, Span{float}, int, bool, ReadOnlySpan{float}, Span{float}, Span{float})"/>
+    /// with the columns of C split over up to <paramref name="maxDegreeOfParallelism"/> threads (each packs its own
+    /// panels). Every element is summed exactly as in the single-threaded product, so the result does not depend on
+    /// the thread count.
+    /// </summary>
+    public static void Multiply(int m, int n, int k, Matrix a, Matrix b, Span<float> c, int ldc, bool accumulate,
+        ReadOnlySpan<float> rowBias, Span<float> packedA, Span<float> packedB, int maxDegreeOfParallelism)
+    {
+        const int minColumnsPerThread = 4 * NR;
+        int chunks = Math.Min(maxDegreeOfParallelism, (n + minColumnsPerThread - 1) / minColumnsPerThread);
+        if (chunks <= 1 || k == 0 || m == 0)
+        {
+            Multiply(m, n, k, a, b, c, ldc, accumulate, rowBias, packedA, packedB);
+            return;
+        }
+
+        int chunk = RoundUp((n + chunks - 1) / chunks, NR);
+        fixed (float* pa = a.Data, pb = b.Data, pc = c, pbias = rowBias)
+        {
+            nint aPtr = (nint)pa, bPtr = (nint)pb, cPtr = (nint)pc, biasPtr = (nint)pbias;
+            int aLength = a.Data.Length, bLength = b.Data.Length, cLength = c.Length, biasLength = rowBias.Length;
+            int ars = a.RowStride, acs = a.ColumnStride, brs = b.RowStride, bcs = b.ColumnStride;
+            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = chunks }, t =>
+            {
+                int j0 = t * chunk, j1 = Math.Min(n, j0 + chunk);
+                if (j0 >= j1)
+                {
+                    return;
+                }
+
+                long bOffset = (long)j0 * bcs;
+                var localA = ThreadScratch.Get(0, PackedALength(m, k));
+                var localB = ThreadScratch.Get(1, PackedBLength(j1 - j0, k));
+                Multiply(m, j1 - j0, k,
+                    new Matrix(new ReadOnlySpan<float>((float*)aPtr, aLength), ars, acs),
+                    new Matrix(new ReadOnlySpan<float>((float*)bPtr + bOffset, (int)(bLength - bOffset)), brs, bcs),
+                    new Span<float>((float*)cPtr + j0, cLength - j0), ldc, accumulate,
+                    new ReadOnlySpan<float>((float*)biasPtr, biasLength), localA, localB);
+            });
+        }
+    }
+
     public static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
     /// <summary>Packs an mc×kc block of A into MR-row panels: for each k, MR consecutive values (zero padded).</summary>
