@@ -9,8 +9,8 @@ namespace Emc.Compiler.Import;
 /// <summary>One import: ONNX GraphProto → IR graph, following the steps <see cref="OnnxImporter"/> documents.</summary>
 internal sealed class GraphBuilder
 {
-    /// <summary>Largest tensor import creates (elements); bounds what a corrupt or hostile model can allocate.</summary>
-    private const long MaxTensorElements = 1L << 26;
+    /// <summary>Largest tensor import creates (bytes): VGG-19's 411 MB fc6 fits; bounds what a corrupt model can allocate.</summary>
+    private const long MaxTensorBytes = 512L << 20;
 
     private readonly ModelProto _model;
     private readonly GraphProto _proto;
@@ -355,10 +355,10 @@ internal sealed class GraphBuilder
                 return false;
             }
 
-            if (output.Shape.ElementCount > MaxTensorElements)
+            if (output.Shape.ElementCount > MaxTensorBytes / Math.Max(1, TensorProtoConverter.ElementSize(output.Type)))
             {
                 Error(IrDiagnostics.UnsupportedShape,
-                    $"node '{node.Name}' ({node.OpType}): output '{output.Name}' of shape {output.Shape} has more than {MaxTensorElements.ToString(CultureInfo.InvariantCulture)} elements", node);
+                    $"node '{node.Name}' ({node.OpType}): output '{output.Name}' of shape {output.Shape} exceeds {(MaxTensorBytes >> 20).ToString(CultureInfo.InvariantCulture)} MiB", node);
                 ClearOutputs(node);
                 return false;
             }
