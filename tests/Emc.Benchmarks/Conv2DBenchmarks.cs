@@ -3,7 +3,9 @@ using Emc.Compiler.Evaluation.Kernels;
 
 namespace Emc.Benchmarks;
 
-/// <summary>Conv2D kernel on MobileNetV1-0.25 layer shapes (single thread): im2col+GEMM, depthwise, pointwise GEMM.</summary>
+/// <summary>Conv2D kernel on MobileNetV1-0.25 layer shapes (single thread): im2col+GEMM, depthwise, pointwise GEMM.
+/// Stride-2 layers pad bottom/right only, as in the Keras-exported model.</summary>
+[MinColumn]
 public class Conv2DBenchmarks
 {
     public enum Layer

@@ -7,6 +7,7 @@ namespace Emc.Benchmarks;
 
 /// <summary>Float reference evaluator on MobileNetV1-0.25 224×224, one image, single thread. Target: &lt; 40 ms.</summary>
 [MemoryDiagnoser]
+[MinColumn]
 public class MobileNetBenchmark
 {
     private ReferenceEvaluator _evaluator = null!;

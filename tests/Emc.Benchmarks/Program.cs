@@ -5,9 +5,17 @@ using Emc.Benchmarks;
 // Timed loops (seconds, no BenchmarkDotNet statistics) for a quick look:
 //   --quick                      simulator inferences/s on the real kmodels
 //   mobilenet-timing [runs]      float evaluator on MobileNetV1-0.25
+//   conv-timing                  Conv2D kernels on MobileNet-like layers
+// BenchmarkDotNet classes: --filter '*Name*' (add --inProcess on a loaded 2-core machine).
 if (args.Contains("--quick"))
 {
     QuickSimulatorTiming.Run(Console.Out);
+    return;
+}
+
+if (args is ["conv-timing"])
+{
+    ConvTiming.Run();
     return;
 }
 

@@ -87,8 +87,16 @@ public sealed class Clip : Operator
 
         var x = context.Input<T>(0).Span;
         var y = context.Output<T>(0).Span;
-        TensorPrimitives.Max(x, min, y);
-        TensorPrimitives.Min(y, max, y);
+        if (min <= max)
+        {
+            TensorPrimitives.Clamp(x, min, max, y);
+        }
+        else
+        {
+            // ONNX: with min > max every value becomes max (Clamp would reject the bounds).
+            TensorPrimitives.Max(x, min, y);
+            TensorPrimitives.Min(y, max, y);
+        }
     }
 }
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Numerics.Tensors;
 using Emc.Compiler.Evaluation.Kernels;
 using Emc.Compiler.Ir;
 
@@ -68,31 +67,10 @@ public sealed class Gemm : Operator
     public override void Evaluate(EvaluationContext context)
     {
         var p = context.Parameters<GemmParameters>();
-        var y = context.Output<float>(0).Span;
-        var a = context.Input<float>(0).Span;
-        var b = context.Input<float>(1).Span;
-        var ma = p.TransA ? Sgemm.Matrix.Transposed(a, p.M) : Sgemm.Matrix.RowMajor(a, p.K);
-        var mb = p.TransB ? Sgemm.Matrix.Transposed(b, p.K) : Sgemm.Matrix.RowMajor(b, p.N);
-        Sgemm.Multiply(p.M, p.N, p.K, ma, mb, y, p.N, false, default,
-            context.Scratch<float>(0, Sgemm.PackedALength(p.M, p.K)), context.Scratch<float>(1, Sgemm.PackedBLength(p.N, p.K)),
+        ReadOnlySpan<float> c = p.HasC ? context.Input<float>(2).Span : default;
+        GemmKernel.Run(p.M, p.N, p.K, context.Input<float>(0).Span, p.TransA, context.Input<float>(1).Span, p.TransB, p.Alpha, c, p.CShape,
+            p.Beta, context.Output<float>(0).Span, context.Scratch<float>(0, GemmKernel.ScratchLength(p.M, p.N, p.K, c.Length)),
             context.MaxDegreeOfParallelism);
-        if (p.Alpha != 1f)
-        {
-            TensorPrimitives.Multiply(y, p.Alpha, y);
-        }
-
-        if (p.HasC && p.Beta != 0f)
-        {
-            ReadOnlySpan<float> c = context.Input<float>(2).Span;
-            if (p.Beta != 1f)
-            {
-                var scaled = context.Scratch<float>(2, c.Length);
-                TensorPrimitives.Multiply(c, p.Beta, scaled);
-                c = scaled;
-            }
-
-            Broadcasting.Binary(BinaryOperation.Add, y, [p.M, p.N], c, p.CShape, y, [p.M, p.N]);
-        }
     }
 }
 

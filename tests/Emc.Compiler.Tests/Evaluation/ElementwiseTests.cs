@@ -145,6 +145,9 @@ public sealed class ElementwiseTests
         // min > max: every value becomes max.
         CollectionAssert.AreEqual(Enumerable.Repeat(-1f, 6).ToArray(),
             Evaluate("Clip", 13, [Feed(x), Const(Floats([], 1f)), Const(Floats([], -1f))]).As<float>().Data);
+        var withNaN = Evaluate("Clip", 13, [Feed(Floats([3], float.NaN, -3f, 3f)), Const(Floats([], -1f)), Const(Floats([], 1f))]).As<float>().Data;
+        Assert.IsTrue(float.IsNaN(withNaN[0]), "NaN stays NaN");
+        CollectionAssert.AreEqual(new[] { -1f, 1f }, withNaN[1..]);
         var ints = Tensor.Create(new Shape(4), new sbyte[] { -128, -5, 5, 127 });
         CollectionAssert.AreEqual(new sbyte[] { -10, -5, 5, 10 },
             Evaluate("Clip", 13, [Feed(ints), Const(Tensor.Create(Shape.Scalar, new sbyte[] { -10 })), Const(Tensor.Create(Shape.Scalar, new sbyte[] { 10 }))]).As<sbyte>().Data);
