@@ -1,0 +1,36 @@
+namespace Emc.Kmodel;
+
+/// <summary>Layer type codes of kmodel v3 (spec §4; the SDK enumeration, shared by nncase and Maix-EMC).</summary>
+public enum KmodelLayerType : uint
+{
+    Invalid = 0,
+    Add = 1,
+    QuantizedAdd = 2,
+    GlobalMaxPool2D = 3,
+    QuantizedGlobalMaxPool2D = 4,
+    GlobalAveragePool2D = 5,
+    QuantizedGlobalAveragePool2D = 6,
+    MaxPool2D = 7,
+    QuantizedMaxPool2D = 8,
+    AveragePool2D = 9,
+    QuantizedAveragePool2D = 10,
+    Quantize = 11,
+    Dequantize = 12,
+    Requantize = 13,
+    L2Normalization = 14,
+    Softmax = 15,
+    Concat = 16,
+    QuantizedConcat = 17,
+    FullyConnected = 18,
+    QuantizedFullyConnected = 19,
+    TensorflowFlatten = 20,
+    QuantizedTensorflowFlatten = 21,
+    ResizeNearestNeighbor = 22,
+    QuantizedResizeNearestNeighbor = 23,
+    ChannelwiseDequantize = 24,
+    Logistic = 25,
+    K210Conv = 10240,
+    K210AddPadding = 10241,
+    K210RemovePadding = 10242,
+    K210Upload = 10243,
+}
