@@ -52,7 +52,11 @@ public sealed class EmcCreateKfpkg : Microsoft.Build.Utilities.Task
                 diagnostics.AddRange(written.Diagnostics);
                 if (written.Value is { } bytes)
                 {
-                    AtomicFile.WriteIfChanged(OutputFile, bytes);
+                    // The bundle is a target Output: refresh its time even when the bytes are unchanged.
+                    if (!AtomicFile.WriteIfChanged(OutputFile, bytes))
+                    {
+                        AtomicFile.Touch(OutputFile);
+                    }
                 }
             }
         }
