@@ -105,7 +105,7 @@ public sealed class EmcResolveModels : Microsoft.Build.Utilities.Task
                 item.SetMetadata(ModelMetadata.ResourceName, "Emc.Models." + id + ".kmodel");
             }
 
-            var options = ModelOptionsParser.Parse(item, datasetFiles, fullPath, diagnostics);
+            var options = ModelOptionsParser.Parse(item, datasetFiles, ProjectFile.Length > 0 ? ProjectFile : fullPath, diagnostics);
             string optionsText = ModelOptionsParser.Canonical(options, item);
             Directory.CreateDirectory(outputDirectory);
             AtomicFile.WriteIfChanged(basePath + ".options", System.Text.Encoding.UTF8.GetBytes(optionsText));

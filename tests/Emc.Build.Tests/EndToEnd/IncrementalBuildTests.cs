@@ -136,7 +136,7 @@ public sealed class IncrementalBuildTests
         }
 
         project.Write("all.proj", """
-            <Project>
+            <Project DefaultTargets="Build">
               <Target Name="Restore"><MSBuild Projects="p0/p0.csproj;p1/p1.csproj" Targets="Restore" BuildInParallel="true" /></Target>
               <Target Name="Build"><MSBuild Projects="p0/p0.csproj;p1/p1.csproj" Targets="Build" BuildInParallel="true" /></Target>
             </Project>
