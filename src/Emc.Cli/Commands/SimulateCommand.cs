@@ -1,0 +1,145 @@
+using System.CommandLine;
+using System.Globalization;
+using Emc.Diagnostics;
+using Emc.Imaging;
+using Emc.Kmodel;
+using Emc.Kmodel.Simulation;
+
+namespace Emc.Cli.Commands;
+
+/// <summary>
+/// <c>emc simulate model.kmodel --input FILE --output-dir DIR [--trace] [--rounding sdk|half-even]</c>: runs a kmodel
+/// on the bit-exact K210 simulator. Input: raw bytes of exactly the model's input size, or an image (BMP/PNG/JPEG,
+/// resized to the first conv's W×H, RGB planes; one channel → luma). Writes <c>output_k.bin</c> (raw bytes) and
+/// <c>output_k.f32</c> (float32 little-endian view, when the size allows), and with --trace
+/// <c>layer_i_TYPE.bin</c> per layer. ONNX TensorProto (.pb) input/output waits for the ONNX types.
+/// </summary>
+public static class SimulateCommand
+{
+    public static readonly DiagnosticDescriptor InputUnreadable = new("EMC0010", DiagnosticSeverity.Error, "Simulator input file cannot be used");
+
+    public static Command Create()
+    {
+        var model = new Argument<FileInfo>("model") { Description = "A kmodel v3 file." };
+        var input = new Option<FileInfo>("--input") { Description = "Raw input bytes, or an image (BMP/PNG/JPEG).", Required = true };
+        var outputDir = new Option<DirectoryInfo>("--output-dir") { Description = "Folder for output_<k>.bin/.f32 (and layer traces).", Required = true };
+        var trace = new Option<bool>("--trace") { Description = "Also write layer_<i>_<type>.bin for every layer." };
+        var rounding = new Option<string>("--rounding") { Description = "Activation rounding: sdk (default) or half-even.", DefaultValueFactory = _ => "sdk" };
+        rounding.AcceptOnlyFromAmong("sdk", "half-even");
+        var command = new Command("simulate", "Run a kmodel v3 on the bit-exact K210 simulator.") { model, input, outputDir, trace, rounding };
+        command.SetAction(parse => Run(
+            parse.GetValue(model)!,
+            parse.GetValue(input)!,
+            parse.GetValue(outputDir)!,
+            parse.GetValue(trace),
+            parse.GetValue(rounding) == "half-even" ? ActivationRounding.HalfEven : ActivationRounding.SdkHalfUp,
+            Console.Out,
+            Console.Error));
+        return command;
+    }
+
+    public static int Run(FileInfo model, FileInfo input, DirectoryInfo outputDir, bool trace, ActivationRounding rounding, TextWriter stdout, TextWriter stderr)
+    {
+        if (!model.Exists)
+        {
+            return CliRunner.Report([InputUnreadable.Create("model file not found", model.FullName)], stderr);
+        }
+
+        if (!input.Exists)
+        {
+            return CliRunner.Report([InputUnreadable.Create("input file not found", input.FullName)], stderr);
+        }
+
+        var read = KmodelReader.Read(File.ReadAllBytes(model.FullName), model.FullName);
+        if (read.Value is null)
+        {
+            return CliRunner.Report(read.Diagnostics.Where(d => d.IsError), stderr);
+        }
+
+        Directory.CreateDirectory(outputDir.FullName);
+        var traced = new List<(int Index, KmodelLayerType Type, byte[] Bytes)>();
+        var options = new SimulatorOptions
+        {
+            Rounding = rounding,
+            Trace = trace ? (i, type, bytes) => traced.Add((i, type, bytes.ToArray())) : null,
+        };
+        var created = KmodelSimulator.Create(read.Value, options, model.FullName);
+        if (created.Value is not { } simulator)
+        {
+            return CliRunner.Report(created.Diagnostics, stderr);
+        }
+
+        var bytes = LoadInput(input.FullName, simulator);
+        if (bytes.Value is null)
+        {
+            return CliRunner.Report(bytes.Diagnostics, stderr);
+        }
+
+        var run = simulator.TryRun(bytes.Value.Data);
+        if (run.Value is null)
+        {
+            return CliRunner.Report(run.Diagnostics, stderr);
+        }
+
+        foreach (SimulationOutput output in run.Value.Outputs)
+        {
+            string stem = Path.Combine(outputDir.FullName, string.Create(CultureInfo.InvariantCulture, $"output_{output.Index}"));
+            File.WriteAllBytes(stem + ".bin", output.Bytes);
+            if (output.AsFloat32() is { } floats)
+            {
+                File.WriteAllBytes(stem + ".f32", output.Bytes);
+                int top = floats.Length == 0 ? -1 : Array.IndexOf(floats, floats.Max());
+                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"output {output.Index}: {output.Bytes.Length} bytes, {floats.Length} float32, argmax {top}"));
+            }
+            else
+            {
+                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"output {output.Index}: {output.Bytes.Length} bytes"));
+            }
+        }
+
+        foreach (var (index, type, data) in traced)
+        {
+            string name = string.Create(CultureInfo.InvariantCulture, $"layer_{index}_{KmodelLayerTypes.SdkName(type)}.bin");
+            File.WriteAllBytes(Path.Combine(outputDir.FullName, name), data);
+        }
+
+        if (bytes.Value.Note is { } note)
+        {
+            stdout.WriteLine(note);
+        }
+
+        return CliRunner.Report(created.Diagnostics, stderr);
+    }
+
+    private sealed record InputBytes(byte[] Data, string? Note);
+
+    /// <summary>An image (by magic bytes) becomes planar uint8 at the first layer's size; anything else is raw bytes.</summary>
+    private static Result<InputBytes> LoadInput(string path, KmodelSimulator simulator)
+    {
+        byte[] data = File.ReadAllBytes(path);
+        bool image = ImageDecoder.DetectFormat(data) != ImageFormat.Unknown;
+        if (!image || simulator.InputKind != SimulatorInputKind.UInt8Planar)
+        {
+            return new Result<InputBytes>(new InputBytes(data, null), []);
+        }
+
+        var decoded = ImageDecoder.Decode(data, path);
+        if (decoded.Value is null)
+        {
+            return new Result<InputBytes>(null, decoded.Diagnostics);
+        }
+
+        (int c, int h, int w) = simulator.InputShape;
+        var planar = c switch
+        {
+            3 => ImagePreprocessor.ToChwBytes(decoded.Value, w, h),
+            1 => ImagePreprocessor.ToGrayBytes(decoded.Value, w, h),
+            _ => new Result<byte[]>(null, [InputUnreadable.Create(string.Create(CultureInfo.InvariantCulture, $"the model takes {c} channels; an image gives 1 or 3"), path)]),
+        };
+        string note = string.Create(CultureInfo.InvariantCulture,
+            $"input: {decoded.Value.Width}×{decoded.Value.Height} image → {c}×{h}×{w} planar uint8");
+        return planar.Value is null
+            ? new Result<InputBytes>(null, planar.Diagnostics)
+            : new Result<InputBytes>(new InputBytes(planar.Value, note), planar.Diagnostics);
+    }
+}

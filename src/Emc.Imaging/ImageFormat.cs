@@ -1,0 +1,9 @@
+namespace Emc.Imaging;
+
+public enum ImageFormat
+{
+    Unknown,
+    Bmp,
+    Png,
+    Jpeg,
+}

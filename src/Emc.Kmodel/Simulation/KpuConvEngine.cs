@@ -1,0 +1,342 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace Emc.Kmodel.Simulation;
+
+/// <summary>
+/// Executes one K210_CONV (spec §6): gathers the input from KPU RAM, computes
+/// <c>ACC = P + ((arg_x·SX) &gt;&gt; shr_x) + ((arg_w·SW) &gt;&gt; shr_w) + arg_add·G</c> per output pixel (3×3 taps
+/// outside the image read <c>pad_value</c>), batch-norm, activation, pooling, then writes KPU RAM (and main memory).
+/// Regular 8-bit convs use an int16-pair GEMM over im2col panels; depthwise convs use shifted multiply-accumulate
+/// rows; 16-bit regular convs use the scalar int64 reference. Pick pools (0, 5, 6, 7) compute only picked pixels.
+/// </summary>
+internal sealed class KpuConvEngine
+{
+    private const int PanelBudget = 1 << 18;   // int16 values per im2col tile
+    private const int ResultBudget = 1 << 20;  // int32 results per tile
+
+    private readonly KpuConvParameters _l;
+    private readonly int[] _weightPairs = [];
+    private readonly long[] _swTerm;
+    private readonly int _k2;
+    private readonly int _outputsPadded;
+
+    public KpuConvEngine(KpuConvParameters layer, bool forceReference = false)
+    {
+        _l = layer;
+        int oc = layer.OutChannels;
+        int per = layer.WeightsPerOutput;
+        _swTerm = new long[oc];
+        for (int o = 0; o < oc; o++)
+        {
+            long sw = 0;
+            foreach (int w in layer.Weights.AsSpan(o * per, per))
+            {
+                sw += w;
+            }
+
+            _swTerm[o] = ((layer.ArgW * sw) >> layer.ShrW) + (layer.ArgAdd * layer.ChannelsPerOutput);
+        }
+
+        UsesGemm = !layer.Depthwise && layer.EightBitWeights && !forceReference;
+        UsesReference = forceReference || (!layer.Depthwise && !layer.EightBitWeights);
+        if (UsesGemm)
+        {
+            _k2 = (per + 1) / 2;
+            _outputsPadded = (oc + Int16PairGemm.OutputBlock - 1) / Int16PairGemm.OutputBlock * Int16PairGemm.OutputBlock;
+            _weightPairs = new int[_outputsPadded * _k2];
+            for (int o = 0; o < oc; o++)
+            {
+                ReadOnlySpan<int> row = layer.Weights.AsSpan(o * per, per);
+                for (int k = 0; k < per; k++)
+                {
+                    int shift = (k & 1) * 16;
+                    _weightPairs[(o * _k2) + (k >> 1)] |= (row[k] & 0xFFFF) << shift;
+                }
+            }
+        }
+    }
+
+    public bool UsesGemm { get; }
+
+    public bool UsesReference { get; }
+
+    public KpuConvParameters Layer => _l;
+
+    /// <summary>Runs the layer; <paramref name="planarOutput"/> receives the OC×OH×OW result (also what goes to main memory).</summary>
+    public void Run(ScratchBuffers s, Span<byte> kpuRam, Span<byte> mainMemory, Span<byte> planarOutput)
+    {
+        KpuMapAddressing inL = _l.Input;
+        Span<byte> input = s.Input(inL.Channels * inL.Height * inL.Width);
+        inL.Gather(kpuRam, input);
+
+        (int y0, int x0, int step, int gh, int gw) = Grid();
+        bool reduce = KpuPooling.PickOrigin(_l.PoolType) is null;
+        int gridSize = gh * gw;
+        Span<byte> plane = reduce ? s.Plane(_l.OutChannels * gridSize) : planarOutput;
+
+        if (UsesReference)
+        {
+            Reference(input, y0, x0, step, gh, gw, plane);
+        }
+        else if (UsesGemm)
+        {
+            Regular(s, input, y0, x0, step, gh, gw, plane);
+        }
+        else
+        {
+            DepthwiseConv(s, input, y0, x0, step, gh, gw, plane);
+        }
+
+        KpuMapAddressing outL = _l.Output;
+        int outPlane = outL.Height * outL.Width;
+        if (reduce)
+        {
+            for (int o = 0; o < _l.OutChannels; o++)
+            {
+                KpuPooling.Reduce(_l.PoolType, plane.Slice(o * gridSize, gridSize), gh, gw, planarOutput.Slice(o * outPlane, outPlane), outL.Height, outL.Width);
+            }
+        }
+
+        outL.Scatter(planarOutput, kpuRam);
+        if (_l.MainMemOut >= 0)
+        {
+            planarOutput.CopyTo(mainMemory.Slice((int)_l.MainMemOut, planarOutput.Length));
+        }
+    }
+
+    /// <summary>The pixels the conv must compute: every pixel, or only those a pick pool keeps.</summary>
+    private (int Y0, int X0, int Step, int Height, int Width) Grid()
+    {
+        if (KpuPooling.PickOrigin(_l.PoolType) is { } pick)
+        {
+            return (pick.Y, pick.X, KpuPooling.Stride(_l.PoolType), _l.Output.Height, _l.Output.Width);
+        }
+
+        return (0, 0, 1, _l.Input.Height, _l.Input.Width);
+    }
+
+    private void Regular(ScratchBuffers s, ReadOnlySpan<byte> input, int y0, int x0, int step, int gh, int gw, Span<byte> plane)
+    {
+        int n = gh * gw;
+        int k = _l.KernelSize;
+        int taps = k * k;
+        int pad = k / 2;
+        int ih = _l.Input.Height, iw = _l.Input.Width, planeSize = ih * iw;
+        int ic = _l.InChannels;
+        int per = _l.WeightsPerOutput;
+        const int W = Int16PairGemm.PanelWidth;
+
+        int tile = Math.Min(PanelBudget / (_k2 * 2), ResultBudget / _outputsPadded) / W * W;
+        tile = Math.Clamp(tile, W, (n + W - 1) / W * W);
+        Span<short> panels = s.Panels(tile * _k2 * 2);
+        Span<int> p = s.P(_outputsPadded * tile);
+        Span<int> sx = s.Sx(tile);
+        Span<long> sxTerm = s.SxTerm(tile);
+        Span<int> offsets = s.Offsets(taps * tile);
+        byte padValue = _l.PadValue;
+
+        for (int n0 = 0; n0 < n; n0 += tile)
+        {
+            int count = Math.Min(tile, n - n0);
+            int panelCount = (count + W - 1) / W;
+
+            // Source offset of every tap of every pixel in the tile (−1: outside the image → pad_value).
+            for (int j = 0; j < panelCount * W; j++)
+            {
+                int g = n0 + j;
+                bool live = j < count;
+                int y = live ? y0 + (g / gw * step) : 0;
+                int x = live ? x0 + (g % gw * step) : 0;
+                for (int t = 0; t < taps; t++)
+                {
+                    int yy = y + (t / k) - pad, xx = x + (t % k) - pad;
+                    offsets[(t * tile) + j] = !live ? -2 : (uint)yy < (uint)ih && (uint)xx < (uint)iw ? (yy * iw) + xx : -1;
+                }
+            }
+
+            sx.Clear();
+            for (int pb = 0; pb < panelCount; pb++)
+            {
+                Span<short> panel = panels.Slice(pb * _k2 * 2 * W, _k2 * 2 * W);
+                for (int kk = 0; kk < _k2 * 2; kk++)
+                {
+                    int kp = kk >> 1, half = kk & 1;
+                    if (kk >= per)
+                    {
+                        for (int lane = 0; lane < W; lane++)
+                        {
+                            panel[(kp * 2 * W) + (lane * 2) + half] = 0;
+                        }
+
+                        continue;
+                    }
+
+                    int c = kk / taps, t = kk % taps;
+                    ReadOnlySpan<byte> channel = input.Slice(c * planeSize, planeSize);
+                    ReadOnlySpan<int> off = offsets.Slice((t * tile) + (pb * W), W);
+                    for (int lane = 0; lane < W; lane++)
+                    {
+                        int o = off[lane];
+                        int v = o >= 0 ? channel[o] : o == -1 ? padValue : 0;
+                        panel[(kp * 2 * W) + (lane * 2) + half] = (short)v;
+                        sx[(pb * W) + lane] += v;
+                    }
+                }
+            }
+
+            for (int j = 0; j < count; j++)
+            {
+                sxTerm[j] = (_l.ArgX * sx[j]) >> _l.ShrX;
+            }
+
+            Int16PairGemm.Multiply(_weightPairs, _k2, _outputsPadded, panels, panelCount, p, tile);
+
+            for (int o = 0; o < _l.OutChannels; o++)
+            {
+                ReadOnlySpan<int> row = p.Slice(o * tile, count);
+                Span<byte> dst = plane.Slice((o * n) + n0, count);
+                long sw = _swTerm[o];
+                for (int j = 0; j < count; j++)
+                {
+                    dst[j] = _l.Finish(o, row[j] + sxTerm[j] + sw);
+                }
+            }
+        }
+
+        _ = ic;
+    }
+
+    private void DepthwiseConv(ScratchBuffers s, ReadOnlySpan<byte> input, int y0, int x0, int step, int gh, int gw, Span<byte> plane)
+    {
+        int k = _l.KernelSize, pad = k / 2, taps = k * k;
+        int ih = _l.Input.Height, iw = _l.Input.Width;
+        int pw = iw + (2 * pad), ph = ih + (2 * pad);
+        int n = gh * gw;
+        Span<int> padded = s.Padded(pw * ph);
+        Span<int> accRow = s.RowAcc(gw);
+        Span<int> sxRow = s.RowSx(gw);
+        int channels = Math.Min(_l.InChannels, _l.OutChannels);
+
+        for (int c = 0; c < _l.OutChannels; c++)
+        {
+            Span<byte> dst = plane.Slice(c * n, n);
+            if (c >= channels)
+            {
+                // More output than input channels in a depthwise layer: the tap set reads no channel.
+                for (int j = 0; j < n; j++)
+                {
+                    dst[j] = _l.Finish(c, _swTerm[c]);
+                }
+
+                continue;
+            }
+
+            padded.Fill(_l.PadValue);
+            ReadOnlySpan<byte> src = input.Slice(c * ih * iw, ih * iw);
+            for (int y = 0; y < ih; y++)
+            {
+                Span<int> row = padded.Slice(((y + pad) * pw) + pad, iw);
+                ReadOnlySpan<byte> from = src.Slice(y * iw, iw);
+                for (int x = 0; x < iw; x++)
+                {
+                    row[x] = from[x];
+                }
+            }
+
+            ReadOnlySpan<int> w = _l.Weights.AsSpan(c * taps, taps);
+            long sw = _swTerm[c];
+            for (int gy = 0; gy < gh; gy++)
+            {
+                int y = y0 + (gy * step);
+                accRow.Clear();
+                sxRow.Clear();
+                for (int t = 0; t < taps; t++)
+                {
+                    int baseOffset = ((y + (t / k)) * pw) + x0 + (t % k);
+                    if (step == 1)
+                    {
+                        MultiplyAccumulate(padded.Slice(baseOffset, gw), w[t], accRow, sxRow);
+                    }
+                    else
+                    {
+                        for (int gx = 0; gx < gw; gx++)
+                        {
+                            int v = padded[baseOffset + (gx * step)];
+                            accRow[gx] += v * w[t];
+                            sxRow[gx] += v;
+                        }
+                    }
+                }
+
+                Span<byte> outRow = dst.Slice(gy * gw, gw);
+                for (int gx = 0; gx < gw; gx++)
+                {
+                    long acc = accRow[gx] + ((_l.ArgX * sxRow[gx]) >> _l.ShrX) + sw;
+                    outRow[gx] = _l.Finish(c, acc);
+                }
+            }
+        }
+    }
+
+    private static void MultiplyAccumulate(ReadOnlySpan<int> src, int w, Span<int> acc, Span<int> sx)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && src.Length >= Vector<int>.Count)
+        {
+            var vw = new Vector<int>(w);
+            ref int s0 = ref Unsafe.AsRef(in src[0]);
+            ref int a0 = ref acc[0];
+            ref int x0 = ref sx[0];
+            for (; i <= src.Length - Vector<int>.Count; i += Vector<int>.Count)
+            {
+                var v = Vector.LoadUnsafe(ref s0, (nuint)i);
+                (Vector.LoadUnsafe(ref a0, (nuint)i) + (v * vw)).StoreUnsafe(ref a0, (nuint)i);
+                (Vector.LoadUnsafe(ref x0, (nuint)i) + v).StoreUnsafe(ref x0, (nuint)i);
+            }
+        }
+
+        for (; i < src.Length; i++)
+        {
+            acc[i] += src[i] * w;
+            sx[i] += src[i];
+        }
+    }
+
+    /// <summary>The formulas of §6.1 taken literally, all in int64 (16-bit weights, and the oracle for tests).</summary>
+    private void Reference(ReadOnlySpan<byte> input, int y0, int x0, int step, int gh, int gw, Span<byte> plane)
+    {
+        int k = _l.KernelSize, pad = k / 2, taps = k * k;
+        int ih = _l.Input.Height, iw = _l.Input.Width;
+        int per = _l.WeightsPerOutput;
+        int n = gh * gw;
+        for (int o = 0; o < _l.OutChannels; o++)
+        {
+            ReadOnlySpan<int> w = _l.Weights.AsSpan(o * per, per);
+            for (int gy = 0; gy < gh; gy++)
+            {
+                for (int gx = 0; gx < gw; gx++)
+                {
+                    int y = y0 + (gy * step), x = x0 + (gx * step);
+                    long p = 0, sx = 0;
+                    int firstChannel = _l.Depthwise ? o : 0;
+                    int channelCount = _l.Depthwise ? (o < _l.InChannels ? 1 : 0) : _l.InChannels;
+                    for (int ci = 0; ci < channelCount; ci++)
+                    {
+                        int c = firstChannel + ci;
+                        for (int t = 0; t < taps; t++)
+                        {
+                            int yy = y + (t / k) - pad, xx = x + (t % k) - pad;
+                            long v = (uint)yy < (uint)ih && (uint)xx < (uint)iw ? input[(((c * ih) + yy) * iw) + xx] : _l.PadValue;
+                            p += w[(ci * taps) + t] * v;
+                            sx += v;
+                        }
+                    }
+
+                    long acc = p + ((_l.ArgX * sx) >> _l.ShrX) + _swTerm[o];
+                    plane[(o * n) + (gy * gw) + gx] = _l.Finish(o, acc);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,135 @@
+using System.Buffers.Binary;
+using Emc.Diagnostics;
+
+namespace Emc.Kmodel.Tests;
+
+/// <summary>
+/// Thousands of deterministic corruptions of real files: the reader must return (a model or diagnostics),
+/// never throw, never hit its internal-error path, and tag every failure with an EMC03xx code.
+/// </summary>
+[TestClass]
+public sealed class MutationRobustnessTests
+{
+    private const int MutationsPerFile = 500;
+
+    [TestMethod]
+    [DataRow(KmodelCorpus.Iris)]
+    [DataRow(KmodelCorpus.Cifar)]
+    [DataRow(KmodelCorpus.Mnist)]
+    [DataRow(KmodelCorpus.Rc5Yolo)]
+    [DataRow(KmodelCorpus.MbnetV1)]
+    public void MutatedFilesNeverThrow(string relative)
+    {
+        byte[] original = KmodelCorpus.Bytes(relative);
+        var model = KmodelCorpus.Read(relative);
+        int[] hotOffsets = HotOffsets(model);
+        var random = new Random(relative.Length * 7919);
+        int failures = 0;
+        for (int m = 0; m < MutationsPerFile; m++)
+        {
+            byte[] mutated = Mutate(original, hotOffsets, random, out string what);
+            Result<KmodelFile> result;
+            try
+            {
+                result = KmodelReader.Read(mutated, relative);
+            }
+            catch (Exception ex)
+            {
+                Assert.Fail($"mutation {m} ({what}) threw {ex}");
+                return;
+            }
+
+            Assert.IsFalse(
+                result.Diagnostics.Any(d => d.Code == KmodelDiagnostics.InternalError.Code),
+                $"mutation {m} ({what}) hit an internal error: {string.Join("; ", result.Diagnostics)}");
+            if (!result.Succeeded)
+            {
+                failures++;
+                var errors = result.Diagnostics.Where(d => d.IsError).ToList();
+                Assert.IsTrue(errors.Count > 0, $"mutation {m} ({what}) failed without an error diagnostic");
+                Assert.IsTrue(errors.All(d => d.Code.StartsWith("EMC03", StringComparison.Ordinal)), $"mutation {m} ({what}): {string.Join("; ", errors)}");
+            }
+        }
+
+        // The targeted mutations must actually be caught most of the time, or the test proves nothing.
+        Assert.IsTrue(failures > MutationsPerFile / 4, $"only {failures} of {MutationsPerFile} mutations were rejected");
+    }
+
+    /// <summary>Header fields, table entries and each conv's argument block (offsets) — where corruption bites.</summary>
+    private static int[] HotOffsets(KmodelFile model)
+    {
+        var offsets = new List<int>();
+        for (int o = 0; o < model.BodyStart; o += 4)
+        {
+            offsets.Add(o);
+        }
+
+        for (int i = 0; i < model.Layers.Count; i++)
+        {
+            int start = (int)model.BodyOffset(i);
+            for (int f = 0; f < 6 && start + (4 * f) < model.DeclaredLength - 4; f++)
+            {
+                offsets.Add(start + (4 * f));
+            }
+
+            if (model.Layers[i].Body is K210ConvBody conv)
+            {
+                for (int w = 0; w < 24; w++)
+                {
+                    offsets.Add(start + (int)conv.Layout.RegistersOffset + (4 * w));
+                }
+            }
+        }
+
+        return [.. offsets];
+    }
+
+    private static byte[] Mutate(byte[] original, int[] hot, Random random, out string what)
+    {
+        switch (random.Next(6))
+        {
+            case 0:
+            {
+                int length = random.Next(original.Length);
+                what = $"truncate to {length}";
+                return original[..length];
+            }
+
+            case 1:
+            {
+                byte[] copy = (byte[])original.Clone();
+                int flips = 1 + random.Next(8);
+                for (int i = 0; i < flips; i++)
+                {
+                    copy[random.Next(copy.Length)] ^= (byte)(1 << random.Next(8));
+                }
+
+                what = $"{flips} random bit flips";
+                return copy;
+            }
+
+            default:
+            {
+                byte[] copy = (byte[])original.Clone();
+                int at = hot[random.Next(hot.Length)];
+                if (at + 4 > copy.Length)
+                {
+                    at = copy.Length - 4;
+                }
+
+                uint old = BinaryPrimitives.ReadUInt32LittleEndian(copy.AsSpan(at));
+                uint value = random.Next(5) switch
+                {
+                    0 => uint.MaxValue - (uint)random.Next(16),
+                    1 => old + (uint)random.Next(1, 4096),
+                    2 => old * (uint)random.Next(2, 1000),
+                    3 => (uint)random.Next(),
+                    _ => old ^ (1u << random.Next(32)),
+                };
+                BinaryPrimitives.WriteUInt32LittleEndian(copy.AsSpan(at), value);
+                what = $"u32 at {at}: {old} → {value}";
+                return copy;
+            }
+        }
+    }
+}
