@@ -8,4 +8,11 @@ if (args is ["mobilenet-timing", ..])
     return;
 }
 
+// --quick: timed loops only (seconds), no BenchmarkDotNet statistics.
+if (args.Contains("--quick"))
+{
+    QuickSimulatorTiming.Run(Console.Out);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

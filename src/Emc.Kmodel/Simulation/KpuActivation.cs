@@ -27,28 +27,53 @@ internal sealed class KpuActivation
         }
 
         _halfEven = rounding == ActivationRounding.HalfEven;
+        _monotone = true;
+        for (int i = 1; i < SegmentCount; i++)
+        {
+            _monotone &= _start[i - 1] <= _start[i];
+        }
+    }
+
+    private readonly bool _monotone;
+
+    /// <summary>The selected segment: the highest index whose start satisfies the condition (0 if none does).</summary>
+    private int Select(long t)
+    {
+        if (_monotone)
+        {
+            // Non-decreasing starts: the condition holds on a prefix, so the last index of it is found by bisection.
+            int lo = 0, hi = SegmentCount - 1;
+            while (lo < hi)
+            {
+                int mid = (lo + hi + 1) >> 1;
+                bool holds = _halfEven ? _start[mid] < t : _start[mid] <= t;
+                if (holds)
+                {
+                    lo = mid;
+                }
+                else
+                {
+                    hi = mid - 1;
+                }
+            }
+
+            return lo;
+        }
+
+        int j = SegmentCount - 1;
+        while (j > 0 && !(_halfEven ? _start[j] < t : _start[j] <= t))
+        {
+            j--;
+        }
+
+        return j;
     }
 
     public byte Apply(long t)
     {
         // Segment 0 normally starts at −2^35 so that one always applies; when none does (a malformed
         // table) segment 0 is used, which is what a priority encoder defaulting to 0 gives.
-        int j = SegmentCount - 1;
-        if (_halfEven)
-        {
-            while (j > 0 && !(_start[j] < t))
-            {
-                j--;
-            }
-        }
-        else
-        {
-            while (j > 0 && !(_start[j] <= t))
-            {
-                j--;
-            }
-        }
-
+        int j = Select(t);
         long v = unchecked((t - _start[j]) * _mul[j]);
         long r = _halfEven ? KpuArithmetic.ShiftHalfEven(v, _shift[j]) : KpuArithmetic.CarryShift(v, _shift[j]);
         return KpuArithmetic.SaturateToByte(r + _bias[j]);
