@@ -46,12 +46,34 @@ public static class CSharpWrapperGenerator
         AppendBlob(b, model, options);
         b.Append("""
 
-                    /// <summary>Parses the embedded kmodel (validated by the Emc.Kmodel reader).</summary>
+                    private static global::Emc.Kmodel.KmodelFile? s_file;
+
+                    /// <summary>The embedded kmodel, parsed and validated by the Emc.Kmodel reader (cached).</summary>
                     public static global::Emc.Kmodel.KmodelFile Load()
                     {
-                        var result = global::Emc.Kmodel.KmodelReader.Read(Kmodel.ToArray(), SourceFile);
-                        return result.Value ?? throw new global::System.InvalidOperationException(
-                            "The embedded kmodel is not valid: " + string.Join("; ", result.Diagnostics));
+                        if (s_file is null)
+                        {
+                            var result = global::Emc.Kmodel.KmodelReader.Read(Kmodel.ToArray(), SourceFile);
+                            s_file = result.Value ?? throw new global::System.InvalidOperationException(
+                                "The embedded kmodel is not valid: " + string.Join("; ", result.Diagnostics));
+                        }
+
+                        return s_file;
+                    }
+
+                    /// <summary>Runs the model on the bit-exact K210 host simulator. <paramref name="input"/> is what the
+                    /// device takes: uint8 planar CHW (Input0Shape) for a model starting with a KPU conv.</summary>
+                    public static global::Emc.Diagnostics.Result<global::Emc.Kmodel.Simulation.SimulationResult> Simulate(global::System.ReadOnlySpan<byte> input) =>
+                        global::Emc.Kmodel.Simulation.KmodelSimulator.Simulate(Load(), input, null, SourceFile);
+
+                    /// <summary>Simulates and returns output <paramref name="output"/> as float32 values; throws on bad input.</summary>
+                    public static float[] Run(global::System.ReadOnlySpan<byte> input, int output = 0)
+                    {
+                        var result = Simulate(input);
+                        var value = result.Value ?? throw new global::System.ArgumentException(
+                            "Simulation failed: " + string.Join("; ", result.Diagnostics), nameof(input));
+                        return value.Outputs[output].AsFloat32()
+                            ?? throw new global::System.InvalidOperationException("output " + output + " is not float32");
                     }
                 }
             }
