@@ -37,7 +37,7 @@ public static class PackagedSdk
         string root = Path.Combine(Path.GetTempPath(), "emc-e2e-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(root);
         string project = Path.Combine(TestData.RepositoryRoot, "src", "Emc.Build.Sdk", "Emc.Build.Sdk.csproj");
-        var result = ProcessRunner.Run("dotnet", ["pack", project, "-c", "Release", "-o", Path.Combine(root, "feed"), "-p:Version=" + Version, "-nologo"],
+        var result = ProcessRunner.Run("dotnet", ["pack", project, "-c", "Release", "-o", Path.Combine(root, "feed"), "-p:PackageVersion=" + Version, "-nologo"],
             TestData.RepositoryRoot, DotnetEnvironment.Base());
         if (result.ExitCode != 0)
         {
