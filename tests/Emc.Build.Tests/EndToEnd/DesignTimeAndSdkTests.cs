@@ -50,7 +50,7 @@ public sealed class DesignTimeAndSdkTests
             <Project Sdk="Microsoft.NET.Sdk">
               <Sdk Name="Emc.Sdk" />
               <PropertyGroup><TargetFramework>net10.0</TargetFramework><RootNamespace>Sample</RootNamespace></PropertyGroup>
-              <ItemGroup><EmcModel Include="models/my-net (1).onnx" /></ItemGroup>
+              <ItemGroup><EmcModel Include="models/my-net (1).onnx" EmbedAsResource="true" /></ItemGroup>
             </Project>
             """);
         var run = project.Dotnet("build");
@@ -75,6 +75,11 @@ public sealed class DesignTimeAndSdkTests
             StringAssert.Contains(exe.Output, "|" + new FileInfo(project.PathOf("obj/Debug/net10.0/emc/my_net_1.kmodel")).Length);
         }
 
-        Assert.AreEqual("my_net_1", CodeIdentifiers.Sanitize("my-net (1)"));
+        // EmbedAsResource: the kmodel is a manifest resource of the assembly, byte for byte.
+        using var pe = new System.Reflection.PortableExecutable.PEReader(File.OpenRead(project.PathOf("bin/Debug/net10.0/app.dll")));
+        var metadata = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(pe);
+        var names = metadata.ManifestResources.Select(h => metadata.GetString(metadata.GetManifestResource(h).Name)).ToList();
+        CollectionAssert.Contains(names, "Emc.Models.my_net_1.kmodel");
+        StringAssert.Contains(File.ReadAllText(project.PathOf("obj/Debug/net10.0/emc/my_net_1.g.cs")), "GetManifestResourceStream(\"Emc.Models.my_net_1.kmodel\")");
     }
 }

@@ -129,10 +129,11 @@ public sealed class IncrementalBuildTests
             for (int m = 0; m < 4; m++)
             {
                 project.Write($"p{p}/models/m{m}.onnx", SampleModels.TinyCnn(seed: (p * 10) + m));
-                items.Add($"""<EmcModel Include="models/m{m}.onnx" Namespace="P{p}" />""");
+                items.Add($"""<EmcModel Include="models/m{m}.onnx" Namespace="P{p}" KfpkgAddress="{0x300000 + (m * 0x100000)}" />""");
             }
 
-            project.Write($"p{p}/p{p}.csproj", TestProject.LibraryProject(string.Join("\n", items)));
+            // p0 also bundles its four models into a .kfpkg.
+            project.Write($"p{p}/p{p}.csproj", TestProject.LibraryProject(string.Join("\n", items), p == 0 ? "<EmcCreateKfpkg>true</EmcCreateKfpkg>" : ""));
         }
 
         project.Write("all.proj", """
@@ -154,5 +155,9 @@ public sealed class IncrementalBuildTests
         }
 
         Assert.IsFalse(Directory.EnumerateFiles(project.Root, "*.tmp", SearchOption.AllDirectories).Any(), "temporary files left behind");
+
+        using var bundle = System.IO.Compression.ZipFile.OpenRead(project.PathOf("p0/bin/Debug/net10.0/p0.kfpkg"));
+        CollectionAssert.AreEqual(new[] { "m0.kmodel", "m1.kmodel", "m2.kmodel", "m3.kmodel", "flash-list.json" }, bundle.Entries.Select(e => e.Name).ToList());
+        Assert.IsFalse(File.Exists(project.PathOf("p1/bin/Debug/net10.0/p1.kfpkg")), "bundles are opt-in");
     }
 }
