@@ -1,0 +1,158 @@
+using System.Text;
+using System.Text.Json;
+using Emc.Compiler.CodeGen;
+using Emc.Compiler.Compilation;
+using Emc.Diagnostics;
+using Microsoft.Build.Framework;
+
+namespace Emc.Build.Tasks;
+
+/// <summary>
+/// Compiles resolved EmcModel items (see <see cref="EmcResolveModels"/>) into kmodel, C header, C# wrapper and
+/// report. Every model is attempted so one build reports every problem. A model that fails loses ALL its outputs
+/// (no partial state; the next build retries it); a model that succeeds gets its files rewritten only where the
+/// content changed, then its "compiled" marker touched (the marker is the target's only Output, so unchanged
+/// files can keep their timestamps without making the target run forever).
+/// </summary>
+public sealed class EmcCompileModels : Microsoft.Build.Utilities.Task
+{
+    private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true, IncludeFields = true };
+
+    [Required]
+    public ITaskItem[] Models { get; set; } = [];
+
+    /// <summary>Report warnings as errors (EmcTreatWarningsAsErrors).</summary>
+    public bool TreatWarningsAsErrors { get; set; }
+
+    /// <summary>Optional assembly with an <see cref="IModelCompiler"/> to use instead of the real compiler.</summary>
+    public string? CompilerAssembly { get; set; }
+
+    /// <summary>Files written or confirmed by this run (for FileWrites).</summary>
+    [Output]
+    public ITaskItem[] Generated { get; private set; } = [];
+
+    /// <summary>For tests: a compiler instance that bypasses <see cref="CompilerAssembly"/>.</summary>
+    internal IModelCompiler? Compiler { get; set; }
+
+    public override bool Execute()
+    {
+        var generated = new List<ITaskItem>();
+        var setup = new DiagnosticBag();
+        var compiler = Compiler ?? ModelCompilerFactory.Create(CompilerAssembly, setup);
+        TaskLog.Report(Log, setup, TreatWarningsAsErrors, Models.FirstOrDefault()?.ItemSpec);
+        if (compiler is null)
+        {
+            return false;
+        }
+
+        foreach (var model in Models)
+        {
+            var diagnostics = new DiagnosticBag();
+            try
+            {
+                CompileOne(compiler, model, diagnostics, generated);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                diagnostics.Add(BuildDiagnostics.OutputWriteFailed.Create(e.Message, model.ItemSpec));
+            }
+            catch (Exception e)
+            {
+                // Never MSB4018: an unexpected exception is still a coded error on the model.
+                diagnostics.Add(BuildDiagnostics.InternalError.Create(
+                    $"{e.GetType().FullName}: {e.Message} at {e.StackTrace?.Split('\n').FirstOrDefault()?.Trim()}", model.ItemSpec));
+            }
+
+            bool failed = diagnostics.HasErrors || (TreatWarningsAsErrors && diagnostics.Any(d => d.Severity == DiagnosticSeverity.Warning));
+            TaskLog.Report(Log, diagnostics.Select(d => d.WithFile(model.ItemSpec)), TreatWarningsAsErrors);
+            if (failed)
+            {
+                DeleteOutputs(model);
+            }
+        }
+
+        Generated = [.. generated];
+        return !Log.HasLoggedErrors;
+    }
+
+    private void CompileOne(IModelCompiler compiler, ITaskItem model, DiagnosticBag diagnostics, List<ITaskItem> generated)
+    {
+        string onnx = model.ItemSpec;
+        var datasetFiles = model.GetMetadata(ModelMetadata.DatasetFiles).Split(';', StringSplitOptions.RemoveEmptyEntries);
+        var options = ModelOptionsParser.Parse(model, datasetFiles, onnx, diagnostics);
+        if (diagnostics.HasErrors)
+        {
+            return;
+        }
+
+        Log.LogMessage(MessageImportance.Normal, "Emc: compiling {0}", onnx);
+        var result = compiler.Compile(onnx, options);
+        diagnostics.AddRange(result.Diagnostics);
+        if (!result.Succeeded || result.Kmodel is null || result.Interface is null)
+        {
+            if (!diagnostics.HasErrors)
+            {
+                diagnostics.Add(BuildDiagnostics.InternalError.Create("the compiler returned no kmodel and no error", onnx));
+            }
+
+            return;
+        }
+
+        string id = model.GetMetadata(ModelMetadata.OutputName);
+        var described = KmodelFacts.Describe(id, Path.GetFileName(onnx), result.Kmodel, result.Interface, result.Report);
+        if (described.Value is not { } facts)
+        {
+            diagnostics.Add(BuildDiagnostics.GeneratedKmodelUnreadable.Create(
+                "the compiled kmodel does not read back: " + string.Join("; ", described.Diagnostics.Select(d => d.Code + " " + d.Message)), onnx));
+            return;
+        }
+
+        // Everything is produced in memory first; only then are files touched.
+        var files = new List<(string Path, byte[] Content)> { (model.GetMetadata(ModelMetadata.KmodelFile), result.Kmodel) };
+        if (ModelOptionsParser.Flag(model, ModelMetadata.GenerateCHeader, true))
+        {
+            files.Add((model.GetMetadata(ModelMetadata.HeaderFile), Utf8(CHeaderGenerator.Generate(facts))));
+        }
+
+        if (ModelOptionsParser.Flag(model, ModelMetadata.GenerateCSharp, false))
+        {
+            files.Add((model.GetMetadata(ModelMetadata.CSharpFile), Utf8(CSharpWrapperGenerator.Generate(facts, WrapperOptions(model)))));
+        }
+
+        if (ModelOptionsParser.Flag(model, ModelMetadata.Report, true))
+        {
+            var report = new { Model = Path.GetFileName(onnx), facts.Sha256, KmodelBytes = result.Kmodel.Length, result.Interface, result.Report };
+            files.Add((model.GetMetadata(ModelMetadata.ReportFile), Utf8(JsonSerializer.Serialize(report, s_json) + "\n")));
+        }
+
+        foreach (var (path, content) in files)
+        {
+            AtomicFile.WriteIfChanged(path, content);
+            generated.Add(new Microsoft.Build.Utilities.TaskItem(path));
+        }
+
+        string marker = model.GetMetadata(ModelMetadata.MarkerFile);
+        AtomicFile.Touch(marker);
+        generated.Add(new Microsoft.Build.Utilities.TaskItem(marker));
+    }
+
+    internal static CSharpWrapperOptions WrapperOptions(ITaskItem model) => new(
+        model.GetMetadata(ModelMetadata.Namespace),
+        model.GetMetadata(ModelMetadata.ClassName),
+        model.GetMetadata(ModelMetadata.ResourceName) is { Length: > 0 } resource ? resource : null,
+        Public: !string.Equals(model.GetMetadata(ModelMetadata.Access), "internal", StringComparison.OrdinalIgnoreCase));
+
+    private static void DeleteOutputs(ITaskItem model)
+    {
+        foreach (string name in new[] { ModelMetadata.MarkerFile, ModelMetadata.KmodelFile, ModelMetadata.HeaderFile, ModelMetadata.CSharpFile, ModelMetadata.ReportFile })
+        {
+            string path = model.GetMetadata(name);
+            if (path.Length > 0)
+            {
+                AtomicFile.DeleteIfExists(path);
+            }
+        }
+    }
+
+    private static byte[] Utf8(string text) => new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(text);
+}

@@ -1,0 +1,83 @@
+using System.Globalization;
+using Emc.Compiler.CodeGen;
+using Emc.Diagnostics;
+using Microsoft.Build.Framework;
+
+namespace Emc.Build.Tasks;
+
+/// <summary>
+/// Bundles kmodels (metadata <c>KfpkgAddress</c>) and an optional firmware image (flashed at 0 with the kflash
+/// SHA-256 prefix) into a .kfpkg. Addresses accept decimal or 0x-hex; the JSON always gets decimal.
+/// </summary>
+public sealed class EmcCreateKfpkg : Microsoft.Build.Utilities.Task
+{
+    /// <summary>Compiled kmodel files; metadata KfpkgAddress (required) and optional KfpkgName.</summary>
+    [Required]
+    public ITaskItem[] Files { get; set; } = [];
+
+    /// <summary>Optional firmware .bin flashed at address 0.</summary>
+    public ITaskItem? Firmware { get; set; }
+
+    [Required]
+    public string OutputFile { get; set; } = "";
+
+    public override bool Execute()
+    {
+        var diagnostics = new DiagnosticBag();
+        try
+        {
+            var entries = new List<KfpkgEntry>();
+            if (Firmware is not null && Firmware.ItemSpec.Length > 0)
+            {
+                entries.Add(new KfpkgEntry(Path.GetFileName(Firmware.ItemSpec), 0, File.ReadAllBytes(Firmware.ItemSpec), true));
+            }
+
+            foreach (var file in Files)
+            {
+                string addressText = file.GetMetadata(ModelMetadata.KfpkgAddress);
+                if (!TryParseAddress(addressText, out uint address))
+                {
+                    diagnostics.Add(BuildDiagnostics.KfpkgInvalidEntry.Create(
+                        $"KfpkgAddress '{addressText}' of '{file.ItemSpec}' is not a flash address (decimal or 0x-hex)", file.ItemSpec));
+                    continue;
+                }
+
+                string name = file.GetMetadata("KfpkgName") is { Length: > 0 } n ? n : Path.GetFileName(file.ItemSpec);
+                entries.Add(new KfpkgEntry(name, address, File.ReadAllBytes(file.ItemSpec), false));
+            }
+
+            if (!diagnostics.HasErrors)
+            {
+                var written = KfpkgWriter.Write(entries, OutputFile);
+                diagnostics.AddRange(written.Diagnostics);
+                if (written.Value is { } bytes)
+                {
+                    // The bundle is a target Output: refresh its time even when the bytes are unchanged.
+                    if (!AtomicFile.WriteIfChanged(OutputFile, bytes))
+                    {
+                        AtomicFile.Touch(OutputFile);
+                    }
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            diagnostics.Add(BuildDiagnostics.OutputWriteFailed.Create(e.Message, OutputFile));
+        }
+        catch (Exception e)
+        {
+            diagnostics.Add(BuildDiagnostics.InternalError.Create(e.GetType().Name + ": " + e.Message, OutputFile));
+        }
+
+        TaskLog.Report(Log, diagnostics, false, OutputFile);
+        return !Log.HasLoggedErrors;
+    }
+
+    internal static bool TryParseAddress(string text, out uint address)
+    {
+        text = text.Trim();
+        return text.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
+            ? uint.TryParse(text.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out address)
+            : uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out address);
+    }
+}

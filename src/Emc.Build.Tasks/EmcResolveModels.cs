@@ -1,0 +1,181 @@
+using Emc.Compiler.CodeGen;
+using Emc.Diagnostics;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+
+namespace Emc.Build.Tasks;
+
+/// <summary>
+/// First step of every build (and design-time build): validates EmcModel metadata, computes each model's output
+/// paths under <see cref="OutputDirectory"/>, expands its dataset into files, writes its options stamp (only when
+/// the text changes, so unchanged options keep the model up to date) and forgets the "compiled" marker of a model
+/// whose outputs are incomplete (deleted by hand, failed build) so the next compile retries it.
+/// </summary>
+public sealed class EmcResolveModels : Microsoft.Build.Utilities.Task
+{
+    private static readonly string[] s_datasetExtensions = [".png", ".bmp", ".jpg", ".jpeg", ".npy", ".pb"];
+
+    [Required]
+    public ITaskItem[] Models { get; set; } = [];
+
+    /// <summary>Full path of the folder for generated files ($(IntermediateOutputPath)emc/).</summary>
+    [Required]
+    public string OutputDirectory { get; set; } = "";
+
+    [Required]
+    public string ProjectDirectory { get; set; } = "";
+
+    /// <summary>The project file: where metadata errors point.</summary>
+    public string ProjectFile { get; set; } = "";
+
+    /// <summary>Default namespace of generated C# ($(RootNamespace)).</summary>
+    public string DefaultNamespace { get; set; } = "";
+
+    [Output]
+    public ITaskItem[] ResolvedModels { get; private set; } = [];
+
+    /// <summary>Every file the current items will produce (manifest of the stale-output pruning).</summary>
+    [Output]
+    public ITaskItem[] ExpectedOutputs { get; private set; } = [];
+
+    public override bool Execute()
+    {
+        var diagnostics = new DiagnosticBag();
+        try
+        {
+            Resolve(diagnostics);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            diagnostics.Add(BuildDiagnostics.OutputWriteFailed.Create(e.Message, ProjectFile));
+        }
+        catch (Exception e)
+        {
+            diagnostics.Add(BuildDiagnostics.InternalError.Create(e.GetType().Name + ": " + e.Message, ProjectFile));
+        }
+
+        TaskLog.Report(Log, diagnostics, treatWarningsAsErrors: false);
+        return !Log.HasLoggedErrors;
+    }
+
+    private void Resolve(DiagnosticBag diagnostics)
+    {
+        string outputDirectory = Path.GetFullPath(OutputDirectory);
+        var resolved = new List<ITaskItem>();
+        var expected = new List<ITaskItem>();
+        var names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var model in Models)
+        {
+            string fullPath = model.GetMetadata("FullPath");
+            if (!File.Exists(fullPath))
+            {
+                diagnostics.Add(BuildDiagnostics.ModelFileMissing.Create($"EmcModel '{model.ItemSpec}' does not exist", ProjectFile));
+                continue;
+            }
+
+            string fileName = Path.GetFileNameWithoutExtension(fullPath);
+            string outputName = model.GetMetadata(ModelMetadata.OutputName);
+            string id = CodeIdentifiers.Sanitize(outputName.Length > 0 ? outputName : fileName);
+            if (names.TryGetValue(id, out string? other))
+            {
+                diagnostics.Add(BuildDiagnostics.DuplicateOutputName.Create(
+                    $"EmcModel '{model.ItemSpec}' and '{other}' both produce '{id}'; set OutputName on one of them", ProjectFile));
+                continue;
+            }
+
+            names.Add(id, model.ItemSpec);
+            var item = new TaskItem(fullPath);
+            model.CopyMetadataTo(item);
+            var datasetFiles = ResolveDataset(model, diagnostics);
+            string className = model.GetMetadata(ModelMetadata.ClassName);
+            string ns = model.GetMetadata(ModelMetadata.Namespace);
+            item.SetMetadata(ModelMetadata.OutputName, id);
+            item.SetMetadata(ModelMetadata.ClassName, CodeIdentifiers.Sanitize(className.Length > 0 ? className : PascalCase(id)));
+            item.SetMetadata(ModelMetadata.Namespace, CodeIdentifiers.SanitizeNamespace(ns.Length > 0 ? ns : DefaultNamespace));
+            string basePath = Path.Combine(outputDirectory, id);
+            item.SetMetadata(ModelMetadata.KmodelFile, basePath + ".kmodel");
+            item.SetMetadata(ModelMetadata.HeaderFile, basePath + ".h");
+            item.SetMetadata(ModelMetadata.CSharpFile, basePath + ".g.cs");
+            item.SetMetadata(ModelMetadata.ReportFile, basePath + ".report.json");
+            item.SetMetadata(ModelMetadata.OptionsFile, basePath + ".options");
+            item.SetMetadata(ModelMetadata.MarkerFile, basePath + ".compiled");
+            item.SetMetadata(ModelMetadata.DatasetFiles, string.Join(';', datasetFiles));
+            if (ModelOptionsParser.Flag(model, ModelMetadata.EmbedAsResource, false))
+            {
+                item.SetMetadata(ModelMetadata.ResourceName, "Emc.Models." + id + ".kmodel");
+            }
+
+            var options = ModelOptionsParser.Parse(item, datasetFiles, ProjectFile.Length > 0 ? ProjectFile : fullPath, diagnostics);
+            string optionsText = ModelOptionsParser.Canonical(options, item);
+            Directory.CreateDirectory(outputDirectory);
+            AtomicFile.WriteIfChanged(basePath + ".options", System.Text.Encoding.UTF8.GetBytes(optionsText));
+
+            var outputs = OutputsOf(item);
+            if (outputs.Any(path => !File.Exists(path)))
+            {
+                File.Delete(basePath + ".compiled");
+            }
+
+            resolved.Add(item);
+            expected.AddRange(outputs.Append(basePath + ".options").Append(basePath + ".compiled").Select(p => new TaskItem(p)));
+        }
+
+        ResolvedModels = [.. resolved];
+        ExpectedOutputs = [.. expected];
+    }
+
+    /// <summary>The generated files a resolved model must have once compiled.</summary>
+    internal static List<string> OutputsOf(ITaskItem item)
+    {
+        var outputs = new List<string> { item.GetMetadata(ModelMetadata.KmodelFile) };
+        if (ModelOptionsParser.Flag(item, ModelMetadata.GenerateCHeader, true))
+        {
+            outputs.Add(item.GetMetadata(ModelMetadata.HeaderFile));
+        }
+
+        if (ModelOptionsParser.Flag(item, ModelMetadata.GenerateCSharp, false))
+        {
+            outputs.Add(item.GetMetadata(ModelMetadata.CSharpFile));
+        }
+
+        if (ModelOptionsParser.Flag(item, ModelMetadata.Report, true))
+        {
+            outputs.Add(item.GetMetadata(ModelMetadata.ReportFile));
+        }
+
+        return outputs;
+    }
+
+    private List<string> ResolveDataset(ITaskItem model, DiagnosticBag diagnostics)
+    {
+        var files = new List<string>();
+        foreach (string entry in model.GetMetadata(ModelMetadata.Dataset).Split([';', '|'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            string path = Path.GetFullPath(Path.Combine(ProjectDirectory, entry));
+            if (Directory.Exists(path))
+            {
+                files.AddRange(Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
+                    .Where(f => s_datasetExtensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase)));
+            }
+            else if (File.Exists(path))
+            {
+                files.Add(path);
+            }
+            else
+            {
+                diagnostics.Add(BuildDiagnostics.DatasetMissing.Create(
+                    $"EmcModel '{model.ItemSpec}': Dataset '{entry}' does not exist", ProjectFile));
+            }
+        }
+
+        files.Sort(StringComparer.Ordinal);
+        return files;
+    }
+
+    private static string PascalCase(string identifier)
+    {
+        var parts = identifier.Split('_', StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => char.ToUpperInvariant(p[0]) + p[1..]);
+        return string.Concat(parts);
+    }
+}

@@ -1,0 +1,170 @@
+using System.Globalization;
+using Emc.Compiler.CodeGen;
+using Emc.Compiler.Compilation;
+using Emc.Diagnostics;
+using Microsoft.Build.Framework;
+
+namespace Emc.Build.Tasks;
+
+/// <summary>Turns EmcModel metadata into <see cref="CompileOptions"/>; every bad value is a coded diagnostic naming it.</summary>
+internal static class ModelOptionsParser
+{
+    public static CompileOptions Parse(ITaskItem item, IReadOnlyList<string> datasetFiles, string file, DiagnosticBag diagnostics)
+    {
+        string model = item.ItemSpec;
+        var options = new CompileOptions { Dataset = datasetFiles };
+
+        string range = item.GetMetadata(ModelMetadata.InputRange);
+        var mean = Floats(item, ModelMetadata.Mean, model, file, diagnostics);
+        var std = Floats(item, ModelMetadata.Std, model, file, diagnostics);
+        if (range.Length > 0)
+        {
+            var values = Floats(item, ModelMetadata.InputRange, model, file, diagnostics);
+            if (values is { Count: 2 } && values[0] < values[1])
+            {
+                options = options with { InputRange = (values[0], values[1]) };
+            }
+            else if (values is not null)
+            {
+                Bad(diagnostics, file, model, ModelMetadata.InputRange, range, "two numbers 'low,high' with low < high");
+            }
+
+            if (mean is not null || std is not null)
+            {
+                Bad(diagnostics, file, model, ModelMetadata.InputRange, range, "either InputRange or Mean/Std, not both");
+            }
+        }
+
+        if ((mean is null) != (std is null))
+        {
+            Bad(diagnostics, file, model, mean is null ? ModelMetadata.Std : ModelMetadata.Mean, "", "Mean and Std go together");
+        }
+        else if (mean is not null && std is not null)
+        {
+            if (mean.Count is not (1 or 3) || std.Count is not (1 or 3) || std.Any(s => s <= 0))
+            {
+                Bad(diagnostics, file, model, ModelMetadata.Std, item.GetMetadata(ModelMetadata.Std), "1 or 3 values each; Std > 0");
+            }
+            else
+            {
+                options = options with { Mean = mean, Std = std };
+            }
+        }
+
+        string order = item.GetMetadata(ModelMetadata.ChannelOrder);
+        if (order.Length > 0)
+        {
+            if (Enum.TryParse<ChannelOrder>(order, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed))
+            {
+                options = options with { ChannelOrder = parsed };
+            }
+            else
+            {
+                Bad(diagnostics, file, model, ModelMetadata.ChannelOrder, order, "RGB or BGR");
+            }
+        }
+
+        string bits = item.GetMetadata(ModelMetadata.WeightBits);
+        if (bits.Length > 0)
+        {
+            if (bits is "8" or "16")
+            {
+                options = options with { WeightBits = int.Parse(bits, CultureInfo.InvariantCulture) };
+            }
+            else
+            {
+                Bad(diagnostics, file, model, ModelMetadata.WeightBits, bits, "8 or 16");
+            }
+        }
+
+        string calibration = item.GetMetadata(ModelMetadata.Calibration);
+        if (calibration.Length > 0)
+        {
+            if (Enum.TryParse<CalibrationMethod>(calibration, ignoreCase: true, out var method) && Enum.IsDefined(method))
+            {
+                options = options with { Calibration = method };
+            }
+            else
+            {
+                Bad(diagnostics, file, model, ModelMetadata.Calibration, calibration, "Default, MinMax, Percentile, Mse or Kld");
+            }
+        }
+
+        string samples = item.GetMetadata(ModelMetadata.MaxCalibrationSamples);
+        if (samples.Length > 0)
+        {
+            if (int.TryParse(samples, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0)
+            {
+                options = options with { MaxCalibrationSamples = n };
+            }
+            else
+            {
+                Bad(diagnostics, file, model, ModelMetadata.MaxCalibrationSamples, samples, "a positive integer");
+            }
+        }
+
+        return options;
+    }
+
+    /// <summary>Canonical text of everything that changes the outputs; written to the per-model options stamp.</summary>
+    public static string Canonical(CompileOptions o, ITaskItem item)
+    {
+        static string F(float v) => v.ToString("R", CultureInfo.InvariantCulture);
+        var lines = new List<string>
+        {
+            "emc-options v1",
+            "dataset=" + string.Join('|', o.Dataset),
+            "inputRange=" + (o.InputRange is { } r ? F(r.Low) + "," + F(r.High) : ""),
+            "mean=" + (o.Mean is null ? "" : string.Join(',', o.Mean.Select(F))),
+            "std=" + (o.Std is null ? "" : string.Join(',', o.Std.Select(F))),
+            "channelOrder=" + o.ChannelOrder,
+            "weightBits=" + o.WeightBits.ToString(CultureInfo.InvariantCulture),
+            "calibration=" + o.Calibration,
+            "maxSamples=" + o.MaxCalibrationSamples.ToString(CultureInfo.InvariantCulture),
+        };
+        foreach (string name in new[]
+                 {
+                     ModelMetadata.OutputName, ModelMetadata.Namespace, ModelMetadata.ClassName, ModelMetadata.Access,
+                     ModelMetadata.GenerateCHeader, ModelMetadata.GenerateCSharp, ModelMetadata.Report,
+                     ModelMetadata.EmbedAsResource, ModelMetadata.ResourceName,
+                 })
+        {
+            lines.Add(name + "=" + item.GetMetadata(name));
+        }
+
+        return string.Join('\n', lines);
+    }
+
+    public static bool Flag(ITaskItem item, string name, bool fallback)
+    {
+        string value = item.GetMetadata(name);
+        return value.Length == 0 ? fallback : string.Equals(value, "true", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static List<float>? Floats(ITaskItem item, string name, string model, string file, DiagnosticBag diagnostics)
+    {
+        string text = item.GetMetadata(name);
+        if (text.Length == 0)
+        {
+            return null;
+        }
+
+        var values = new List<float>();
+        foreach (string part in text.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!float.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out float v) || !float.IsFinite(v))
+            {
+                Bad(diagnostics, file, model, name, text, "comma-separated numbers");
+                return null;
+            }
+
+            values.Add(v);
+        }
+
+        return values;
+    }
+
+    private static void Bad(DiagnosticBag diagnostics, string file, string model, string name, string value, string expected) =>
+        diagnostics.Add(BuildDiagnostics.InvalidMetadata.Create(
+            $"EmcModel '{model}': {name}='{value}' is invalid; expected {expected}", file));
+}

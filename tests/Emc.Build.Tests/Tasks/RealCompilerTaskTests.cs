@@ -1,0 +1,69 @@
+using Emc.Build.Tasks;
+using Emc.Build.Tests.Support;
+using Emc.Kmodel;
+using Emc.Kmodel.Simulation;
+using Microsoft.Build.Utilities;
+
+namespace Emc.Build.Tests.Tasks;
+
+/// <summary>The compile task with the REAL compiler (in process, no dotnet build): the sample CNN and the unsupported-op model.</summary>
+[TestClass]
+[TestCategory("RealCompiler")]
+public sealed class RealCompilerTaskTests
+{
+    [TestMethod]
+    public void SampleCnnCompilesAndItsOutputsDescribeTheKmodel()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllBytes(dir.File("net.onnx"), SampleModels.TinyCnn());
+        var model = Resolve(dir, "net.onnx");
+        var engine = new FakeBuildEngine();
+        bool ok = new EmcCompileModels { BuildEngine = engine, Models = [model] }.Execute();
+        Assert.IsTrue(ok, string.Join("\n", engine.Errors.Select(e => e.Code + " " + e.Message)));
+
+        byte[] kmodel = File.ReadAllBytes(model.GetMetadata("KmodelFile"));
+        var file = KmodelReader.Read(kmodel).Value!;
+        Assert.AreEqual(KmodelLayerType.K210Conv, file.Layers[0].Type, "a KPU-friendly CNN starts on the KPU");
+        string header = File.ReadAllText(model.GetMetadata("HeaderFile"));
+        StringAssert.Contains(header, $"#define NET_KMODEL_SIZE {kmodel.Length}u");
+        StringAssert.Contains(header, $"#define NET_LAYER_COUNT {file.Layers.Count}u");
+        StringAssert.Contains(header, "\"K210_CONV\", 1u, 4u, { 1u, 3u, 16u, 16u }");
+
+        // The simulator runs it; softmax outputs are a distribution over the 4 classes.
+        var input = new byte[3 * 16 * 16];
+        for (int i = 0; i < input.Length; i++)
+        {
+            input[i] = (byte)(i * 7);
+        }
+
+        var result = KmodelSimulator.Simulate(file, input).Value!;
+        float[] probabilities = result.Outputs[0].AsFloat32()!;
+        Assert.HasCount(4, probabilities);
+        Assert.AreEqual(1.0, probabilities.Sum(), 1e-3);
+    }
+
+    [TestMethod]
+    public void UnsupportedOperatorsAreAllReportedWithNodeNames()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllBytes(dir.File("bad.onnx"), SampleModels.UnsupportedOps());
+        var model = Resolve(dir, "bad.onnx");
+        var engine = new FakeBuildEngine();
+        Assert.IsFalse(new EmcCompileModels { BuildEngine = engine, Models = [model] }.Execute());
+        Assert.IsTrue(engine.Errors.All(e => e.File == model.ItemSpec && e.Code.StartsWith("EMC", StringComparison.Ordinal)));
+        string all = string.Join("\n", engine.Errors.Select(e => e.Message));
+        StringAssert.Contains(all, "bad_erf");
+        StringAssert.Contains(all, "bad_sin");
+        Assert.IsFalse(File.Exists(model.GetMetadata("KmodelFile")));
+    }
+
+    private static Microsoft.Build.Framework.ITaskItem Resolve(TempDirectory dir, string name)
+    {
+        var item = new TaskItem(dir.File(name));
+        item.SetMetadata("InputRange", "0,1");
+        var engine = new FakeBuildEngine();
+        var task = new EmcResolveModels { BuildEngine = engine, Models = [item], OutputDirectory = dir.File("emc"), ProjectDirectory = dir.Path };
+        Assert.IsTrue(task.Execute());
+        return task.ResolvedModels.Single();
+    }
+}
