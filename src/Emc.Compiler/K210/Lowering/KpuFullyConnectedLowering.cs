@@ -13,7 +13,13 @@ namespace Emc.Compiler.K210.Lowering;
 /// </summary>
 internal static class KpuFullyConnectedLowering
 {
-    /// <summary>What <see cref="FullyConnectedTarget.Default"/> stands for (measured; see the compiler report).</summary>
+    /// <summary>
+    /// What <see cref="FullyConnectedTarget.Default"/> stands for. Measured on the generated-network tests (seeds 3, 7,
+    /// 11, 20; output SQNR vs the float evaluator, CPU → KPU): 46.7 → 46.1, 102.8 → 82.7, 73.3 → 69.5, 75.4 → 48.3 dB.
+    /// The KPU path adds an input QUANTIZE, 8-bit weights and an 8-bit output, and does 16× the MACs (a 4×4 map) on the
+    /// KPU instead of in·out float MACs on the 400 MHz RV64 FPU — for heads of at most 1024×1024 (≤ 1 M MACs, a few ms)
+    /// the CPU's exact float result wins; the KPU stays an option for speed.
+    /// </summary>
     public static FullyConnectedTarget DefaultTarget => FullyConnectedTarget.Cpu;
 
     public static bool TryLower(LoweringContext ctx, Node node, Value output, float[] weights, float[] bias, int inputs, int outputs)
