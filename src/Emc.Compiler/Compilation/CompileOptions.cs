@@ -40,6 +40,9 @@ public sealed record CompileOptions
 
     public CalibrationMethod Calibration { get; init; } = CalibrationMethod.Default;
 
+    /// <summary>Where Gemm/MatMul run: CPU float FULLY_CONNECTED or the KPU 4×4 padding trick.</summary>
+    public FullyConnectedTarget FullyConnected { get; init; } = FullyConnectedTarget.Default;
+
     /// <summary>At most this many calibration samples are used (sorted by path; deterministic).</summary>
     public int MaxCalibrationSamples { get; init; } = 256;
 }

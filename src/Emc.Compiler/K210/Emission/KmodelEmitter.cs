@@ -71,7 +71,7 @@ public static class KmodelEmitter
                     A(o),
                     c.Inputs.Select(t => (A(t), (uint)t.Bytes)).ToList());
             default:
-                throw new NotSupportedException($"no emitter for {layer}");
+                return CpuLayerEncoder.TryEncode(layer) ?? throw new NotSupportedException($"no emitter for {layer}");
         }
     }
 }

@@ -68,6 +68,10 @@ public sealed class K210Tensor
     /// <summary>The tensor whose memory this one reuses (reshape/flatten views share the bytes).</summary>
     public K210Tensor? AliasOf { get; set; }
 
+    /// <summary>Where an alias starts inside <see cref="AliasOf"/>: bytes (main memory) or units (KPU RAM). Producers
+    /// that write slices of one buffer (exclusive concat, split convs) are aliases at offsets.</summary>
+    public long AliasOffset { get; set; }
+
     /// <summary>Extra KPU units to reserve after the map (a consumer reads it shifted by one row).</summary>
     public int KpuTailUnits { get; set; }
 

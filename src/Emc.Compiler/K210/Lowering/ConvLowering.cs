@@ -21,6 +21,7 @@ internal static class ConvLowering
     public const int MaxWidth = 960;
     public const int MaxHeight = 512;
     public const int MinSize = 4;
+    public const int MaxLoads = 64;
 
     public static void Lower(LoweringContext ctx, Node conv)
     {
@@ -134,10 +135,16 @@ internal static class ConvLowering
             return;
         }
 
-        string? loadProblem = CheckWeightLoads(convWeights, ctx.Options.WeightBits);
-        if (loadProblem is not null)
+        var plan = ConvSplitting.Plan(convWeights, input, outH, outW, ctx.Options.WeightBits, out string? limitProblem);
+        if (plan is null)
         {
-            ctx.Error(CompilerDiagnostics.KpuLimit, conv, loadProblem);
+            ctx.Error(CompilerDiagnostics.KpuLimit, conv, limitProblem!);
+            return;
+        }
+
+        if (plan.Count > 1 || plan.Tiled)
+        {
+            ConvSplitting.Lower(ctx, conv, plan, input, convWeights, activation, pool, rowShift, sample, output, rangeSource, outH, outW);
             return;
         }
 
@@ -187,9 +194,10 @@ internal static class ConvLowering
             problems.Add($"pads ({g.PadTop},{g.PadLeft},{p.PadBottom},{p.PadRight}) (at most 1 per side)");
         }
 
-        if (g.InputChannels > MaxChannels || g.OutputChannels > MaxChannels)
+        // More than 1024 output channels are split over several convs (ConvSplitting); inputs cannot be split exactly.
+        if (g.InputChannels > MaxChannels)
         {
-            problems.Add($"{g.InputChannels}→{g.OutputChannels} channels (limit {MaxChannels})");
+            problems.Add($"{g.InputChannels} input channels (limit {MaxChannels}; a conv cannot be split over its input channels without a CPU sum of partial results, which kmodel v3 lacks)");
         }
 
         if (g.InputWidth > MaxWidth || g.InputHeight > MaxHeight)
@@ -222,14 +230,6 @@ internal static class ConvLowering
         int limit = weightBits == 8 ? 30720 : 61440;
         int occ = Math.Min(w.OutChannels, limit / bytesPerOutput);
         return occ == 0 ? (0, int.MaxValue) : (occ, (w.OutChannels + occ - 1) / occ);
-    }
-
-    private static string? CheckWeightLoads(KpuConvWeights w, int weightBits)
-    {
-        var (occ, loads) = WeightLoads(w, weightBits);
-        return occ == 0 || loads > 64
-            ? string.Create(CultureInfo.InvariantCulture, $"weights need {(occ == 0 ? "more than one load per output channel" : loads + " loads")} (limit 64 loads of ≤ {(weightBits == 8 ? 30720 : 61440)} bytes)")
-            : null;
     }
 
     private static KpuPoolType? FusablePool(Evaluation.Kernels.Pool2DGeometry pg, int h, int w)

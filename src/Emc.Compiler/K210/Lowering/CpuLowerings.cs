@@ -123,13 +123,6 @@ internal static class FullyConnectedLowering
             return;
         }
 
-        var input = ctx.GetFloat(node.Inputs[0]!, node);
-        if (input is null)
-        {
-            ctx.Slot(node.Outputs[0]).Failed = true;
-            return;
-        }
-
         var output = node.Outputs[0];
         if (ctx.SoleConsumer(output) is { OpType: "Add" } add && add.Inputs.FirstOrDefault(v => v != output)?.Constant is { } addC
             && (addC.ElementCount == n || addC.ElementCount == 1) && add.Outputs[0].Shape!.Equals(output.Shape))
@@ -142,6 +135,18 @@ internal static class FullyConnectedLowering
 
             ctx.Consume(add);
             output = add.Outputs[0];
+        }
+
+        if (KpuFullyConnectedLowering.TryLower(ctx, node, output, weights, bias, kDim, n))
+        {
+            return;
+        }
+
+        var input = ctx.GetFloat(node.Inputs[0]!, node);
+        if (input is null)
+        {
+            ctx.Slot(output).Failed = true;
+            return;
         }
 
         (output, int activation) = FuseActivation(ctx, output);

@@ -101,6 +101,7 @@ public static class GraphLowering
                 "the first layer must be the KPU convolution that reads the input (SDK kpu_run_kmodel requirement)", graph.SourcePath));
         }
 
+        KpuLimitChecks.Check(ctx);
         return diagnostics.HasErrors ? null : ctx.Model;
     }
 
@@ -130,10 +131,14 @@ public static class GraphLowering
                 FloatLowerings.Sigmoid(ctx, node);
                 break;
             case "Add":
-                FloatLowerings.Add(ctx, node);
+                QuantizedAddLowering.Lower(ctx, node);
                 break;
             case "Concat":
-                FloatLowerings.Concat(ctx, node);
+                ConcatLowering.Lower(ctx, node);
+                break;
+            case "Resize":
+            case "Upsample":
+                ResizeLowering.Lower(ctx, node);
                 break;
             case "Pad" when node.Inputs.Skip(1).All(v => v is null || v.Constant?.ToInt64Array().All(x => x == 0) != false) && node.Outputs[0].Shape!.Equals(node.Inputs[0]!.Shape):
                 ReshapeLowering.Lower(ctx, node); // all-zero pads: a no-op
@@ -152,7 +157,7 @@ public static class GraphLowering
 
     private static bool IsKnown(string opType) =>
         opType is "Conv" or "MaxPool" or "GlobalMaxPool" or "AveragePool" or "GlobalAveragePool" or "Gemm" or "MatMul" or "Softmax"
-            or "Sigmoid" or "Add" or "Concat" or "Pad" or "Relu" or "Clip" or "LeakyRelu" or "PRelu" or "BatchNormalization"
+            or "Sigmoid" or "Add" or "Concat" or "Resize" or "Upsample" or "Pad" or "Relu" or "Clip" or "LeakyRelu" or "PRelu" or "BatchNormalization"
         || ReshapeLowering.OpTypes.Contains(opType);
 
     private static string Explain(Node node) => node.OpType switch

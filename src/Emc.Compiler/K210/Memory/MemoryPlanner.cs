@@ -80,7 +80,7 @@ public static class MemoryPlanner
             {
                 if (t.AliasOf is not null)
                 {
-                    t.Address = Root(t).Address;
+                    t.Address = AliasAddress(t);
                 }
             }
         }
@@ -89,7 +89,7 @@ public static class MemoryPlanner
         {
             if (t.AliasOf is not null)
             {
-                t.Address = Root(t).Address;
+                t.Address = AliasAddress(t);
             }
         }
 
@@ -99,6 +99,17 @@ public static class MemoryPlanner
     /// <summary>Units of a KPU map plus the tail a shifted reader needs.</summary>
     public static long KpuUnits(K210Tensor t) =>
         KpuTensorLayout.SizeInUnits(t.Width, t.Height, t.Channels) + t.KpuTailUnits;
+
+    private static long AliasAddress(K210Tensor t)
+    {
+        long offset = 0;
+        for (; t.AliasOf is not null; t = t.AliasOf)
+        {
+            offset += t.AliasOffset;
+        }
+
+        return t.Address + offset;
+    }
 
     private static K210Tensor Root(K210Tensor t)
     {

@@ -1,0 +1,42 @@
+using Emc.Compiler.Compilation;
+using Emc.Compiler.Ir;
+using Emc.Compiler.K210.Graph;
+
+namespace Emc.Compiler.K210.Lowering;
+
+/// <summary>
+/// Add of two run-time tensors of one shape: QUANTIZED_ADD when both already exist as uint8 (conv outputs, pools,
+/// other quantized adds), with a following Relu/Clip fused through the output range; otherwise float ADD.
+/// </summary>
+internal static class QuantizedAddLowering
+{
+    public static void Lower(LoweringContext ctx, Node node)
+    {
+        if (node.Inputs.Count != 2 || node.Inputs[0]?.Shape is not { } a || node.Inputs[1]?.Shape is not { } b || !a.Equals(b)
+            || node.Inputs[0]!.Constant is not null || node.Inputs[1]!.Constant is not null)
+        {
+            ctx.Error(CompilerDiagnostics.UnsupportedPattern, node, "ADD needs two run-time inputs of the same shape (no broadcasting or constants in kmodel v3)");
+            return;
+        }
+
+        if (!ActivationFusion.IsUInt8(ctx, node.Inputs[0]!) || !ActivationFusion.IsUInt8(ctx, node.Inputs[1]!))
+        {
+            FloatLowerings.Add(ctx, node);
+            return;
+        }
+
+        var x = ctx.GetMainU8(node.Inputs[0]!, node);
+        var y = ctx.GetMainU8(node.Inputs[1]!, node);
+        var output = ActivationFusion.FuseClamp(ctx, node.Outputs[0]);
+        if (x is null || y is null)
+        {
+            ctx.Slot(output).Failed = true;
+            return;
+        }
+
+        var result = ctx.NewTensor(output.Name, K210ElementType.UInt8, K210MemoryKind.Main, x.Channels, x.Height, x.Width);
+        result.RangeSource = output;
+        ctx.Add(new QuantizedAddLayer(node.Name, x, y, result));
+        ctx.Slot(output).MainU8 = result;
+    }
+}

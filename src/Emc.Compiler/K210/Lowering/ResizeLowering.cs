@@ -1,0 +1,98 @@
+using Emc.Compiler.Compilation;
+using Emc.Compiler.Ir;
+using Emc.Compiler.K210.Graph;
+using Emc.Compiler.Ops;
+
+namespace Emc.Compiler.K210.Lowering;
+
+/// <summary>
+/// Resize / Upsample (nearest) over H and W → QUANTIZED_RESIZE_NEAREST_NEIGHBOR on uint8 data (no rescaling: the
+/// output shares the input's (s, b)) or RESIZE_NEAREST_NEIGHBOR on float. The runtime reads
+/// <c>min(floorf(o·(float)in/out), in − 1)</c> (asymmetric + floor); any coordinate mode is accepted exactly when
+/// its index map, as the importer resolved it for these sizes, is identical to that one at every output index.
+/// </summary>
+internal static class ResizeLowering
+{
+    public static void Lower(LoweringContext ctx, Node node)
+    {
+        var inShape = node.Inputs[0]?.Shape;
+        var outShape = node.Outputs[0].Shape;
+        if (node.Parameters is not NearestResizeParameters p || inShape is not { Rank: 4 } || outShape is not { Rank: 4 })
+        {
+            ctx.Error(CompilerDiagnostics.UnsupportedPattern, node, "only nearest-neighbour resizing of a [1, C, H, W] tensor maps to RESIZE_NEAREST_NEIGHBOR");
+            return;
+        }
+
+        if (!IsIdentity(p.SourceIndex[0]) || !IsIdentity(p.SourceIndex[1]) || p.SourceIndex[0].Length != inShape[0] || p.SourceIndex[1].Length != inShape[1])
+        {
+            ctx.Error(CompilerDiagnostics.UnsupportedPattern, node, "RESIZE_NEAREST_NEIGHBOR resizes height and width only (batch and channels must stay)");
+            return;
+        }
+
+        for (int axis = 2; axis < 4; axis++)
+        {
+            if (FirstMismatch(p.SourceIndex[axis], inShape[axis]) is int at)
+            {
+                string mode = node.Attributes.TryGetValue("coordinate_transformation_mode", out var m) ? m.String : "asymmetric";
+                ctx.Error(CompilerDiagnostics.UnsupportedPattern, node,
+                    $"{(axis == 2 ? "height" : "width")} {inShape[axis]}→{p.SourceIndex[axis].Length} with coordinate mode '{mode}' reads input index {p.SourceIndex[axis][at]} at output {at}; RESIZE_NEAREST_NEIGHBOR (asymmetric, floor) reads {KmodelIndex(at, inShape[axis], p.SourceIndex[axis].Length)}");
+                return;
+            }
+        }
+
+        var value = node.Inputs[0]!;
+        bool quantized = ActivationFusion.IsUInt8(ctx, value);
+        var input = quantized ? ctx.GetMainU8(value, node) : ctx.GetFloat(value, node);
+        if (input is null)
+        {
+            ctx.Slot(node.Outputs[0]).Failed = true;
+            return;
+        }
+
+        var output = ctx.NewTensor(node.Outputs[0].Name, input.Type, K210MemoryKind.Main, input.Channels, outShape[2], outShape[3]);
+        output.QuantFrom = quantized ? input : null;
+        ctx.Add(new ResizeNearestLayer(node.Name, input, output));
+        var slot = ctx.Slot(node.Outputs[0]);
+        if (quantized)
+        {
+            slot.MainU8 = output;
+        }
+        else
+        {
+            slot.Float = output;
+        }
+    }
+
+    /// <summary>The index the runtime reads (kpu.c: float32 scale, floorf, clamp).</summary>
+    public static int KmodelIndex(int o, int inLength, int outLength)
+    {
+        float scale = (float)inLength / outLength;
+        return Math.Min((int)MathF.Floor(o * scale), inLength - 1);
+    }
+
+    private static int? FirstMismatch(int[] map, int inLength)
+    {
+        for (int o = 0; o < map.Length; o++)
+        {
+            if (map[o] != KmodelIndex(o, inLength, map.Length))
+            {
+                return o;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsIdentity(int[] map)
+    {
+        for (int i = 0; i < map.Length; i++)
+        {
+            if (map[i] != i)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

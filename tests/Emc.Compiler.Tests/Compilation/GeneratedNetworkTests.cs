@@ -1,0 +1,50 @@
+using Emc.Compiler.Compilation;
+
+namespace Emc.Compiler.Tests.Compilation;
+
+/// <summary>
+/// Random compositions (seeded) of conv 1×1/3×3, depthwise, stride 2 with symmetric and TF-SAME padding, max/avg
+/// pools, add, concat, resize, global average pool, gemm and softmax: each compiles, simulates, and its max abs error
+/// against the float evaluator stays within the bound derived in <see cref="RandomNetwork"/>.
+/// </summary>
+[TestClass]
+public sealed class GeneratedNetworkTests
+{
+    private const int Networks = 36;
+    private const double MinimumSqnrDb = 25;
+
+    public static IEnumerable<object[]> Seeds => Enumerable.Range(1, Networks).Select(s => new object[] { s });
+
+    [TestMethod]
+    [DynamicData(nameof(Seeds))]
+    public void CompilesAndStaysWithinTheQuantizationBound(int seed)
+    {
+        CheckNetwork(seed, FullyConnectedTarget.Default);
+    }
+
+    [TestMethod]
+    [DataRow(3)]
+    [DataRow(7)]
+    [DataRow(11)]
+    [DataRow(20)]
+    public void KpuFullyConnectedStaysWithinTheBound(int seed)
+    {
+        CheckNetwork(seed, FullyConnectedTarget.Kpu);
+    }
+
+    private static void CheckNetwork(int seed, FullyConnectedTarget fc)
+    {
+        var net = new RandomNetwork(seed);
+        var samples = CompiledNet.RandomSamples(8, 3 * net.Height * net.Width, seed);
+        var compiled = CompiledNet.Compile(net.Model, samples, new CompileOptions { Calibration = CalibrationMethod.MinMax, FullyConnected = fc });
+        Assert.IsTrue(compiled.Result.Succeeded, $"{net.Description}: {string.Join(Environment.NewLine, compiled.Result.Diagnostics)}");
+        double bound = net.ErrorBound(compiled.Ranges);
+        double error = compiled.MaxError();
+        var layers = string.Join(",", compiled.LayerTypes);
+        Console.WriteLine($"seed {seed} [{net.Height}x{net.Width}] {net.Description}: max error {error:G4} ≤ bound {bound:G4} (output max |y| {compiled.Expected.Max(e => e.Max(Math.Abs)):G4}); SQNR {compiled.SqnrDb():F1} dB; layers {layers}");
+        Assert.IsLessThanOrEqualTo(bound, error, $"seed {seed}: {net.Description}; layers {layers}");
+
+        // Not derived, a sanity floor: a misplaced pixel, slice or parameter drops the SQNR to about 0 dB.
+        Assert.IsGreaterThanOrEqualTo(MinimumSqnrDb, compiled.SqnrDb(), $"seed {seed}: {net.Description}; layers {layers}");
+    }
+}
