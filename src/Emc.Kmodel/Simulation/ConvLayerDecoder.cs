@@ -76,6 +76,9 @@ internal static class ConvLayerDecoder
             (start[i], mul[i], shift[i], bias[i]) = (segments[i].XStart, segments[i].YMul, segments[i].Shift, segments[i].Bias);
         }
 
+        long[] normMul = body.BatchNorm.Take(oc).Select(b => (long)b.NormMul).ToArray();
+        int[] normShift = body.BatchNorm.Take(oc).Select(b => b.NormShift).ToArray();
+        long[] normAdd = body.BatchNorm.Take(oc).Select(b => (long)b.NormAdd).ToArray();
         return new KpuConvParameters
         {
             KernelSize = k,
@@ -91,10 +94,11 @@ internal static class ConvLayerDecoder
             ArgAdd = r.ArgAdd,
             Weights = weights,
             EightBitWeights = eightBit,
-            NormMul = body.BatchNorm.Take(oc).Select(b => (long)b.NormMul).ToArray(),
-            NormShift = body.BatchNorm.Take(oc).Select(b => b.NormShift).ToArray(),
-            NormAdd = body.BatchNorm.Take(oc).Select(b => (long)b.NormAdd).ToArray(),
+            NormMul = normMul,
+            NormShift = normShift,
+            NormAdd = normAdd,
             Activation = new KpuActivation(start, mul, shift, bias, rounding),
+            OutputStage = new KpuOutputStage(normMul, normShift, normAdd, start, mul, shift, bias, rounding),
             MainMemOut = body.MainMemOut ? body.MainMemOutAddress : -1,
         };
     }

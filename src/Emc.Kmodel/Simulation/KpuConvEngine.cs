@@ -192,15 +192,10 @@ internal sealed class KpuConvEngine
 
             Int16PairGemm.Multiply(_weightPairs, _k2, _outputsPadded, panels, panelCount, p, tile);
 
+            KpuOutputStage stage = _l.OutputStage;
             for (int o = 0; o < _l.OutChannels; o++)
             {
-                ReadOnlySpan<int> row = p.Slice(o * tile, count);
-                Span<byte> dst = plane.Slice((o * n) + n0, count);
-                long sw = _swTerm[o];
-                for (int j = 0; j < count; j++)
-                {
-                    dst[j] = _l.Finish(o, row[j] + sxTerm[j] + sw);
-                }
+                stage.FinishRow(o, p.Slice(o * tile, count), sxTerm, _swTerm[o], plane.Slice((o * n) + n0, count));
             }
         }
 
@@ -216,6 +211,7 @@ internal sealed class KpuConvEngine
         Span<int> padded = s.Padded(pw * ph);
         Span<int> accRow = s.RowAcc(gw);
         Span<int> sxRow = s.RowSx(gw);
+        Span<long> sxTerm = s.SxTerm(gw);
         int channels = Math.Min(_l.InChannels, _l.OutChannels);
 
         for (int c = 0; c < _l.OutChannels; c++)
@@ -269,12 +265,12 @@ internal sealed class KpuConvEngine
                     }
                 }
 
-                Span<byte> outRow = dst.Slice(gy * gw, gw);
                 for (int gx = 0; gx < gw; gx++)
                 {
-                    long acc = accRow[gx] + ((_l.ArgX * sxRow[gx]) >> _l.ShrX) + sw;
-                    outRow[gx] = _l.Finish(c, acc);
+                    sxTerm[gx] = (_l.ArgX * sxRow[gx]) >> _l.ShrX;
                 }
+
+                _l.OutputStage.FinishRow(c, accRow, sxTerm, sw, dst.Slice(gy * gw, gw));
             }
         }
     }
