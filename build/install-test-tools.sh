@@ -9,4 +9,18 @@ if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1 && { ! command -v 
     echo "install-test-tools.sh: could not install libjpeg-turbo-progs/netpbm; imaging oracle tests will skip" >&2
 fi
 
+# ONNX Runtime oracle: npm onnxruntime-node (ships libonnxruntime.so + the N-API binding; no install script needed).
+ort="$repo/tests/tools/ort"
+want="$(sed -nE 's/.*"onnxruntime-node": *"([^"]+)".*/\1/p' "$ort/package.json")"
+have="$(sed -nE 's/^ *"version": *"([^"]+)".*/\1/p' "$ort/node_modules/onnxruntime-node/package.json" 2>/dev/null | head -n1)"
+if [ -n "$want" ] && [ "$have" = "$want" ]; then
+  :
+elif ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "install-test-tools: node/npm not found; ONNX Runtime differential tests will skip" >&2
+else
+  echo "install-test-tools: installing onnxruntime-node $want into tests/tools/ort" >&2
+  (cd "$ort" && timeout 600 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2) ||
+    echo "install-test-tools: npm ci failed; ONNX Runtime differential tests will skip" >&2
+fi
+
 exit 0

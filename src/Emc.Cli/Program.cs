@@ -4,6 +4,7 @@ using Emc.Cli.Commands;
 
 var root = new RootCommand("emc: compile ONNX models to K210 kmodel v3, inspect them and run them on the host simulator.");
 root.Subcommands.Add(InspectCommand.Create());
+root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(SimulateCommand.Create());
 
 return CliRunner.Run(root, args);

@@ -2,7 +2,10 @@ using BenchmarkDotNet.Running;
 using Emc.Benchmarks;
 
 // Each benchmark class states its target in a comment; the figures go into the issue notes.
-// --quick: timed loops only (seconds), no BenchmarkDotNet statistics; --quick --profile: time per layer.
+// Timed loops (seconds, no BenchmarkDotNet statistics) for a quick look:
+//   --quick                      simulator inferences/s on the real kmodels
+//   --quick --profile            simulator time per layer of mbnetv1
+//   mobilenet-timing [runs]      float evaluator on MobileNetV1-0.25
 if (args.Contains("--quick") && args.Contains("--profile"))
 {
     LayerProfile.Run(Console.Out, "maix-emc-mbnetv1", "mbnetv1.kmodel");
@@ -12,6 +15,12 @@ if (args.Contains("--quick") && args.Contains("--profile"))
 if (args.Contains("--quick"))
 {
     QuickSimulatorTiming.Run(Console.Out);
+    return;
+}
+
+if (args is ["mobilenet-timing", ..])
+{
+    MobileNetTiming.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 50);
     return;
 }
 

@@ -1,13 +1,175 @@
+using System.Globalization;
+using System.Text.Json;
+using Emc.Compiler.Import;
+using Emc.Compiler.Ir;
+using Emc.Diagnostics;
+using Emc.Onnx;
+using Emc.Onnx.Protobuf;
+
 namespace Emc.Cli.Inspect;
 
-// Placeholder until ONNX import lands (issue 2): reports that it cannot inspect yet.
+/// <summary><c>emc inspect model.onnx</c>: the model as written (inputs, outputs, IR version, opsets, producer, op
+/// histogram, parameter count) plus what import says (unsupported ops with node names, other diagnostics).</summary>
 public static class OnnxInspector
 {
-    public static int Run(string path, bool json, TextWriter stdout)
+    public static int Run(string path, bool json, TextWriter stdout, TextWriter? stderr = null)
     {
-        _ = json;
-        _ = stdout;
-        Console.Error.WriteLine($"{path}: error EMC0002: ONNX inspection is not available in this build");
-        return CliRunner.Errors;
+        stderr ??= Console.Error;
+        var loaded = OnnxModelLoader.Load(path);
+        if (loaded.Value is null)
+        {
+            return CliRunner.Report(loaded.Diagnostics, stderr);
+        }
+
+        var model = loaded.Value;
+        var import = OnnxImporter.Import(model, path);
+        var diagnostics = loaded.Diagnostics.Concat(import.Diagnostics).ToList();
+        var report = OnnxModelReport.Create(model, import.Value, diagnostics);
+        if (json)
+        {
+            stdout.WriteLine(JsonSerializer.Serialize(report, OnnxModelReport.JsonOptions));
+        }
+        else
+        {
+            report.WriteText(stdout);
+        }
+
+        // The report lists the diagnostics; stderr gets them too, in canonical form, and they set the exit code.
+        return CliRunner.Report(diagnostics, stderr);
+    }
+}
+
+/// <summary>What <c>emc inspect</c> reports about an ONNX model.</summary>
+public sealed record OnnxModelReport(
+    long IrVersion,
+    IReadOnlyDictionary<string, long> Opsets,
+    string Producer,
+    IReadOnlyList<OnnxModelReport.Port> Inputs,
+    IReadOnlyList<OnnxModelReport.Port> Outputs,
+    int NodeCount,
+    IReadOnlyDictionary<string, int> Operators,
+    long ParameterCount,
+    IReadOnlyList<OnnxModelReport.UnsupportedOp> Unsupported,
+    IReadOnlyList<string> Diagnostics)
+{
+    public static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+    };
+
+    /// <summary>A graph input or output as declared; <paramref name="ImportedShape"/> after import (batch resolved).</summary>
+    public sealed record Port(string Name, string Type, string DeclaredShape, string? ImportedShape);
+
+    public sealed record UnsupportedOp(string OpType, string Domain, IReadOnlyList<string> Nodes);
+
+    public static OnnxModelReport Create(ModelProto model, Graph? graph, IReadOnlyList<Diagnostic> diagnostics)
+    {
+        var g = model.Graph;
+        var initializers = g.Initializer.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+        var opsets = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        foreach (var o in model.OpsetImport)
+        {
+            opsets[OnnxVersions.IsDefaultDomain(o.Domain) ? "ai.onnx" : o.Domain] = o.Version;
+        }
+
+        var histogram = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var node in g.Node)
+        {
+            string key = OnnxVersions.IsDefaultDomain(node.Domain) ? node.OpType : node.Domain + "." + node.OpType;
+            histogram[key] = histogram.GetValueOrDefault(key) + 1;
+        }
+
+        var registry = OperatorRegistry.Default;
+        var unsupported = g.Node
+            .Select((n, i) => (Node: n, Name: string.IsNullOrEmpty(n.Name) ? $"{n.OpType}_{i.ToString(CultureInfo.InvariantCulture)}" : n.Name))
+            .Where(x => registry.Find(x.Node.Domain, x.Node.OpType) is null)
+            .GroupBy(x => (x.Node.Domain, x.Node.OpType))
+            .OrderBy(x => x.Key.OpType, StringComparer.Ordinal)
+            .Select(x => new UnsupportedOp(x.Key.OpType, OnnxVersions.IsDefaultDomain(x.Key.Domain) ? "ai.onnx" : x.Key.Domain, x.Select(y => y.Name).ToList()))
+            .ToList();
+
+        long parameters = g.Initializer.Where(t => IsFloat(t.DataType)).Sum(t => t.Dims.Aggregate(1L, (a, d) => a * d));
+        if (graph is not null)
+        {
+            // Weights built by Constant/ConstantOfShape nodes count too once import has folded them.
+            parameters = graph.Nodes.SelectMany(n => n.Inputs).OfType<Value>().Where(v => v.Constant is { Type: DataType.Float32 })
+                .Distinct().Sum(v => v.Constant!.ElementCount);
+        }
+
+        var imported = graph?.Inputs.Concat(graph.Outputs).ToDictionary(v => v.Name, v => v.Shape?.ToString() ?? "?", StringComparer.Ordinal)
+            ?? new Dictionary<string, string>(StringComparer.Ordinal);
+        Port ToPort(ValueInfoProto v) => new(v.Name, DescribeType(v.Type), DescribeShape(v.Type), imported.GetValueOrDefault(v.Name));
+
+        return new OnnxModelReport(
+            model.IrVersion,
+            opsets,
+            string.IsNullOrEmpty(model.ProducerVersion) ? model.ProducerName : $"{model.ProducerName} {model.ProducerVersion}",
+            g.Input.Where(i => !initializers.Contains(i.Name)).Select(ToPort).ToList(),
+            g.Output.Select(ToPort).ToList(),
+            g.Node.Count,
+            histogram,
+            parameters,
+            unsupported,
+            diagnostics.Select(d => d.ToString()).ToList());
+    }
+
+    public void WriteText(TextWriter w)
+    {
+        w.WriteLine($"IR version   {IrVersion.ToString(CultureInfo.InvariantCulture)}");
+        w.WriteLine($"Opsets       {string.Join(", ", Opsets.Select(o => $"{o.Key} {o.Value.ToString(CultureInfo.InvariantCulture)}"))}");
+        w.WriteLine($"Producer     {(Producer.Length == 0 ? "(none)" : Producer)}");
+        w.WriteLine("Inputs");
+        foreach (var p in Inputs)
+        {
+            w.WriteLine($"  {p.Name}: {p.Type}{p.DeclaredShape}{(p.ImportedShape is null || p.ImportedShape == p.DeclaredShape ? "" : $" -> {p.ImportedShape}")}");
+        }
+
+        w.WriteLine("Outputs");
+        foreach (var p in Outputs)
+        {
+            w.WriteLine($"  {p.Name}: {p.Type}{p.DeclaredShape}{(p.ImportedShape is null || p.ImportedShape == p.DeclaredShape ? "" : $" -> {p.ImportedShape}")}");
+        }
+
+        w.WriteLine($"Nodes        {NodeCount.ToString(CultureInfo.InvariantCulture)}");
+        foreach (var (op, count) in Operators)
+        {
+            w.WriteLine($"  {op,-28} {count.ToString(CultureInfo.InvariantCulture),6}");
+        }
+
+        w.WriteLine($"Parameters   {ParameterCount.ToString("N0", CultureInfo.InvariantCulture)}");
+        if (Unsupported.Count > 0)
+        {
+            w.WriteLine("Unsupported operators");
+            foreach (var u in Unsupported)
+            {
+                w.WriteLine($"  {u.OpType} ({u.Domain}): {string.Join(", ", u.Nodes)}");
+            }
+        }
+
+        if (Diagnostics.Count > 0)
+        {
+            w.WriteLine("Diagnostics");
+            foreach (string d in Diagnostics)
+            {
+                w.WriteLine("  " + d);
+            }
+        }
+    }
+
+    private static bool IsFloat(int dataType) => dataType is 1 or 10 or 11 or 16;
+
+    private static string DescribeType(TypeProto? type) => type?.TensorType is { } t
+        ? (Enum.IsDefined(typeof(TensorProto.Types.DataType), t.ElemType) ? ((TensorProto.Types.DataType)t.ElemType).ToString().ToLowerInvariant() : "?")
+        : type is null ? "?" : type.ValueCase.ToString();
+
+    private static string DescribeShape(TypeProto? type)
+    {
+        if (type?.TensorType?.Shape is not { } shape)
+        {
+            return type?.TensorType is null ? "" : "[?]";
+        }
+
+        return "[" + string.Join(",", shape.Dim.Select(d => d.HasDimValue ? d.DimValue.ToString(CultureInfo.InvariantCulture) : d.HasDimParam ? d.DimParam : "?")) + "]";
     }
 }

@@ -21,6 +21,9 @@ public sealed class EvaluationContext
 
     public Node Node { get; }
 
+    /// <summary>Threads a kernel may use (1 = single-threaded); results must not depend on it.</summary>
+    public int MaxDegreeOfParallelism { get; init; } = 1;
+
     public int InputCount => _inputs.Length;
 
     public bool HasInput(int index) => index < _inputs.Length && _inputs[index] is not null;

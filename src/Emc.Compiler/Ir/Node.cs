@@ -34,7 +34,7 @@ public sealed class Node
     /// <summary>Inputs by position; null where an optional input is omitted (empty name in ONNX).</summary>
     public IReadOnlyList<Value?> Inputs { get; private set; }
 
-    public IReadOnlyList<Value> Outputs { get; }
+    public IReadOnlyList<Value> Outputs { get; private set; }
 
     public IReadOnlyDictionary<string, NodeAttribute> Attributes { get; }
 
@@ -52,6 +52,20 @@ public sealed class Node
         inputs[index] = value;
         value?.Consumers.Add(this);
         Inputs = inputs;
+    }
+
+    /// <summary>Makes this node produce <paramref name="value"/> as output <paramref name="index"/> (graph rewrites).</summary>
+    public void ReplaceOutput(int index, Value value)
+    {
+        var outputs = Outputs.ToArray();
+        if (outputs[index].Producer == this)
+        {
+            outputs[index].Producer = null;
+        }
+
+        outputs[index] = value;
+        value.Producer = this;
+        Outputs = outputs;
     }
 
     public override string ToString() => $"{OpType} '{Name}'";

@@ -1,0 +1,167 @@
+using Emc.Compiler.Compilation;
+using Emc.Compiler.Import;
+using Emc.Compiler.Ir;
+using Emc.Compiler.K210.Lowering;
+using Emc.Diagnostics;
+using Emc.Imaging;
+
+namespace Emc.Compiler.Calibration;
+
+/// <summary>
+/// Loads calibration samples: images (BMP/PNG/JPEG; nearest-centre resize, preprocessed like the device input),
+/// .npy (float32/uint8, C order) and ONNX TensorProto .pb files, from folders (recursively) or files, sorted by
+/// path (ordinal) so the result is deterministic. Without a dataset: uniform random device inputs from a fixed
+/// seed, with a warning.
+/// </summary>
+public static class DatasetLoader
+{
+    private static readonly string[] s_imageExtensions = [".bmp", ".png", ".jpg", ".jpeg"];
+
+    public static List<CalibrationSample> Load(CompileOptions options, Shape inputShape, Preprocessing pre, DiagnosticBag diagnostics)
+    {
+        int c = inputShape[1], h = inputShape[2], w = inputShape[3];
+        var files = new List<string>();
+        foreach (string entry in options.Dataset)
+        {
+            if (Directory.Exists(entry))
+            {
+                files.AddRange(Directory.EnumerateFiles(entry, "*", SearchOption.AllDirectories).Where(IsSample));
+            }
+            else if (File.Exists(entry))
+            {
+                files.Add(entry);
+            }
+            else
+            {
+                diagnostics.Add(CompilerDiagnostics.DatasetFile.Create($"dataset entry '{entry}' does not exist", entry));
+            }
+        }
+
+        files = files.Select(Path.GetFullPath).Distinct().Order(StringComparer.Ordinal).Take(options.MaxCalibrationSamples).ToList();
+        var samples = new List<CalibrationSample>();
+        foreach (string file in files)
+        {
+            var sample = LoadOne(file, c, h, w, pre, options.ChannelOrder, diagnostics);
+            if (sample is not null)
+            {
+                samples.Add(sample);
+            }
+        }
+
+        if (options.Dataset.Count == 0)
+        {
+            diagnostics.Add(CompilerDiagnostics.DatasetMissing.Create(
+                "no calibration dataset given: activation ranges come from 8 uniform random inputs (seed 1) over the input range; pass --dataset with representative inputs for a usable model"));
+            var random = new Random(1);
+            for (int i = 0; i < 8; i++)
+            {
+                var bytes = new byte[c * h * w];
+                random.NextBytes(bytes);
+                samples.Add(new CalibrationSample($"random#{i}", ToModel(bytes, c, h * w, pre), bytes));
+            }
+        }
+
+        return samples;
+    }
+
+    private static bool IsSample(string path)
+    {
+        string ext = Path.GetExtension(path).ToLowerInvariant();
+        return s_imageExtensions.Contains(ext) || ext is ".npy" or ".pb";
+    }
+
+    private static CalibrationSample? LoadOne(string file, int c, int h, int w, Preprocessing pre, Compilation.ChannelOrder order, DiagnosticBag diagnostics)
+    {
+        string ext = Path.GetExtension(file).ToLowerInvariant();
+        float[]? model = null;
+        if (s_imageExtensions.Contains(ext))
+        {
+            var image = ImageDecoder.Load(file);
+            if (image.Value is null)
+            {
+                diagnostics.AddRange(image.Diagnostics);
+                return null;
+            }
+
+            byte[]? device = c switch
+            {
+                3 => ImagePreprocessor.ToChwBytes(image.Value, w, h, order == Compilation.ChannelOrder.Bgr ? Imaging.ChannelOrder.Bgr : Imaging.ChannelOrder.Rgb).Value,
+                1 => ImagePreprocessor.ToGrayBytes(image.Value, w, h).Value,
+                _ => null,
+            };
+            if (device is null)
+            {
+                diagnostics.Add(CompilerDiagnostics.DatasetShape.Create($"image samples need a 1- or 3-channel model input, the model has {c} channels", file));
+                return null;
+            }
+
+            // The model sees its own (RGB) channel order.
+            var modelBytes = order == Compilation.ChannelOrder.Bgr && c == 3 ? SwapPlanes(device, h * w) : device;
+            return new CalibrationSample(file, ToModel(modelBytes, c, h * w, pre), device);
+        }
+
+        if (ext == ".npy")
+        {
+            model = NpyReader.Read(File.ReadAllBytes(file), out _, out string? error);
+            if (model is null)
+            {
+                diagnostics.Add(CompilerDiagnostics.DatasetFile.Create($"{error}", file));
+                return null;
+            }
+        }
+        else if (ext == ".pb")
+        {
+            var tensor = TensorProtoConverter.ReadFile(file);
+            if (tensor.Value is null)
+            {
+                diagnostics.AddRange(tensor.Diagnostics);
+                return null;
+            }
+
+            model = tensor.Value.ToFloatArray();
+        }
+
+        if (model is null || model.Length != c * h * w)
+        {
+            diagnostics.Add(CompilerDiagnostics.DatasetShape.Create($"sample has {model?.Length ?? 0} values, the model input needs {c}×{h}×{w} = {c * h * w}", file));
+            return null;
+        }
+
+        var bytes = new byte[model.Length];
+        int plane = h * w;
+        for (int ch = 0; ch < c; ch++)
+        {
+            int mc = order == Compilation.ChannelOrder.Bgr && c == 3 ? 2 - ch : ch;
+            for (int i = 0; i < plane; i++)
+            {
+                double q = (model[(mc * plane) + i] - pre.Offset[mc]) / pre.Scale[mc];
+                bytes[(ch * plane) + i] = (byte)Math.Clamp(Math.Round(q, MidpointRounding.ToEven), 0, 255);
+            }
+        }
+
+        return new CalibrationSample(file, model, bytes);
+    }
+
+    private static byte[] SwapPlanes(byte[] chw, int plane)
+    {
+        var result = (byte[])chw.Clone();
+        chw.AsSpan(0, plane).CopyTo(result.AsSpan(2 * plane));
+        chw.AsSpan(2 * plane, plane).CopyTo(result);
+        return result;
+    }
+
+    /// <summary>The model's float input for device bytes in model channel order.</summary>
+    private static float[] ToModel(byte[] bytes, int c, int plane, Preprocessing pre)
+    {
+        var f = new float[bytes.Length];
+        for (int ch = 0; ch < c; ch++)
+        {
+            for (int i = 0; i < plane; i++)
+            {
+                f[(ch * plane) + i] = (float)((bytes[(ch * plane) + i] * pre.Scale[ch]) + pre.Offset[ch]);
+            }
+        }
+
+        return f;
+    }
+}

@@ -1,0 +1,35 @@
+using Emc.Compiler.K210.Graph;
+using Emc.Compiler.K210.Memory;
+
+namespace Emc.Compiler.Compilation;
+
+/// <summary>Builds the <see cref="CompileReport"/> of a compiled model.</summary>
+internal static class CompileReporting
+{
+    public static CompileReport Build(K210Model model, MemoryPlan plan, int modelBytes, IReadOnlyList<OutputAccuracy> accuracy)
+    {
+        var layers = new List<LayerReport>();
+        for (int i = 0; i < model.Layers.Count; i++)
+        {
+            var l = model.Layers[i];
+            var input = l.Inputs[0];
+            long weightBytes = l switch
+            {
+                KpuConvLayer c => c.Parameters?.WeightBytes.Length ?? 0,
+                FullyConnectedLayer f => 4L * (f.Weights.Length + f.Bias.Length),
+                _ => 0,
+            };
+            string placement = string.Join(" → ", l.Inputs.Select(Place)) + " ⇒ " + string.Join(", ", l.ExtraOutputs.Prepend(l.Output).Select(Place));
+            (float, float)? range = l.Output.Quant is { } q ? ((float)q.Range().Min, (float)q.Range().Max) : null;
+            layers.Add(new LayerReport(i, l.Kind, l.OnKpu, [input.Channels, input.Height, input.Width], [l.Output.Channels, l.Output.Height, l.Output.Width],
+                l.Macs, weightBytes, placement, l.Name, range));
+        }
+
+        return new CompileReport(layers, model.Layers.Where(l => l.OnKpu).Sum(l => l.Macs), model.Layers.Where(l => !l.OnKpu).Sum(l => l.Macs),
+            modelBytes, (int)plan.MainMemoryUsage, (int)plan.KpuUnitsUsed, accuracy);
+    }
+
+    private static string Place(K210Tensor t) => t.Memory == K210MemoryKind.Kpu
+        ? $"kpu[{t.Address}..{t.Address + MemoryPlanner.KpuUnits(t)})"
+        : $"main[{t.Address}..{t.Address + t.Bytes})";
+}

@@ -1,0 +1,52 @@
+using Emc.Compiler.Ir;
+using Emc.Diagnostics;
+using Emc.Onnx;
+using Emc.Onnx.Protobuf;
+
+namespace Emc.Compiler.Import;
+
+/// <summary>
+/// Imports an ONNX model as an IR <see cref="Graph"/>: static shapes (symbolic batch → <see cref="ImportOptions.BatchSize"/>),
+/// operators resolved and validated for the model's opset, constant sub-graphs folded, Identity/Dropout removed.
+/// Every problem is returned as a diagnostic; nothing is thrown for bad input.
+/// </summary>
+public static class OnnxImporter
+{
+    public static Result<Graph> Import(string path, ImportOptions? options = null)
+    {
+        var loaded = OnnxModelLoader.Load(path);
+        return loaded.Value is null
+            ? new Result<Graph>(null, loaded.Diagnostics)
+            : Import(loaded.Value, path, options, loaded.Diagnostics);
+    }
+
+    /// <summary>Imports serialized model bytes; external data is resolved against <paramref name="baseDirectory"/>.</summary>
+    public static Result<Graph> Import(ReadOnlyMemory<byte> model, string? path, string? baseDirectory, ImportOptions? options = null)
+    {
+        var loaded = OnnxModelLoader.Load(model, path, baseDirectory);
+        return loaded.Value is null
+            ? new Result<Graph>(null, loaded.Diagnostics)
+            : Import(loaded.Value, path, options, loaded.Diagnostics);
+    }
+
+    /// <summary>Imports an already loaded model (external data must have been resolved by <see cref="OnnxModelLoader"/>).</summary>
+    public static Result<Graph> Import(ModelProto model, string? path = null, ImportOptions? options = null) =>
+        Import(model, path, options, []);
+
+    private static Result<Graph> Import(ModelProto model, string? path, ImportOptions? options, IReadOnlyList<Diagnostic> earlier)
+    {
+        var diagnostics = new DiagnosticBag();
+        diagnostics.AddRange(earlier);
+        Graph? graph = null;
+        try
+        {
+            graph = new GraphBuilder(model, path, options ?? new ImportOptions(), diagnostics).Build();
+        }
+        catch (DiagnosticException e)
+        {
+            diagnostics.AddRange(e.Diagnostics);
+        }
+
+        return new Result<Graph>(graph, diagnostics);
+    }
+}

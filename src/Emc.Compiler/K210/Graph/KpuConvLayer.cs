@@ -1,0 +1,53 @@
+using Emc.Compiler.K210.Kpu;
+
+namespace Emc.Compiler.K210.Graph;
+
+/// <summary>KPU pool types (spec §5.6) the compiler emits.</summary>
+public enum KpuPoolType
+{
+    Bypass = 0,
+    Max2S2 = 1,
+    Mean2S2 = 2,
+    Max4S4 = 3,
+    Mean4S4 = 4,
+    LeftTop2S2 = 5,
+    RightTop2S2 = 6,
+}
+
+/// <summary>
+/// A K210_CONV: stride-1 "same" convolution (3×3 with pad_value borders, or 1×1) over the KPU input, fused
+/// batch-norm/bias, activation table and pool. <see cref="InputRowShift"/> reads the input one row lower
+/// (image_src_addr + row_len), used with <see cref="KpuPoolType.RightTop2S2"/> to pick odd coordinates.
+/// </summary>
+public sealed class KpuConvLayer : K210Layer
+{
+    public KpuConvLayer(string name, K210Tensor input, K210Tensor output, KpuConvWeights weights, KpuActivation activation, KpuPoolType pool)
+        : base(name, [input], output)
+    {
+        Weights = weights;
+        Activation = activation;
+        Pool = pool;
+    }
+
+    public KpuConvWeights Weights { get; }
+
+    public KpuActivation Activation { get; }
+
+    public KpuPoolType Pool { get; set; }
+
+    public bool InputRowShift { get; set; }
+
+    /// <summary>The planar uint8 copy in main memory (KLF_MAIN_MEM_OUT), when a CPU layer reads the result.</summary>
+    public K210Tensor? MainOutput { get; set; }
+
+    /// <summary>Set by quantization.</summary>
+    public KpuConvParameters? Parameters { get; set; }
+
+    public override IEnumerable<K210Tensor> ExtraOutputs => MainOutput is null ? [] : [MainOutput];
+
+    public override string Kind => Weights.Depthwise ? "KPU dw conv" : "KPU conv";
+
+    public override bool OnKpu => true;
+
+    public override long Macs => (long)Inputs[0].Height * Inputs[0].Width * Weights.OutChannels * Weights.WeightsPerOutput;
+}

@@ -1,0 +1,80 @@
+using Emc.Compiler.Quantization;
+using Emc.Kmodel;
+
+namespace Emc.Compiler.K210.Kpu;
+
+/// <summary>
+/// Activation tables for batch-norm outputs carrying 10 fractional bits (<c>T ≈ 2^10·q_out</c>, spec §7.5).
+/// </summary>
+public static class KpuActivationTables
+{
+    /// <summary>Fractional bits of the batch-norm output.</summary>
+    public const int FractionBits = 10;
+
+    private static readonly long[] s_fixedStarts =
+    [
+        KpuActivationSegment.MinXStart,
+        SignExtend36(0xf7d4cf4b8), SignExtend36(0xf8ed5a20c), SignExtend36(0xfa05e4f60), SignExtend36(0xfb2e05baa),
+        SignExtend36(0xfc46908fe), SignExtend36(0xfd5f1b652), SignExtend36(0xfe77a63a6), SignExtend36(0xff9fc6ff0),
+        SignExtend36(0xfffd4a9b7),
+        0,
+        0x7fffffff0, 0x7fffffff1, 0x7fffffff2, 0x7fffffff3, 0x7fffffff4,
+    ];
+
+    /// <summary>
+    /// nncase's fixed table (spec §7.6): <c>out = clamp(R(T/2^10), 0, 255)</c>. Serves linear, ReLU, ReLU6
+    /// and Clip — the clamp to the calibrated output range does the rest. The nine negative starts and the
+    /// five unreachable ones are nncase's values (they are never selected with a non-zero slope).
+    /// </summary>
+    public static KpuActivationTable Linear()
+    {
+        var unit = FixedPoint.Split(Math.Pow(2, -FractionBits), 16, 20); // (1024, 20)
+        var segments = new KpuActivationSegment[KpuActivationTable.SegmentCount];
+        for (int i = 0; i < segments.Length; i++)
+        {
+            segments[i] = i == 10
+                ? new KpuActivationSegment(0, (int)unit.Mul, unit.Shift, 0)
+                : new KpuActivationSegment(s_fixedStarts[i], 0, 0, 0);
+        }
+
+        return new KpuActivationTable(segments);
+    }
+
+    /// <summary>
+    /// LeakyReLU(α) for an output quantized with zero point <paramref name="zeroPoint"/> = −b_o (spec §7.6):
+    /// 14 segments of slope α/2^10 below Z = zeroPoint·2^10 (each re-anchored so (T − start) stays small and
+    /// non-negative), identity above. Returns false when the form does not apply (α outside (0, 1], or a
+    /// zero point outside 0..255).
+    /// </summary>
+    public static bool TryLeaky(double alpha, int zeroPoint, out KpuActivationTable table)
+    {
+        table = Linear();
+        if (!(alpha > 0 && alpha <= 1) || zeroPoint < 0 || zeroPoint > 255)
+        {
+            return false;
+        }
+
+        if (!FixedPoint.TrySplit(alpha / (1 << FractionBits), 16, 20, out var slope) || slope.Mul <= 0)
+        {
+            return false;
+        }
+
+        var unit = FixedPoint.Split(Math.Pow(2, -FractionBits), 16, 20);
+        long z = (long)zeroPoint << FractionBits;
+        var segments = new KpuActivationSegment[KpuActivationTable.SegmentCount];
+        segments[0] = new KpuActivationSegment(KpuActivationSegment.MinXStart, 0, 0, 0);
+        for (int i = 1; i <= 14; i++)
+        {
+            long a = (i - 1) * (long)zeroPoint / 14; // y_{i−1} = floor((i−1)·Z/14), Z ≥ 0
+            long start = (long)Math.Floor(z - ((z - (a << FractionBits)) / alpha));
+            start = Math.Max(start, KpuActivationSegment.MinXStart);
+            segments[i] = new KpuActivationSegment(start, (int)slope.Mul, slope.Shift, (byte)a);
+        }
+
+        segments[15] = new KpuActivationSegment(z, (int)unit.Mul, unit.Shift, (byte)zeroPoint);
+        table = new KpuActivationTable(segments);
+        return true;
+    }
+
+    private static long SignExtend36(long raw) => (raw & (1L << 35)) != 0 ? raw - (1L << 36) : raw;
+}

@@ -1,0 +1,22 @@
+using Emc.Compiler.Quantization;
+using Emc.Kmodel;
+
+namespace Emc.Compiler.K210.Kpu;
+
+/// <summary>
+/// Every integer a K210_CONV needs besides its shapes and addresses (spec §5.2 word 4, 9, 10, §5.3–§5.5),
+/// derived by <see cref="KpuConvQuantizer"/>.
+/// </summary>
+public sealed record KpuConvParameters(
+    byte[] WeightBytes,
+    int WeightBits,
+    KpuBatchNorm[] BatchNorm,
+    KpuActivationTable Activation,
+    int ArgX,
+    int ShrX,
+    int ArgW,
+    int ShrW,
+    long ArgAdd,
+    byte PadValue,
+    QuantParam WeightQuant,
+    double[] ChannelScales);

@@ -1,0 +1,175 @@
+using Emc.Compiler.Quantization;
+using Emc.Kmodel;
+
+namespace Emc.Compiler.K210.Kpu;
+
+/// <summary>
+/// Derives a KPU convolution's integer parameters from float weights and the input/output quantization
+/// (spec §7.3–§7.6, nncase v0.1's derivation, with the refinement noted inline). All arithmetic in double,
+/// RoundEven, deterministic. Every result is checked against its field width (spec §5.2/§5.4/§5.5).
+/// </summary>
+public static class KpuConvQuantizer
+{
+    private const int ArgBits = 24;
+    private const int ArgMaxShift = 15;
+    private const int NormMulBits = 22;
+    private const int NormMaxShift = 15;
+
+    /// <summary>
+    /// Computes the parameters, or returns null with <paramref name="error"/> naming the quantity that does
+    /// not fit its register field.
+    /// </summary>
+    public static KpuConvParameters? Derive(
+        KpuConvWeights conv, QuantParam input, QuantParam output, KpuActivation activation, int weightBits, out string? error)
+    {
+        error = null;
+        int oc = conv.OutChannels;
+        int per = conv.WeightsPerOutput;
+        int k2 = conv.KernelSize * conv.KernelSize;
+
+        // §7.3: stretch every output channel to the layer's weight range (σ_i), then one (s_w, b_w).
+        var (tMin, tMax) = MinMax(conv.Weights);
+        tMin = Math.Min(tMin, 0);
+        tMax = Math.Max(tMax, 0);
+        var scales = new double[oc];
+        for (int o = 0; o < oc; o++)
+        {
+            var (cMin, cMax) = MinMax(conv.Channel(o));
+            double sigma = double.PositiveInfinity;
+            if (cMax > 0)
+            {
+                sigma = Math.Min(sigma, tMax / cMax);
+            }
+
+            if (cMin < 0)
+            {
+                sigma = Math.Min(sigma, tMin / cMin);
+            }
+
+            scales[o] = double.IsFinite(sigma) && sigma > 0 ? sigma : 1.0;
+        }
+
+        double wMin = 0, wMax = 0;
+        for (int o = 0; o < oc; o++)
+        {
+            foreach (float w in conv.Channel(o))
+            {
+                double v = w * scales[o];
+                wMin = Math.Min(wMin, v);
+                wMax = Math.Max(wMax, v);
+            }
+        }
+
+        var wq = QuantParam.FromRange(wMin, wMax, weightBits);
+        int qMax = (1 << weightBits) - 1;
+        int bytesPer = weightBits == 8 ? 1 : 2;
+        var weightBytes = new byte[oc * per * bytesPer];
+        for (int o = 0; o < oc; o++)
+        {
+            var channel = conv.Channel(o);
+            for (int i = 0; i < per; i++)
+            {
+                double q = Math.Clamp(Rounding.Even((channel[i] * scales[o] * wq.S) - wq.B), 0, qMax);
+                int index = (o * per) + i;
+                if (bytesPer == 1)
+                {
+                    weightBytes[index] = (byte)q;
+                }
+                else
+                {
+                    weightBytes[2 * index] = (byte)((int)q & 0xFF);
+                    weightBytes[(2 * index) + 1] = (byte)((int)q >> 8);
+                }
+            }
+        }
+
+        // §7.3 step 4 / §7.4: offsets of weights (arg_x) and inputs (arg_w), constant term and padding.
+        if (!FixedPoint.TrySplit(wq.B, ArgBits, ArgMaxShift, out var argX))
+        {
+            error = $"weight offset b_w = {wq.B} does not fit arg_x (signed 24-bit, shift ≤ 15)";
+            return null;
+        }
+
+        if (!FixedPoint.TrySplit(input.B, ArgBits, ArgMaxShift, out var argW) || argW.Value != input.B)
+        {
+            error = $"input offset b_x = {input.B} is not exactly representable in arg_w (signed 24-bit, shift ≤ 15)";
+            return null;
+        }
+
+        double zeroPad = -input.B;
+        if (zeroPad < 0 || zeroPad > 255)
+        {
+            error = $"the input range does not contain 0 (pad_value −b_x = {zeroPad} is outside 0..255)";
+            return null;
+        }
+
+        byte padValue = (byte)Rounding.Even(zeroPad);
+        double argAddExact = wq.B * input.B * k2;
+        long argAdd = Rounding.EvenToLong(argAddExact);
+        if (argAdd < -(1L << 39) || argAdd >= (1L << 39))
+        {
+            error = $"arg_add = {argAdd} does not fit 40 bits";
+            return null;
+        }
+
+        int groupTaps = conv.Depthwise ? 1 : conv.InChannels;
+
+        // Refinement: rounding residue of arg_add (non-zero only for a fractional input offset, i.e. the
+        // graph input) is a per-channel constant — folded exactly into norm_add below.
+        double accResidue = (argAddExact - argAdd) * groupTaps;
+
+        // §7.5: batch-norm words.
+        var bn = new KpuBatchNorm[oc];
+        for (int o = 0; o < oc; o++)
+        {
+            double accScale = wq.S * scales[o] * input.S; // ACC = accScale · Σ w·x
+            double c = output.S * (1 << KpuActivationTables.FractionBits) / accScale;
+            if (!FixedPoint.TrySplit(c, NormMulBits, NormMaxShift, out var mul))
+            {
+                error = $"output channel {o}: the requantization factor {c:G6} does not fit norm_mul/norm_shift (22-bit, shift ≤ 15); the output range is too narrow for the input and weight ranges";
+                return null;
+            }
+
+            double add = ((conv.Bias[o] * output.S) - output.B) * (1 << KpuActivationTables.FractionBits);
+            add += accResidue * mul.Value;
+            long normAdd = Rounding.EvenToLong(add);
+            if (normAdd < int.MinValue || normAdd > int.MaxValue)
+            {
+                error = $"output channel {o}: norm_add = {normAdd} does not fit 32 bits (bias {conv.Bias[o]} is far outside the output range)";
+                return null;
+            }
+
+            bn[o] = new KpuBatchNorm((int)mul.Mul, (int)normAdd, mul.Shift);
+        }
+
+        KpuActivationTable table;
+        if (activation.Kind == KpuActivationKind.Leaky)
+        {
+            double zp = -output.B;
+            if (!KpuActivationTables.TryLeaky(activation.Alpha, (int)zp, out table) || zp != Math.Floor(zp))
+            {
+                error = $"LeakyRelu slope {activation.Alpha} with output zero point {zp} cannot be expressed by the activation table (needs 0 < α ≤ 1)";
+                return null;
+            }
+        }
+        else
+        {
+            table = KpuActivationTables.Linear();
+        }
+
+        return new KpuConvParameters(
+            weightBytes, weightBits, bn, table, (int)argX.Mul, argX.Shift, (int)argW.Mul, argW.Shift, argAdd, padValue, wq, scales);
+    }
+
+    private static (double Min, double Max) MinMax(ReadOnlySpan<float> values)
+    {
+        double min = double.PositiveInfinity, max = double.NegativeInfinity;
+        foreach (float v in values)
+        {
+            min = Math.Min(min, v);
+            max = Math.Max(max, v);
+        }
+
+        return values.IsEmpty ? (0, 0) : (min, max);
+    }
+}

@@ -1,0 +1,323 @@
+using System.Globalization;
+using Emc.Compiler.Compilation;
+using Emc.Compiler.Ir;
+using Emc.Compiler.K210.Graph;
+using Emc.Compiler.K210.Kpu;
+using Emc.Compiler.Ops;
+using Emc.Kmodel;
+
+namespace Emc.Compiler.K210.Lowering;
+
+/// <summary>
+/// Conv (+ fused BN / bias / activation / 2×2 or 4×4 max pool) → K210_CONV. The KPU always convolves at
+/// stride 1 with "same" size (3×3 with one pixel of pad_value, or 1×1); the ONNX output is that map sampled at
+/// <c>(r0 + s·i, c0 + s·j)</c>. Sampling is exact in every case: pool type 5 for (0, 0, 2) on a regular conv;
+/// deferred to the next 1×1 conv (pool 5, or pool 6 with a one-row shifted read for (1, 1, 2), the TF-SAME
+/// stride-2 case); otherwise a CPU pick (QUANTIZED_MAX_POOL2D 1×1) of the main-memory copy.
+/// </summary>
+internal static class ConvLowering
+{
+    public const int MaxChannels = 1024;
+    public const int MaxWidth = 960;
+    public const int MaxHeight = 512;
+    public const int MinSize = 4;
+
+    public static void Lower(LoweringContext ctx, Node conv)
+    {
+        if (conv.Parameters is not ConvParameters p)
+        {
+            ctx.Error(CompilerDiagnostics.UnsupportedConv, conv, "convolution was not resolved");
+            return;
+        }
+
+        var g = p.Geometry;
+        int k = g.KernelHeight;
+        bool depthwise = g.IsDepthwise;
+        var problems = Problems(conv, p);
+        if (problems.Count == 1 && problems[0].StartsWith("input ", StringComparison.Ordinal) && problems[0].Contains("at least", StringComparison.Ordinal)
+            && SmallMapFullyConnected.TryLower(ctx, conv, p))
+        {
+            return;
+        }
+
+        if (problems.Count > 0)
+        {
+            ctx.Error(CompilerDiagnostics.UnsupportedConv, conv, "cannot run on the KPU: " + string.Join("; ", problems));
+            return;
+        }
+
+        int perOutput = (depthwise ? 1 : g.InputChannels) * k * k;
+        float[] weights = conv.Inputs[1]!.Constant!.ToFloatArray();
+        float[] bias = conv.Inputs.Count > 2 && conv.Inputs[2]?.Constant is { } bc ? bc.ToFloatArray() : new float[g.OutputChannels];
+        var (output, activation) = ConvFusion.FuseFollowers(ctx, conv, weights, bias, perOutput);
+
+        int s = g.StrideHeight;
+        int r0 = k == 3 ? 1 - g.PadTop : 0;
+        int c0 = k == 3 ? 1 - g.PadLeft : 0;
+        int ih = g.InputHeight, iw = g.InputWidth, oh = g.OutputHeight, ow = g.OutputWidth;
+        if (r0 + (s * (oh - 1)) > ih - 1 || c0 + (s * (ow - 1)) > iw - 1)
+        {
+            ctx.Error(CompilerDiagnostics.UnsupportedConv, conv, $"output {oh}×{ow} reaches beyond the stride-1 map (pads ({g.PadTop},{g.PadLeft},{p.PadBottom},{p.PadRight}))");
+            return;
+        }
+
+        var inputValue = conv.Inputs[0]!;
+        var inSlot = ctx.Slot(inputValue);
+        if (inSlot.Failed)
+        {
+            ctx.Slot(output).Failed = true;
+            return;
+        }
+
+        // Absorb a pending stride-2 sample of the producer into this 1×1 conv's pool type.
+        K210Tensor? input = null;
+        var pool = KpuPoolType.Bypass;
+        bool rowShift = false;
+        bool identity = r0 == 0 && c0 == 0 && s == 1;
+        if (k == 1 && identity && !depthwise && inSlot.Sample is { Stride: 2 } pending && inSlot.Kpu is { } full
+            && pending.Height == full.Height / 2 && pending.Width == full.Width / 2
+            && ((pending.RowOffset == 0 && pending.ColOffset == 0)
+                || (pending.RowOffset == 1 && pending.ColOffset == 1 && full.Height % 2 == 0 && full.Width % 2 == 0)))
+        {
+            input = full;
+            rowShift = pending.RowOffset == 1;
+            pool = rowShift ? KpuPoolType.RightTop2S2 : KpuPoolType.LeftTop2S2;
+            if (rowShift)
+            {
+                full.KpuTailUnits = Math.Max(full.KpuTailUnits, KpuTensorLayout.ForWidth(full.Width).RowLength);
+            }
+        }
+
+        input ??= ctx.GetKpu(inputValue, conv);
+        if (input is null)
+        {
+            ctx.Slot(output).Failed = true;
+            return;
+        }
+
+        // Regular conv sampled at even coordinates: pool 5 directly.
+        PendingSample? sample = null;
+        int kh = input.Height, kw = input.Width;
+        if (!identity && pool == KpuPoolType.Bypass)
+        {
+            if (!depthwise && s == 2 && r0 == 0 && c0 == 0 && oh == ih / 2 && ow == iw / 2)
+            {
+                pool = KpuPoolType.LeftTop2S2;
+            }
+            else
+            {
+                sample = new PendingSample(r0, c0, s, oh, ow);
+            }
+        }
+
+        // Fuse a following max pool when the conv output is the full map.
+        var rangeSource = output;
+        if (pool == KpuPoolType.Bypass && sample is null && !depthwise && ctx.SoleConsumer(output) is { OpType: "MaxPool" } mp
+            && mp.Parameters is PoolParameters pp && mp.Outputs.Count == 1 && FusablePool(pp.Geometry, kh, kw) is { } fusedPool)
+        {
+            pool = fusedPool;
+            ctx.Consume(mp);
+            output = mp.Outputs[0];
+        }
+
+        int factor = pool switch { KpuPoolType.Bypass => 1, KpuPoolType.Max4S4 or KpuPoolType.Mean4S4 => 4, _ => 2 };
+        int outH = kh / factor, outW = kw / factor;
+        if (outH < MinSize || outW < MinSize)
+        {
+            ctx.Error(CompilerDiagnostics.KpuLimit, conv, $"KPU output {outH}×{outW} is below the {MinSize}×{MinSize} minimum");
+            return;
+        }
+
+        var convWeights = new KpuConvWeights(g.InputChannels, g.OutputChannels, k, depthwise, weights, bias);
+        if (inSlot.Kpu is { IsDeviceInput: true } && !ApplyPreprocessing(ctx, conv, p, convWeights))
+        {
+            return;
+        }
+
+        string? loadProblem = CheckWeightLoads(convWeights, ctx.Options.WeightBits);
+        if (loadProblem is not null)
+        {
+            ctx.Error(CompilerDiagnostics.KpuLimit, conv, loadProblem);
+            return;
+        }
+
+        var result = ctx.NewTensor(output.Name, K210ElementType.UInt8, K210MemoryKind.Kpu, g.OutputChannels, outH, outW);
+        result.RangeSource = rangeSource;
+        var layer = ctx.Add(new KpuConvLayer(conv.Name, input, result, convWeights, activation, pool) { InputRowShift = rowShift });
+        var slot = ctx.Slot(output);
+        slot.Kpu = result;
+        slot.KpuProducer = layer;
+        slot.Sample = sample;
+    }
+
+    /// <summary>Every reason the conv cannot be a K210_CONV (empty when it can).</summary>
+    public static List<string> Problems(Node conv, ConvParameters p)
+    {
+        var g = p.Geometry;
+        var problems = new List<string>();
+        int k = g.KernelHeight;
+        bool depthwise = g.IsDepthwise;
+        if (g.KernelHeight != g.KernelWidth || (k != 1 && k != 3))
+        {
+            problems.Add($"kernel {g.KernelHeight}×{g.KernelWidth} (the KPU runs 1×1 and 3×3 only)");
+        }
+
+        if (g.DilationHeight != 1 || g.DilationWidth != 1)
+        {
+            problems.Add($"dilation {g.DilationHeight}×{g.DilationWidth} (the KPU supports 1)");
+        }
+
+        if (g.Group != 1 && !depthwise)
+        {
+            problems.Add($"group {g.Group} (the KPU supports 1 or depthwise with channel multiplier 1)");
+        }
+
+        if (g.StrideHeight != g.StrideWidth)
+        {
+            problems.Add($"strides {g.StrideHeight}×{g.StrideWidth} (must be equal)");
+        }
+
+        if (k == 1 && (g.PadTop != 0 || g.PadLeft != 0 || p.PadBottom != 0 || p.PadRight != 0))
+        {
+            problems.Add("padding on a 1×1 kernel");
+        }
+
+        if (k == 3 && (g.PadTop > 1 || g.PadLeft > 1 || p.PadBottom > 1 || p.PadRight > 1))
+        {
+            problems.Add($"pads ({g.PadTop},{g.PadLeft},{p.PadBottom},{p.PadRight}) (at most 1 per side)");
+        }
+
+        if (g.InputChannels > MaxChannels || g.OutputChannels > MaxChannels)
+        {
+            problems.Add($"{g.InputChannels}→{g.OutputChannels} channels (limit {MaxChannels})");
+        }
+
+        if (g.InputWidth > MaxWidth || g.InputHeight > MaxHeight)
+        {
+            problems.Add($"input {g.InputHeight}×{g.InputWidth} (limits: width ≤ {MaxWidth}, height ≤ {MaxHeight})");
+        }
+
+        if (g.InputWidth < MinSize || g.InputHeight < MinSize)
+        {
+            problems.Add($"input {g.InputHeight}×{g.InputWidth} (the KPU needs at least {MinSize}×{MinSize})");
+        }
+
+        if (conv.Inputs[1]?.Constant is null || (conv.Inputs.Count > 2 && conv.Inputs[2] is { } b && b.Constant is null))
+        {
+            problems.Add("weights or bias computed at run time");
+        }
+
+        return problems;
+    }
+
+    /// <summary>Weights per load (nncase: 30 KiB 8-bit / 60 KiB 16-bit) and at most 64 loads (spec §5.3).</summary>
+    public static (int PerLoad, int Loads) WeightLoads(KpuConvWeights w, int weightBits)
+    {
+        if (w.Depthwise)
+        {
+            return (w.OutChannels, 1);
+        }
+
+        int bytesPerOutput = w.WeightsPerOutput * (weightBits / 8);
+        int limit = weightBits == 8 ? 30720 : 61440;
+        int occ = Math.Min(w.OutChannels, limit / bytesPerOutput);
+        return occ == 0 ? (0, int.MaxValue) : (occ, (w.OutChannels + occ - 1) / occ);
+    }
+
+    private static string? CheckWeightLoads(KpuConvWeights w, int weightBits)
+    {
+        var (occ, loads) = WeightLoads(w, weightBits);
+        return occ == 0 || loads > 64
+            ? string.Create(CultureInfo.InvariantCulture, $"weights need {(occ == 0 ? "more than one load per output channel" : loads + " loads")} (limit 64 loads of ≤ {(weightBits == 8 ? 30720 : 61440)} bytes)")
+            : null;
+    }
+
+    private static KpuPoolType? FusablePool(Evaluation.Kernels.Pool2DGeometry pg, int h, int w)
+    {
+        bool noPad = pg.PadTop == 0 && pg.PadLeft == 0 && pg.DilationHeight == 1 && pg.DilationWidth == 1;
+        if (!noPad || pg.KernelHeight != pg.KernelWidth || pg.StrideHeight != pg.StrideWidth || pg.KernelHeight != pg.StrideHeight)
+        {
+            return null;
+        }
+
+        int f = pg.KernelHeight;
+        if ((f != 2 && f != 4) || pg.OutputHeight != h / f || pg.OutputWidth != w / f)
+        {
+            return null;
+        }
+
+        return f == 2 ? KpuPoolType.Max2S2 : KpuPoolType.Max4S4;
+    }
+
+    /// <summary>
+    /// Folds the input preprocessing into the first conv. A uniform affine map is the input's quantization
+    /// (exact, padding included). Per-channel maps are folded into the weights and bias, which is exact only
+    /// when the conv reads no padding (one pad_value cannot be real zero for every channel).
+    /// </summary>
+    private static bool ApplyPreprocessing(LoweringContext ctx, Node conv, ConvParameters p, KpuConvWeights w)
+    {
+        if (ctx.Preprocessing is not { } pre || w.Depthwise && pre.SwapRedBlue)
+        {
+            if (ctx.Preprocessing is { SwapRedBlue: true })
+            {
+                ctx.Error(CompilerDiagnostics.Preprocessing, conv, "channel order bgr needs a regular (not depthwise) first convolution");
+                return false;
+            }
+
+            return true;
+        }
+
+        int ic = w.InChannels, k2 = w.KernelSize * w.KernelSize, per = w.WeightsPerOutput;
+        if (pre.SwapRedBlue)
+        {
+            if (ic != 3)
+            {
+                ctx.Error(CompilerDiagnostics.Preprocessing, conv, $"channel order bgr needs 3 input channels, the model has {ic}");
+                return false;
+            }
+
+            for (int o = 0; o < w.OutChannels; o++)
+            {
+                var span = w.Weights.AsSpan(o * per, per);
+                for (int t = 0; t < k2; t++)
+                {
+                    (span[t], span[(2 * k2) + t]) = (span[(2 * k2) + t], span[t]);
+                }
+            }
+        }
+
+        bool uniform = pre.Scale.All(v => v == pre.Scale[0]) && pre.Offset.All(v => v == pre.Offset[0]);
+        if (uniform)
+        {
+            return true;
+        }
+
+        bool readsPadding = w.KernelSize == 3 && (p.Geometry.PadTop + p.Geometry.PadLeft + p.PadBottom + p.PadRight) > 0;
+        if (readsPadding)
+        {
+            ctx.Error(CompilerDiagnostics.Preprocessing, conv,
+                "per-channel mean/std cannot be folded exactly into a padded 3×3 first convolution: the KPU pads with one pad_value for all channels, but real zero is a different uint8 value in each channel; use one mean/std for all channels or --input-range");
+            return false;
+        }
+
+        // Device channel c (after the swap above) holds q with real = q·Scale[c] + Offset[c] in model order.
+        for (int o = 0; o < w.OutChannels; o++)
+        {
+            double add = 0;
+            for (int c = 0; c < ic; c++)
+            {
+                int mc = pre.SwapRedBlue ? 2 - c : c;
+                for (int t = 0; t < (w.Depthwise ? (c == o ? k2 : 0) : k2); t++)
+                {
+                    int index = (o * per) + ((w.Depthwise ? 0 : c) * k2) + t;
+                    add += w.Weights[index] * pre.Offset[mc];
+                    w.Weights[index] = (float)(w.Weights[index] * pre.Scale[mc]);
+                }
+            }
+
+            w.Bias[o] = (float)(w.Bias[o] + add);
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,29 @@
+using Emc.Compiler.K210.Graph;
+
+namespace Emc.Compiler.K210.Lowering;
+
+/// <summary>
+/// A subsampling of a KPU map still to be applied: the logical tensor is <c>map[r0 + s·i][c0 + s·j]</c>
+/// (i &lt; Height, j &lt; Width). A following 1×1 conv can absorb it into its pool type; otherwise a CPU pick
+/// realises it.
+/// </summary>
+public sealed record PendingSample(int RowOffset, int ColOffset, int Stride, int Height, int Width);
+
+/// <summary>Every device representation of one IR value created so far.</summary>
+public sealed class ValueSlot
+{
+    /// <summary>uint8 map in KPU RAM (for a pending sample: the un-sampled map).</summary>
+    public K210Tensor? Kpu { get; set; }
+
+    /// <summary>The KPU conv that writes <see cref="Kpu"/> (it can also write main memory).</summary>
+    public KpuConvLayer? KpuProducer { get; set; }
+
+    public PendingSample? Sample { get; set; }
+
+    public K210Tensor? MainU8 { get; set; }
+
+    public K210Tensor? Float { get; set; }
+
+    /// <summary>The value could not be lowered (already reported); consumers stay silent.</summary>
+    public bool Failed { get; set; }
+}

@@ -1,0 +1,112 @@
+using Emc.Compiler.K210.Graph;
+using Emc.Kmodel;
+
+namespace Emc.Compiler.K210.Memory;
+
+/// <summary>
+/// Assigns every lowered tensor its address: main-memory byte offsets (sizes rounded up to 8, spec §3.1) and
+/// KPU RAM units (spec §3.2), both by liveness with <see cref="IntervalAllocator"/>. KPU tensors are placed
+/// from the top of the 32768 units downwards (the SDK copies the input to the first conv's image_src_addr,
+/// any address works). Alias tensors take their root's address.
+/// </summary>
+public static class MemoryPlanner
+{
+    public static MemoryPlan Plan(K210Model model)
+    {
+        var main = new List<K210Tensor>();
+        var kpu = new List<K210Tensor>();
+        var first = new Dictionary<K210Tensor, int>();
+        var last = new Dictionary<K210Tensor, int>();
+
+        void Touch(K210Tensor t, int layer)
+        {
+            var root = Root(t);
+            if (!first.ContainsKey(root))
+            {
+                first[root] = layer;
+                last[root] = layer;
+                (root.Memory == K210MemoryKind.Kpu ? kpu : main).Add(root);
+            }
+
+            first[root] = Math.Min(first[root], layer);
+            last[root] = Math.Max(last[root], layer);
+        }
+
+        if (model.Input is not null)
+        {
+            Touch(model.Input, 0);
+        }
+
+        for (int i = 0; i < model.Layers.Count; i++)
+        {
+            var layer = model.Layers[i];
+            foreach (var t in layer.Inputs)
+            {
+                Touch(t, i);
+            }
+
+            Touch(layer.Output, i);
+            foreach (var t in layer.ExtraOutputs)
+            {
+                Touch(t, i);
+            }
+        }
+
+        foreach (var (_, t) in model.Outputs)
+        {
+            Touch(t, model.Layers.Count);
+        }
+
+        var mainRequests = main.Select(t => new BufferRequest((t.Bytes + 7) / 8 * 8, first[t], last[t])).ToList();
+        var (mainOffsets, mainExtent) = IntervalAllocator.Place(mainRequests);
+        for (int i = 0; i < main.Count; i++)
+        {
+            main[i].Address = mainOffsets[i];
+        }
+
+        var kpuRequests = kpu.Select(t => new BufferRequest(KpuUnits(t), first[t], last[t])).ToList();
+        var (kpuOffsets, kpuExtent) = IntervalAllocator.Place(kpuRequests);
+        long lowest = KpuTensorLayout.TotalUnits;
+        for (int i = 0; i < kpu.Count; i++)
+        {
+            // Mirror to the top of KPU RAM: unit = 32768 − (offset + size).
+            kpu[i].Address = KpuTensorLayout.TotalUnits - (kpuOffsets[i] + kpuRequests[i].Size);
+            lowest = Math.Min(lowest, kpu[i].Address);
+        }
+
+        foreach (var layer in model.Layers)
+        {
+            foreach (var t in layer.Inputs.Append(layer.Output).Concat(layer.ExtraOutputs))
+            {
+                if (t.AliasOf is not null)
+                {
+                    t.Address = Root(t).Address;
+                }
+            }
+        }
+
+        foreach (var (_, t) in model.Outputs)
+        {
+            if (t.AliasOf is not null)
+            {
+                t.Address = Root(t).Address;
+            }
+        }
+
+        return new MemoryPlan(mainExtent, kpuExtent, lowest);
+    }
+
+    /// <summary>Units of a KPU map plus the tail a shifted reader needs.</summary>
+    public static long KpuUnits(K210Tensor t) =>
+        KpuTensorLayout.SizeInUnits(t.Width, t.Height, t.Channels) + t.KpuTailUnits;
+
+    private static K210Tensor Root(K210Tensor t)
+    {
+        while (t.AliasOf is not null)
+        {
+            t = t.AliasOf;
+        }
+
+        return t;
+    }
+}

@@ -1,0 +1,15 @@
+using System.Numerics.Tensors;
+using Emc.Compiler.Ir;
+
+namespace Emc.Compiler.Ops;
+
+/// <summary>Exp (all opsets): y = e^x.</summary>
+public sealed class Exp : UnaryFloatOperator
+{
+    public override string OpType => "Exp";
+
+    protected override void Compute(ReadOnlySpan<float> x, Span<float> y, object? parameters)
+    {
+        TensorPrimitives.Exp(x, y);
+    }
+}

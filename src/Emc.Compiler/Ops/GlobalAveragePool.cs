@@ -1,0 +1,11 @@
+using Emc.Compiler.Evaluation.Kernels;
+
+namespace Emc.Compiler.Ops;
+
+/// <summary>GlobalAveragePool: the mean of each channel plane.</summary>
+public sealed class GlobalAveragePool : GlobalPoolBase
+{
+    public override string OpType => "GlobalAveragePool";
+
+    protected override void Reduce(ReadOnlySpan<float> x, int plane, Span<float> y) => Pooling.GlobalAverage(x, plane, y);
+}

@@ -1,0 +1,9 @@
+namespace Emc.Compiler.Ops;
+
+/// <summary>LogSoftmax (see <see cref="SoftmaxBase"/> for the opset-dependent axis semantics).</summary>
+public sealed class LogSoftmax : SoftmaxBase
+{
+    public override string OpType => "LogSoftmax";
+
+    protected override bool Log => true;
+}

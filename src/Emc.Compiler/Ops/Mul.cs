@@ -1,0 +1,11 @@
+using Emc.Compiler.Evaluation.Kernels;
+
+namespace Emc.Compiler.Ops;
+
+/// <summary>Mul: element-wise multiply with broadcasting (see <see cref="BinaryArithmeticOperator"/>).</summary>
+public sealed class Mul : BinaryArithmeticOperator
+{
+    public override string OpType => "Mul";
+
+    protected override BinaryOperation Operation => BinaryOperation.Multiply;
+}

@@ -1,0 +1,9 @@
+namespace Emc.Compiler.Ops;
+
+/// <summary>Softmax (see <see cref="SoftmaxBase"/> for the opset-dependent axis semantics).</summary>
+public sealed class Softmax : SoftmaxBase
+{
+    public override string OpType => "Softmax";
+
+    protected override bool Log => false;
+}

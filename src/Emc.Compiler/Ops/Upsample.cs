@@ -1,0 +1,79 @@
+using System.Globalization;
+using Emc.Compiler.Ir;
+
+namespace Emc.Compiler.Ops;
+
+/// <summary>Upsample (opset 7: scales attribute; 9: scales input), nearest mode: output index i reads floor(i / scale).
+/// linear is reported as unsupported.</summary>
+public sealed class Upsample : Operator
+{
+    public override string OpType => "Upsample";
+
+    public override void Infer(InferenceContext context)
+    {
+        if (!OpArguments.Require(context, 0, "X") || !OpArguments.RequireStorable(context, 0))
+        {
+            return;
+        }
+
+        string mode = context.GetString("mode", "nearest");
+        if (mode != "nearest")
+        {
+            context.UnsupportedAttribute("mode", $"'{mode}'", "'nearest'");
+            return;
+        }
+
+        if (context.Opset < 7)
+        {
+            context.Error(IrDiagnostics.UnsupportedAttribute, "Upsample before opset 7 (width_scale/height_scale) is not supported; re-export with opset 9 or newer");
+            return;
+        }
+
+        float[]? scales;
+        if (context.Opset < 9)
+        {
+            scales = context.GetFloats("scales");
+        }
+        else
+        {
+            scales = OpArguments.Require(context, 1, "scales") ? context.ConstantInput(1, "scales")?.ToFloatArray() : null;
+        }
+
+        if (scales is null)
+        {
+            if (!context.Failed)
+            {
+                context.Invalid("'scales' is required");
+            }
+
+            return;
+        }
+
+        var input = context.InputShape(0);
+        if (scales.Length != input.Rank)
+        {
+            context.Invalid(string.Create(CultureInfo.InvariantCulture, $"scales has {scales.Length} values; the input has rank {input.Rank}"));
+            return;
+        }
+
+        var maps = new int[input.Rank][];
+        var dims = new int[input.Rank];
+        for (int a = 0; a < input.Rank; a++)
+        {
+            if (!(scales[a] >= 1) || float.IsInfinity(scales[a]) || input[a] * (double)scales[a] > int.MaxValue)
+            {
+                context.Invalid(string.Create(CultureInfo.InvariantCulture, $"scales[{a}] = {scales[a]} must be a finite value >= 1"));
+                return;
+            }
+
+            dims[a] = (int)Math.Floor(input[a] * (double)scales[a]);
+            maps[a] = NearestResampling.Map(input[a], dims[a], scales[a], "asymmetric", "floor");
+        }
+
+        context.Node.Parameters = new NearestResizeParameters(maps);
+        context.SetOutput(0, context.Input(0)!.Type, new Ir.Shape(dims));
+    }
+
+    public override void Evaluate(EvaluationContext context) =>
+        NearestResampling.Apply(context.Input(0), context.Parameters<NearestResizeParameters>().SourceIndex, context.Output(0));
+}

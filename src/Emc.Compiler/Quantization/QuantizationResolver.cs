@@ -1,0 +1,73 @@
+using Emc.Compiler.Compilation;
+using Emc.Compiler.Ir;
+using Emc.Compiler.K210.Graph;
+using Emc.Compiler.K210.Kpu;
+using Emc.Diagnostics;
+
+namespace Emc.Compiler.Quantization;
+
+/// <summary>
+/// Gives every uint8 tensor its (s, b) — from its calibrated IR value, or shared with the tensor a
+/// non-rescaling layer copies (spec §7.7) — then derives each KPU conv's integer parameters.
+/// </summary>
+public static class QuantizationResolver
+{
+    /// <summary>The IR values whose ranges the lowered model needs.</summary>
+    public static IReadOnlyCollection<Value> RangeSources(K210Model model) =>
+        AllTensors(model).Select(t => t.RangeSource).OfType<Value>().Distinct().ToList();
+
+    public static void Resolve(K210Model model, IReadOnlyDictionary<Value, TensorStatistics> stats, CompileOptions options, DiagnosticBag diagnostics, string? path)
+    {
+        var method = options.Calibration == CalibrationMethod.Default ? DefaultMethod : options.Calibration;
+        foreach (var t in AllTensors(model))
+        {
+            Resolve(t, stats, method);
+        }
+
+        foreach (var conv in model.Layers.OfType<KpuConvLayer>())
+        {
+            var p = KpuConvQuantizer.Derive(conv.Weights, conv.Inputs[0].Quant!.Value, conv.Output.Quant!.Value, conv.Activation, options.WeightBits, out string? error);
+            if (p is null)
+            {
+                diagnostics.Add(CompilerDiagnostics.ParameterOverflow.Create($"conv '{conv.Name}': {error}", path, conv.Name, "Conv"));
+                continue;
+            }
+
+            conv.Parameters = p;
+        }
+    }
+
+    /// <summary>The method <see cref="CalibrationMethod.Default"/> stands for.</summary>
+    public static CalibrationMethod DefaultMethod => CalibrationMethod.MinMax;
+
+    private static QuantParam Resolve(K210Tensor t, IReadOnlyDictionary<Value, TensorStatistics> stats, CalibrationMethod method)
+    {
+        if (t.Quant is { } q)
+        {
+            return q;
+        }
+
+        QuantParam result;
+        if (t.QuantFrom is { } from)
+        {
+            result = Resolve(from, stats, method);
+        }
+        else if (t.RangeSource is { } v && stats.TryGetValue(v, out var s))
+        {
+            var (min, max) = RangeSelector.Select(s, method);
+            result = QuantParam.FromRange(min, max);
+        }
+        else
+        {
+            result = QuantParam.FromRange(0, 1);
+        }
+
+        t.Quant = result;
+        return result;
+    }
+
+    private static IEnumerable<K210Tensor> AllTensors(K210Model model) =>
+        model.Layers.SelectMany(l => l.Inputs.Append(l.Output).Concat(l.ExtraOutputs))
+            .Where(t => t.Type == K210ElementType.UInt8)
+            .Distinct();
+}

@@ -1,0 +1,78 @@
+using Emc.Tests;
+using Emc.Compiler.Compilation;
+using Emc.Compiler.Evaluation;
+using Emc.Compiler.Import;
+using Emc.Compiler.Ir;
+using Emc.Kmodel;
+using Emc.Kmodel.Simulation;
+
+namespace Emc.Compiler.Tests.Compilation;
+
+[TestClass]
+public sealed class MnistCompileTests
+{
+    private const int Calibration = 64;
+    private const int Evaluated = 300;
+
+    [TestMethod]
+    [DataRow("mnist-tiny-3x3_pytorch_joeylical", "mnist.onnx")]
+    [DataRow("mnist-cnn_pytorch_baskov", "mnist_cnn_pytorch.onnx")]
+    public void CompiledModelKeepsFloatAccuracy(string folder, string file)
+    {
+        string onnx = TestData.Path("real-onnx", folder, file);
+        var (images, labels) = Mnist.Load(Calibration + Evaluated);
+        // Both models take (x/255 − 0.5)/0.5: the input range [−1, 1].
+        string dataset = Mnist.WriteNpy(images[..Calibration], 2f / 255, -1f);
+        try
+        {
+            var options = new CompileOptions { Dataset = [dataset], InputRange = (-1f, 1f) };
+            var result = KmodelCompiler.Compile(onnx, options);
+            Assert.IsTrue(result.Succeeded, string.Join(Environment.NewLine, result.Diagnostics));
+            var file2 = KmodelReader.Read(result.Kmodel!).Value!;
+            var simulator = KmodelSimulator.Create(file2).Value!;
+            var graph = OnnxImporter.Import(onnx).Value!;
+            var evaluator = new ReferenceEvaluator(graph);
+            int floatCorrect = 0, kmodelCorrect = 0;
+            for (int i = Calibration; i < Calibration + Evaluated; i++)
+            {
+                var x = images[i].Select(p => (p * 2f / 255) - 1).ToArray();
+                var expected = evaluator.Run(Tensor.Create(graph.Inputs[0].Shape!, x))[0].ToFloatArray();
+                var got = simulator.Run(images[i]).Outputs[0].AsFloat32()!;
+                floatCorrect += ArgMax(expected) == labels[i] ? 1 : 0;
+                kmodelCorrect += ArgMax(got) == labels[i] ? 1 : 0;
+            }
+
+            Console.WriteLine($"{folder}: float {floatCorrect}/{Evaluated}, kmodel {kmodelCorrect}/{Evaluated}, {result.Kmodel!.Length} bytes, main {result.Report!.MainMemoryUsage}, SQNR {result.Report.Accuracy[0].SqnrDb:F1} dB");
+            Assert.IsTrue(kmodelCorrect >= floatCorrect - (Evaluated / 100), $"kmodel {kmodelCorrect} vs float {floatCorrect} of {Evaluated}");
+        }
+        finally
+        {
+            Directory.Delete(dataset, true);
+        }
+    }
+
+    [TestMethod]
+    public void Mnist12FiveByFiveKernelsAreDiagnosed()
+    {
+        string onnx = TestData.Path("real-onnx", "mnist-12_onnx-model-zoo", "mnist-12.onnx");
+        var result = KmodelCompiler.Compile(onnx, new CompileOptions { InputRange = (0f, 255f) });
+        Assert.IsFalse(result.Succeeded);
+        var errors = result.Diagnostics.Where(d => d.IsError).ToList();
+        Assert.IsTrue(errors.Any(d => d.Code == "EMC0502" && d.Message.Contains("kernel 5×5", StringComparison.Ordinal)), string.Join(Environment.NewLine, errors));
+        Assert.AreEqual(2, errors.Count(d => d.Code == "EMC0502"), "both 5×5 convs reported in one pass");
+    }
+
+    internal static int ArgMax(float[] v)
+    {
+        int best = 0;
+        for (int i = 1; i < v.Length; i++)
+        {
+            if (v[i] > v[best])
+            {
+                best = i;
+            }
+        }
+
+        return best;
+    }
+}
