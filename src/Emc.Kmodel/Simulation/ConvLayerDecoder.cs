@@ -50,6 +50,7 @@ internal static class ConvLayerDecoder
         }
 
         long grid = KpuPooling.PickOrigin(pool) is null ? (long)ih * iw : (long)oh * ow;
+        check.AddWork(LayerChecker.Product(oc, perOutput, grid));
         check.Require(
             LayerChecker.Product(oc, perOutput, grid) <= MaxMultiplyAccumulates && (long)ic * ih * iw <= MaxScratchBytes && oc * grid <= MaxScratchBytes,
             SimulatorDiagnostics.TooLarge,

@@ -11,6 +11,11 @@ internal sealed class LayerChecker(DiagnosticBag bag, int index, KmodelLayerType
 
     public bool Failed { get; private set; }
 
+    /// <summary>Multiply-accumulates (conv taps, FC weights, pool window taps) one run of the layer costs.</summary>
+    public long Work { get; private set; }
+
+    public void AddWork(long work) => Work = work > long.MaxValue - Work ? long.MaxValue : Work + Math.Max(0, work);
+
     /// <summary>Saturating product (dimensions from a corrupt file can overflow 64 bits).</summary>
     public static long Product(params long[] factors)
     {
