@@ -85,6 +85,21 @@ public sealed class SimulatorMutationTests
         Assert.IsTrue(ran >= Math.Min(10, cases / runEvery / 4), summary);
     }
 
+    [TestMethod]
+    public void EmptyRangesAtAddressesPastMainMemoryAreDiagnosedNotThrown()
+    {
+        // Found by the mutation test: a zero-channel FULLY_CONNECTED whose output address lies past the buffer passed
+        // the range check (nothing to touch) and then threw when the host took a zero-length span at that address.
+        KmodelFile model = KmodelCorpus.Read(KmodelCorpus.Iris);
+        int fc = model.Layers.Count - 1;
+        var body = (FullyConnectedBody)model.Layers[fc].Body;
+        var layers = model.Layers.ToArray();
+        layers[fc] = layers[fc] with { Body = body with { Out = model.Header.MainMemUsage + 4096, OutChannels = 0 } };
+        var created = KmodelSimulator.Create(model with { Layers = layers });
+        Assert.IsNull(created.Value);
+        Assert.IsTrue(created.Diagnostics.Any(d => d.Code == SimulatorDiagnostics.MainMemoryRange.Code), string.Join("; ", created.Diagnostics));
+    }
+
     private enum CaseOutcome
     {
         ReaderRejected,
