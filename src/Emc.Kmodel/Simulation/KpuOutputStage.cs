@@ -35,6 +35,7 @@ internal sealed class KpuOutputStage
     private readonly int[] _roundKind = new int[Segments];    // 0: R(v) = v, 1: shift, 2: R(v) = 0 (half-even, s ≥ 64)
     private readonly bool _halfEven;
     private readonly bool _monotone;
+    private ActivationLookup? _lookup;
 
     public KpuOutputStage(ReadOnlySpan<long> normMul, ReadOnlySpan<int> normShift, ReadOnlySpan<long> normAdd,
         ReadOnlySpan<long> start, ReadOnlySpan<int> mul, ReadOnlySpan<int> shift, ReadOnlySpan<byte> bias, ActivationRounding rounding)
@@ -89,16 +90,52 @@ internal sealed class KpuOutputStage
             throw new ArgumentException("row spans are shorter than the destination");
         }
 
+        if (n == 0)
+        {
+            return;
+        }
+
         long normMul = _normMul[o], normAdd = _normAdd[o];
         int normShift = _normShift[o];
         ref int p0 = ref Unsafe.AsRef(in p[0]);
         ref long e0 = ref Unsafe.AsRef(in extra[0]);
         ref byte d0 = ref dst[0];
+        if (Lookup is not { } lookup)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                long acc = unchecked(Unsafe.Add(ref p0, i) + Unsafe.Add(ref e0, i) + constant);
+                Unsafe.Add(ref d0, i) = Activate(unchecked(((acc * normMul) >> normShift) + normAdd));
+            }
+
+            return;
+        }
+
+        long below = lookup.First - 1, end = lookup.End, low = lookup.ValidLow, high = lookup.ValidHigh;
+        ref byte table = ref lookup.Table[0];
         for (int i = 0; i < n; i++)
         {
             long acc = unchecked(Unsafe.Add(ref p0, i) + Unsafe.Add(ref e0, i) + constant);
             long t = unchecked(((acc * normMul) >> normShift) + normAdd);
-            Unsafe.Add(ref d0, i) = Activate(t);
+
+            // Inside [low, high) the table is exact: index 0 below A, 1 + (T − A) inside, the last entry from B up.
+            Unsafe.Add(ref d0, i) = t >= low && t < high
+                ? Unsafe.Add(ref table, (nint)(Math.Min(Math.Max(t, below), end) - below))
+                : Activate(t);
+        }
+    }
+
+    /// <summary>The activation table as bytes (built on first use; null for a table whose starts decrease).</summary>
+    internal ActivationLookup? Lookup
+    {
+        get
+        {
+            if (_lookup is null && _monotone)
+            {
+                _lookup = ActivationLookup.Build(this, _threshold[1], _threshold[Segments - 1], _start[Segments - 1], _mul[0], _mul[Segments - 1]);
+            }
+
+            return _lookup;
         }
     }
 

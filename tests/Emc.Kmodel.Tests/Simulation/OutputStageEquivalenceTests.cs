@@ -21,7 +21,7 @@ public sealed class OutputStageEquivalenceTests
         var random = new Random(rounding == ActivationRounding.HalfEven ? 20_251 : 10_007);
         long mismatches = 0, checkedValues = 0;
         var distinctOutputs = new HashSet<byte>();
-        for (int table = 0; table < 300; table++)
+        for (int table = 0; table < 200; table++)
         {
             var (reference, stage, normMul, normShift, normAdd, starts, shifts) = RandomTables(random, rounding, table);
             int n = 64;
@@ -99,6 +99,68 @@ public sealed class OutputStageEquivalenceTests
         foreach (long t in new[] { long.MinValue, long.MinValue + 1, long.MaxValue, long.MaxValue - 1, -(1L << 35), (1L << 35) - 1 })
         {
             Assert.AreEqual(reference.Apply(t), stage.Activate(t), $"T {t} ({rounding})");
+        }
+    }
+
+    [TestMethod]
+    [DataRow(ActivationRounding.SdkHalfUp)]
+    [DataRow(ActivationRounding.HalfEven)]
+    public void LookupTableEdgesAndTailsEqualReference(ActivationRounding rounding)
+    {
+        // Tables shaped like the real files' (Maix-EMC ReLU6: starts 0..5734, y_mul 21760 >> 18; nncase: y_mul 102 >> 19
+        // with a steeper last segment) and adversarial ones: shift 0 with y_mul 1 (R(v) + bias near int64 overflow),
+        // negative last y_mul, non-zero segment-0 y_mul (no constant low tail), a window beyond MaxEntries.
+        var tables = new List<(long[] Starts, int[] Mul, int[] Shift, byte[] Bias)>
+        {
+            Table(i => (i - 1) * 410L, i => i == 0 ? 0 : 21760, _ => 18, i => (byte)(i * 15)),
+            Table(i => -120_000 + ((i - 1) * 10_240L), i => i == 0 ? 0 : i == 15 ? 1024 : 102, _ => 19, i => (byte)(i * 16)),
+            Table(i => (i - 1) * 7L, i => i == 0 ? 0 : 1, _ => 0, i => (byte)(i == 0 ? 3 : 200)),
+            Table(i => (i - 1) * 100L, i => i == 0 ? 0 : i == 15 ? -300 : 50, _ => 4, i => (byte)(i * 9)),
+            Table(i => (i - 1) * 100L, i => i == 0 ? 7 : 50, _ => 4, i => (byte)(i * 9)),
+            Table(i => (i - 1) * (1L << 17), i => i == 0 ? 0 : 3, _ => 30, i => (byte)i),
+        };
+
+        foreach (var (starts, mul, shift, bias) in tables)
+        {
+            var reference = new KpuActivation(starts, mul, shift, bias, rounding);
+            var stage = new KpuOutputStage([1], [0], [0], starts, mul, shift, bias, rounding);
+            ActivationLookup lookup = stage.Lookup!;
+            Assert.IsNotNull(lookup);
+            var probes = new List<long> { long.MinValue, long.MaxValue, 0, -1, 1 };
+            foreach (long edge in new[] { lookup.First, lookup.End, lookup.ValidLow, lookup.ValidHigh, starts[1], starts[15] })
+            {
+                for (long d = -3; d <= 3; d++)
+                {
+                    probes.Add(unchecked(edge + d));
+                }
+            }
+
+            var random = new Random(starts.Length + mul[15]);
+            for (int i = 0; i < 2000; i++)
+            {
+                probes.Add(lookup.First + random.NextInt64(-1000, lookup.End - lookup.First + 1000));
+            }
+
+            long[] t = probes.ToArray();
+            byte[] actual = new byte[t.Length];
+            stage.FinishRow(0, new int[t.Length], t, 0, actual);
+            for (int i = 0; i < t.Length; i++)
+            {
+                Assert.AreEqual(reference.Apply(t[i]), actual[i], $"T {t[i]} (table y_mul15 {mul[15]}, window [{lookup.First}, {lookup.End}), valid [{lookup.ValidLow}, {lookup.ValidHigh}), {rounding})");
+            }
+        }
+
+        static (long[], int[], int[], byte[]) Table(Func<int, long> start, Func<int, int> mul, Func<int, int> shift, Func<int, byte> bias)
+        {
+            long[] s = new long[16];
+            int[] m = new int[16], sh = new int[16];
+            byte[] b = new byte[16];
+            for (int i = 0; i < 16; i++)
+            {
+                (s[i], m[i], sh[i], b[i]) = (i == 0 ? KpuActivationSegment.MinXStart : start(i), mul(i), shift(i), bias(i));
+            }
+
+            return (s, m, sh, b);
         }
     }
 
