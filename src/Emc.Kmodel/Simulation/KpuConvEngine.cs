@@ -122,7 +122,7 @@ internal sealed class KpuConvEngine
         int k = _l.KernelSize;
         int taps = k * k;
         int pad = k / 2;
-        int ih = _l.Input.Height, iw = _l.Input.Width, planeSize = ih * iw;
+        int ih = _l.Input.Height, iw = _l.Input.Width;
         int ic = _l.InChannels;
         int per = _l.WeightsPerOutput;
         const int W = Int16PairGemm.PanelWidth;
@@ -133,57 +133,25 @@ internal sealed class KpuConvEngine
         Span<int> p = s.P(_outputsPadded * tile);
         Span<int> sx = s.Sx(tile);
         Span<long> sxTerm = s.SxTerm(tile);
-        Span<int> offsets = s.Offsets(taps * tile);
-        byte padValue = _l.PadValue;
+        // 3×3 taps outside the image read pad_value: give the input a border of it once per run.
+        int ph = ih + (2 * pad), pw = iw + (2 * pad);
+        ReadOnlySpan<byte> padded = input;
+        if (pad > 0)
+        {
+            Span<byte> bordered = s.PaddedInput(ic * ph * pw);
+            Im2ColPacker.PadInput(input, ic, ih, iw, pad, _l.PadValue, bordered);
+            padded = bordered;
+        }
+
+        int colStride = tile;
+        Span<byte> cols = s.Columns(per * colStride);
 
         for (int n0 = 0; n0 < n; n0 += tile)
         {
             int count = Math.Min(tile, n - n0);
             int panelCount = (count + W - 1) / W;
-
-            // Source offset of every tap of every pixel in the tile (−1: outside the image → pad_value).
-            for (int j = 0; j < panelCount * W; j++)
-            {
-                int g = n0 + j;
-                bool live = j < count;
-                int y = live ? y0 + (g / gw * step) : 0;
-                int x = live ? x0 + (g % gw * step) : 0;
-                for (int t = 0; t < taps; t++)
-                {
-                    int yy = y + (t / k) - pad, xx = x + (t % k) - pad;
-                    offsets[(t * tile) + j] = !live ? -2 : (uint)yy < (uint)ih && (uint)xx < (uint)iw ? (yy * iw) + xx : -1;
-                }
-            }
-
-            sx.Clear();
-            for (int pb = 0; pb < panelCount; pb++)
-            {
-                Span<short> panel = panels.Slice(pb * _k2 * 2 * W, _k2 * 2 * W);
-                for (int kk = 0; kk < _k2 * 2; kk++)
-                {
-                    int kp = kk >> 1, half = kk & 1;
-                    if (kk >= per)
-                    {
-                        for (int lane = 0; lane < W; lane++)
-                        {
-                            panel[(kp * 2 * W) + (lane * 2) + half] = 0;
-                        }
-
-                        continue;
-                    }
-
-                    int c = kk / taps, t = kk % taps;
-                    ReadOnlySpan<byte> channel = input.Slice(c * planeSize, planeSize);
-                    ReadOnlySpan<int> off = offsets.Slice((t * tile) + (pb * W), W);
-                    for (int lane = 0; lane < W; lane++)
-                    {
-                        int o = off[lane];
-                        int v = o >= 0 ? channel[o] : o == -1 ? padValue : 0;
-                        panel[(kp * 2 * W) + (lane * 2) + half] = (short)v;
-                        sx[(pb * W) + lane] += v;
-                    }
-                }
-            }
+            Im2ColPacker.Gather(padded, ph, pw, k, taps, per, y0, x0, step, gw, n0, count, cols, colStride);
+            Im2ColPacker.Pack(cols, colStride, per, _k2, panelCount, panels, sx);
 
             for (int j = 0; j < count; j++)
             {
@@ -198,8 +166,6 @@ internal sealed class KpuConvEngine
                 stage.FinishRow(o, p.Slice(o * tile, count), sxTerm, _swTerm[o], plane.Slice((o * n) + n0, count));
             }
         }
-
-        _ = ic;
     }
 
     private void DepthwiseConv(ScratchBuffers s, ReadOnlySpan<byte> input, int y0, int x0, int step, int gh, int gw, Span<byte> plane)
