@@ -45,10 +45,12 @@ internal sealed class ActivationLookup
     /// <c>R(v) + bias</c> cannot wrap and f is non-decreasing there;
     /// once it reaches 255 it stays 255 up to C. B is the first T with f = 255 (found by bisection). Otherwise
     /// (negative y_mul, or 255 never reached, or a table longer than <see cref="MaxEntries"/>) T ≥ B is computed
-    /// exactly.
+    /// exactly. <paramref name="maxEntries"/> keeps the one-time build (an exact evaluation per entry) in proportion
+    /// to the layer: a table far larger than the values a run produces would cost more than it saves.
     /// </summary>
-    public static ActivationLookup? Build(KpuOutputStage stage, long threshold1, long threshold15, long start15, long mul0, long mul15)
+    public static ActivationLookup? Build(KpuOutputStage stage, long threshold1, long threshold15, long start15, long mul0, long mul15, long maxEntries)
     {
+        maxEntries = Math.Clamp(maxEntries, 1, MaxEntries);
         long a = threshold1;
         bool lowConstant = mul0 == 0;
         bool highConstant;
@@ -89,9 +91,9 @@ internal sealed class ActivationLookup
             (b, c, highConstant) = (threshold15 + 1, long.MaxValue, false);
         }
 
-        if (b > a + MaxEntries)
+        if (b > a + maxEntries)
         {
-            (b, highConstant) = (a + MaxEntries, false);
+            (b, highConstant) = (a + maxEntries, false);
         }
 
         int length = (int)(b - a);

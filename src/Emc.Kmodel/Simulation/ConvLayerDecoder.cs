@@ -99,7 +99,9 @@ internal static class ConvLayerDecoder
             NormShift = normShift,
             NormAdd = normAdd,
             Activation = new KpuActivation(start, mul, shift, bias, rounding),
-            OutputStage = new KpuOutputStage(normMul, normShift, normAdd, start, mul, shift, bias, rounding),
+            // Activation table: at most 16 entries per value a run computes (2^14 minimum), see ActivationLookup.
+            OutputStage = new KpuOutputStage(normMul, normShift, normAdd, start, mul, shift, bias, rounding,
+                Math.Max(1L << 14, 16 * LayerChecker.Product(oc, grid))),
             MainMemOut = body.MainMemOut ? body.MainMemOutAddress : -1,
         };
     }

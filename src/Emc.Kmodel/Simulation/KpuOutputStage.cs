@@ -35,11 +35,14 @@ internal sealed class KpuOutputStage
     private readonly int[] _roundKind = new int[Segments];    // 0: R(v) = v, 1: shift, 2: R(v) = 0 (half-even, s ≥ 64)
     private readonly bool _halfEven;
     private readonly bool _monotone;
+    private readonly long _lookupEntries;
     private ActivationLookup? _lookup;
 
     public KpuOutputStage(ReadOnlySpan<long> normMul, ReadOnlySpan<int> normShift, ReadOnlySpan<long> normAdd,
-        ReadOnlySpan<long> start, ReadOnlySpan<int> mul, ReadOnlySpan<int> shift, ReadOnlySpan<byte> bias, ActivationRounding rounding)
+        ReadOnlySpan<long> start, ReadOnlySpan<int> mul, ReadOnlySpan<int> shift, ReadOnlySpan<byte> bias, ActivationRounding rounding,
+        long lookupEntries = ActivationLookup.MaxEntries)
     {
+        _lookupEntries = lookupEntries;
         _normMul = normMul.ToArray();
         _normAdd = normAdd.ToArray();
         _normShift = new int[normShift.Length];
@@ -132,7 +135,7 @@ internal sealed class KpuOutputStage
         {
             if (_lookup is null && _monotone)
             {
-                _lookup = ActivationLookup.Build(this, _threshold[1], _threshold[Segments - 1], _start[Segments - 1], _mul[0], _mul[Segments - 1]);
+                _lookup = ActivationLookup.Build(this, _threshold[1], _threshold[Segments - 1], _start[Segments - 1], _mul[0], _mul[Segments - 1], _lookupEntries);
             }
 
             return _lookup;

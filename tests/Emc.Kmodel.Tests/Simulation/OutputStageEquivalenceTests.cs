@@ -120,10 +120,11 @@ public sealed class OutputStageEquivalenceTests
             Table(i => (i - 1) * (1L << 17), i => i == 0 ? 0 : 3, _ => 30, i => (byte)i),
         };
 
-        foreach (var (starts, mul, shift, bias) in tables)
+        // Each table also with a window capped at 100 entries (a small layer's budget): more values go the exact way.
+        foreach (var (starts, mul, shift, bias, entries) in tables.SelectMany(t => new[] { (t.Starts, t.Mul, t.Shift, t.Bias, ActivationLookup.MaxEntries), (t.Starts, t.Mul, t.Shift, t.Bias, 100L) }))
         {
             var reference = new KpuActivation(starts, mul, shift, bias, rounding);
-            var stage = new KpuOutputStage([1], [0], [0], starts, mul, shift, bias, rounding);
+            var stage = new KpuOutputStage([1], [0], [0], starts, mul, shift, bias, rounding, entries);
             ActivationLookup lookup = stage.Lookup!;
             Assert.IsNotNull(lookup);
             var probes = new List<long> { long.MinValue, long.MaxValue, 0, -1, 1 };
