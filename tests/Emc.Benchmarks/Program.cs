@@ -4,9 +4,16 @@ using Emc.Benchmarks;
 // Each benchmark class states its target in a comment; the figures go into the issue notes.
 // Timed loops (seconds, no BenchmarkDotNet statistics) for a quick look:
 //   --quick                      simulator inferences/s on the real kmodels
+//   --quick --profile            simulator time per layer of mbnetv1
 //   mobilenet-timing [runs]      float evaluator on MobileNetV1-0.25
 //   conv-timing                  Conv2D kernels on MobileNet-like layers
 // BenchmarkDotNet classes: --filter '*Name*' (add --inProcess on a loaded 2-core machine).
+if (args.Contains("--quick") && args.Contains("--profile"))
+{
+    LayerProfile.Run(Console.Out, "maix-emc-mbnetv1", "mbnetv1.kmodel");
+    return;
+}
+
 if (args.Contains("--quick"))
 {
     QuickSimulatorTiming.Run(Console.Out);

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using Emc.Compiler.Import;
+using Emc.Compiler.Ir;
 using Emc.Diagnostics;
 using Emc.Imaging;
 using Emc.Kmodel;
@@ -9,10 +11,11 @@ namespace Emc.Cli.Commands;
 
 /// <summary>
 /// <c>emc simulate model.kmodel --input FILE --output-dir DIR [--trace] [--rounding sdk|half-even]</c>: runs a kmodel
-/// on the bit-exact K210 simulator. Input: raw bytes of exactly the model's input size, or an image (BMP/PNG/JPEG,
-/// resized to the first conv's W×H, RGB planes; one channel → luma). Writes <c>output_k.bin</c> (raw bytes) and
-/// <c>output_k.f32</c> (float32 little-endian view, when the size allows), and with --trace
-/// <c>layer_i_TYPE.bin</c> per layer. ONNX TensorProto (.pb) input/output waits for the ONNX types.
+/// on the bit-exact K210 simulator. Input: an ONNX TensorProto (<c>*.pb</c>: uint8 of the first conv's C×H×W, or
+/// float32 for a FULLY_CONNECTED-first model), raw bytes of exactly the model's input size, or an image
+/// (BMP/PNG/JPEG, resized to the first conv's W×H, RGB planes; one channel → luma). Writes <c>output_k.bin</c> (raw
+/// bytes) and, when the size allows a float32 view, <c>output_k.f32</c> (little-endian) and <c>output_k.pb</c>
+/// (TensorProto float32, dims = [element count]); with --trace <c>layer_i_TYPE.bin</c> per layer.
 /// </summary>
 public static class SimulateCommand
 {
@@ -21,8 +24,8 @@ public static class SimulateCommand
     public static Command Create()
     {
         var model = new Argument<FileInfo>("model") { Description = "A kmodel v3 file." };
-        var input = new Option<FileInfo>("--input") { Description = "Raw input bytes, or an image (BMP/PNG/JPEG).", Required = true };
-        var outputDir = new Option<DirectoryInfo>("--output-dir") { Description = "Folder for output_<k>.bin/.f32 (and layer traces).", Required = true };
+        var input = new Option<FileInfo>("--input") { Description = "A TensorProto .pb (uint8, or float32 for an FC-first model), raw input bytes, or an image (BMP/PNG/JPEG).", Required = true };
+        var outputDir = new Option<DirectoryInfo>("--output-dir") { Description = "Folder for output_<k>.bin/.f32/.pb (and layer traces).", Required = true };
         var trace = new Option<bool>("--trace") { Description = "Also write layer_<i>_<type>.bin for every layer." };
         var rounding = new Option<string>("--rounding") { Description = "Activation rounding: sdk (default) or half-even.", DefaultValueFactory = _ => "sdk" };
         rounding.AcceptOnlyFromAmong("sdk", "half-even");
@@ -88,6 +91,8 @@ public static class SimulateCommand
             if (output.AsFloat32() is { } floats)
             {
                 File.WriteAllBytes(stem + ".f32", output.Bytes);
+                TensorProtoConverter.WriteFile(Tensor.Create(new Shape(floats.Length), floats), stem + ".pb",
+                    string.Create(CultureInfo.InvariantCulture, $"output_{output.Index}"));
                 int top = floats.Length == 0 ? -1 : Array.IndexOf(floats, floats.Max());
                 stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"output {output.Index}: {output.Bytes.Length} bytes, {floats.Length} float32, argmax {top}"));
             }
@@ -111,11 +116,19 @@ public static class SimulateCommand
         return CliRunner.Report(created.Diagnostics, stderr);
     }
 
-    private sealed record InputBytes(byte[] Data, string? Note);
+    internal sealed record InputBytes(byte[] Data, string? Note);
 
-    /// <summary>An image (by magic bytes) becomes planar uint8 at the first layer's size; anything else is raw bytes.</summary>
+    /// <summary>
+    /// A <c>.pb</c> file is a TensorProto; an image (by magic bytes) becomes planar uint8 at the first layer's size;
+    /// anything else is raw bytes.
+    /// </summary>
     private static Result<InputBytes> LoadInput(string path, KmodelSimulator simulator)
     {
+        if (path.EndsWith(".pb", StringComparison.OrdinalIgnoreCase))
+        {
+            return TensorProtoInput.Load(path, simulator);
+        }
+
         byte[] data = File.ReadAllBytes(path);
         bool image = ImageDecoder.DetectFormat(data) != ImageFormat.Unknown;
         if (!image || simulator.InputKind != SimulatorInputKind.UInt8Planar)

@@ -50,6 +50,7 @@ internal static class ConvLayerDecoder
         }
 
         long grid = KpuPooling.PickOrigin(pool) is null ? (long)ih * iw : (long)oh * ow;
+        check.AddWork(LayerChecker.Product(oc, perOutput, grid));
         check.Require(
             LayerChecker.Product(oc, perOutput, grid) <= MaxMultiplyAccumulates && (long)ic * ih * iw <= MaxScratchBytes && oc * grid <= MaxScratchBytes,
             SimulatorDiagnostics.TooLarge,
@@ -76,6 +77,9 @@ internal static class ConvLayerDecoder
             (start[i], mul[i], shift[i], bias[i]) = (segments[i].XStart, segments[i].YMul, segments[i].Shift, segments[i].Bias);
         }
 
+        long[] normMul = body.BatchNorm.Take(oc).Select(b => (long)b.NormMul).ToArray();
+        int[] normShift = body.BatchNorm.Take(oc).Select(b => b.NormShift).ToArray();
+        long[] normAdd = body.BatchNorm.Take(oc).Select(b => (long)b.NormAdd).ToArray();
         return new KpuConvParameters
         {
             KernelSize = k,
@@ -91,10 +95,13 @@ internal static class ConvLayerDecoder
             ArgAdd = r.ArgAdd,
             Weights = weights,
             EightBitWeights = eightBit,
-            NormMul = body.BatchNorm.Take(oc).Select(b => (long)b.NormMul).ToArray(),
-            NormShift = body.BatchNorm.Take(oc).Select(b => b.NormShift).ToArray(),
-            NormAdd = body.BatchNorm.Take(oc).Select(b => (long)b.NormAdd).ToArray(),
+            NormMul = normMul,
+            NormShift = normShift,
+            NormAdd = normAdd,
             Activation = new KpuActivation(start, mul, shift, bias, rounding),
+            // Activation table: at most 16 entries per value a run computes (2^14 minimum), see ActivationLookup.
+            OutputStage = new KpuOutputStage(normMul, normShift, normAdd, start, mul, shift, bias, rounding,
+                Math.Max(1L << 14, 16 * LayerChecker.Product(oc, grid))),
             MainMemOut = body.MainMemOut ? body.MainMemOutAddress : -1,
         };
     }

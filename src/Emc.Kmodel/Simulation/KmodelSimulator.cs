@@ -95,6 +95,7 @@ public sealed class KmodelSimulator
         }
 
         var steps = new SimulationStep[file.Layers.Count];
+        long work = 0;
         for (int i = 0; i < steps.Length; i++)
         {
             LayerBody body = file.Layers[i].Body;
@@ -105,6 +106,13 @@ public sealed class KmodelSimulator
             }
 
             steps[i] = LayerCompiler.Compile(i, body, h, options, check)!;
+            work = check.Work > long.MaxValue - work ? long.MaxValue : work + check.Work;
+        }
+
+        if (work > options.MaxMultiplyAccumulates)
+        {
+            bag.Add(SimulatorDiagnostics.TooLarge.Create(
+                S($"one inference needs {work} multiply-accumulates, above the limit of {options.MaxMultiplyAccumulates} (SimulatorOptions.MaxMultiplyAccumulates)"), path));
         }
 
         if (file.Layers[^1].Body is K210ConvBody { MainMemOut: false })

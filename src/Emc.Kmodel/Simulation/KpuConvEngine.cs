@@ -122,7 +122,7 @@ internal sealed class KpuConvEngine
         int k = _l.KernelSize;
         int taps = k * k;
         int pad = k / 2;
-        int ih = _l.Input.Height, iw = _l.Input.Width, planeSize = ih * iw;
+        int ih = _l.Input.Height, iw = _l.Input.Width;
         int ic = _l.InChannels;
         int per = _l.WeightsPerOutput;
         const int W = Int16PairGemm.PanelWidth;
@@ -133,57 +133,25 @@ internal sealed class KpuConvEngine
         Span<int> p = s.P(_outputsPadded * tile);
         Span<int> sx = s.Sx(tile);
         Span<long> sxTerm = s.SxTerm(tile);
-        Span<int> offsets = s.Offsets(taps * tile);
-        byte padValue = _l.PadValue;
+        // 3×3 taps outside the image read pad_value: give the input a border of it once per run.
+        int ph = ih + (2 * pad), pw = iw + (2 * pad);
+        ReadOnlySpan<byte> padded = input;
+        if (pad > 0)
+        {
+            Span<byte> bordered = s.PaddedInput(ic * ph * pw);
+            Im2ColPacker.PadInput(input, ic, ih, iw, pad, _l.PadValue, bordered);
+            padded = bordered;
+        }
+
+        int colStride = tile;
+        Span<byte> cols = s.Columns(per * colStride);
 
         for (int n0 = 0; n0 < n; n0 += tile)
         {
             int count = Math.Min(tile, n - n0);
             int panelCount = (count + W - 1) / W;
-
-            // Source offset of every tap of every pixel in the tile (−1: outside the image → pad_value).
-            for (int j = 0; j < panelCount * W; j++)
-            {
-                int g = n0 + j;
-                bool live = j < count;
-                int y = live ? y0 + (g / gw * step) : 0;
-                int x = live ? x0 + (g % gw * step) : 0;
-                for (int t = 0; t < taps; t++)
-                {
-                    int yy = y + (t / k) - pad, xx = x + (t % k) - pad;
-                    offsets[(t * tile) + j] = !live ? -2 : (uint)yy < (uint)ih && (uint)xx < (uint)iw ? (yy * iw) + xx : -1;
-                }
-            }
-
-            sx.Clear();
-            for (int pb = 0; pb < panelCount; pb++)
-            {
-                Span<short> panel = panels.Slice(pb * _k2 * 2 * W, _k2 * 2 * W);
-                for (int kk = 0; kk < _k2 * 2; kk++)
-                {
-                    int kp = kk >> 1, half = kk & 1;
-                    if (kk >= per)
-                    {
-                        for (int lane = 0; lane < W; lane++)
-                        {
-                            panel[(kp * 2 * W) + (lane * 2) + half] = 0;
-                        }
-
-                        continue;
-                    }
-
-                    int c = kk / taps, t = kk % taps;
-                    ReadOnlySpan<byte> channel = input.Slice(c * planeSize, planeSize);
-                    ReadOnlySpan<int> off = offsets.Slice((t * tile) + (pb * W), W);
-                    for (int lane = 0; lane < W; lane++)
-                    {
-                        int o = off[lane];
-                        int v = o >= 0 ? channel[o] : o == -1 ? padValue : 0;
-                        panel[(kp * 2 * W) + (lane * 2) + half] = (short)v;
-                        sx[(pb * W) + lane] += v;
-                    }
-                }
-            }
+            Im2ColPacker.Gather(padded, ph, pw, k, taps, per, y0, x0, step, gw, n0, count, cols, colStride);
+            Im2ColPacker.Pack(cols, colStride, per, _k2, panelCount, panels, sx);
 
             for (int j = 0; j < count; j++)
             {
@@ -192,19 +160,12 @@ internal sealed class KpuConvEngine
 
             Int16PairGemm.Multiply(_weightPairs, _k2, _outputsPadded, panels, panelCount, p, tile);
 
+            KpuOutputStage stage = _l.OutputStage;
             for (int o = 0; o < _l.OutChannels; o++)
             {
-                ReadOnlySpan<int> row = p.Slice(o * tile, count);
-                Span<byte> dst = plane.Slice((o * n) + n0, count);
-                long sw = _swTerm[o];
-                for (int j = 0; j < count; j++)
-                {
-                    dst[j] = _l.Finish(o, row[j] + sxTerm[j] + sw);
-                }
+                stage.FinishRow(o, p.Slice(o * tile, count), sxTerm, _swTerm[o], plane.Slice((o * n) + n0, count));
             }
         }
-
-        _ = ic;
     }
 
     private void DepthwiseConv(ScratchBuffers s, ReadOnlySpan<byte> input, int y0, int x0, int step, int gh, int gw, Span<byte> plane)
@@ -216,6 +177,7 @@ internal sealed class KpuConvEngine
         Span<int> padded = s.Padded(pw * ph);
         Span<int> accRow = s.RowAcc(gw);
         Span<int> sxRow = s.RowSx(gw);
+        Span<long> sxTerm = s.SxTerm(gw);
         int channels = Math.Min(_l.InChannels, _l.OutChannels);
 
         for (int c = 0; c < _l.OutChannels; c++)
@@ -249,17 +211,17 @@ internal sealed class KpuConvEngine
             for (int gy = 0; gy < gh; gy++)
             {
                 int y = y0 + (gy * step);
-                accRow.Clear();
-                sxRow.Clear();
-                for (int t = 0; t < taps; t++)
+                if (step == 1)
                 {
-                    int baseOffset = ((y + (t / k)) * pw) + x0 + (t % k);
-                    if (step == 1)
+                    DepthwiseRow(padded, (y * pw) + x0, pw, k, w, accRow, sxRow);
+                }
+                else
+                {
+                    accRow.Clear();
+                    sxRow.Clear();
+                    for (int t = 0; t < taps; t++)
                     {
-                        MultiplyAccumulate(padded.Slice(baseOffset, gw), w[t], accRow, sxRow);
-                    }
-                    else
-                    {
+                        int baseOffset = ((y + (t / k)) * pw) + x0 + (t % k);
                         for (int gx = 0; gx < gw; gx++)
                         {
                             int v = padded[baseOffset + (gx * step)];
@@ -269,37 +231,68 @@ internal sealed class KpuConvEngine
                     }
                 }
 
-                Span<byte> outRow = dst.Slice(gy * gw, gw);
                 for (int gx = 0; gx < gw; gx++)
                 {
-                    long acc = accRow[gx] + ((_l.ArgX * sxRow[gx]) >> _l.ShrX) + sw;
-                    outRow[gx] = _l.Finish(c, acc);
+                    sxTerm[gx] = (_l.ArgX * sxRow[gx]) >> _l.ShrX;
                 }
+
+                _l.OutputStage.FinishRow(c, accRow, sxTerm, sw, dst.Slice(gy * gw, gw));
             }
         }
     }
 
-    private static void MultiplyAccumulate(ReadOnlySpan<int> src, int w, Span<int> acc, Span<int> sx)
+    /// <summary>
+    /// One output row of a stride-1 depthwise conv: for each pixel x, P = Σ w[t]·src[rowBase + ky·pw + kx + x] and SX the
+    /// sum of the same taps, a vector of pixels at a time with both sums kept in registers across the taps.
+    /// Bound: 9 taps of 255·255 stay far below 2^31.
+    /// </summary>
+    private static void DepthwiseRow(ReadOnlySpan<int> padded, int rowBase, int pw, int k, ReadOnlySpan<int> w, Span<int> acc, Span<int> sx)
     {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated && src.Length >= Vector<int>.Count)
+        int n = acc.Length, x = 0;
+        int last = rowBase + ((k - 1) * pw) + (k - 1) + n; // one past the farthest tap read
+        if (last > padded.Length)
         {
-            var vw = new Vector<int>(w);
-            ref int s0 = ref Unsafe.AsRef(in src[0]);
+            throw new ArgumentException("depthwise row reads past the padded plane");
+        }
+
+        if (Vector.IsHardwareAccelerated)
+        {
+            ref int p0 = ref Unsafe.AsRef(in padded[0]);
             ref int a0 = ref acc[0];
-            ref int x0 = ref sx[0];
-            for (; i <= src.Length - Vector<int>.Count; i += Vector<int>.Count)
+            ref int s0 = ref sx[0];
+            for (; x + Vector<int>.Count <= n; x += Vector<int>.Count)
             {
-                var v = Vector.LoadUnsafe(ref s0, (nuint)i);
-                (Vector.LoadUnsafe(ref a0, (nuint)i) + (v * vw)).StoreUnsafe(ref a0, (nuint)i);
-                (Vector.LoadUnsafe(ref x0, (nuint)i) + v).StoreUnsafe(ref x0, (nuint)i);
+                Vector<int> a = Vector<int>.Zero, sum = Vector<int>.Zero;
+                for (int ky = 0; ky < k; ky++)
+                {
+                    for (int kx = 0; kx < k; kx++)
+                    {
+                        var v = Vector.LoadUnsafe(ref p0, (nuint)(rowBase + (ky * pw) + kx + x));
+                        a += v * new Vector<int>(w[(ky * k) + kx]);
+                        sum += v;
+                    }
+                }
+
+                a.StoreUnsafe(ref a0, (nuint)x);
+                sum.StoreUnsafe(ref s0, (nuint)x);
             }
         }
 
-        for (; i < src.Length; i++)
+        for (; x < n; x++)
         {
-            acc[i] += src[i] * w;
-            sx[i] += src[i];
+            int a = 0, sum = 0;
+            for (int ky = 0; ky < k; ky++)
+            {
+                for (int kx = 0; kx < k; kx++)
+                {
+                    int v = padded[rowBase + (ky * pw) + kx + x];
+                    a += v * w[(ky * k) + kx];
+                    sum += v;
+                }
+            }
+
+            acc[x] = a;
+            sx[x] = sum;
         }
     }
 

@@ -41,6 +41,9 @@ internal sealed class KpuConvParameters
 
     public required KpuActivation Activation { get; init; }
 
+    /// <summary>The same batch-norm and activation as <see cref="Finish"/>, branch-free over rows (the fast path).</summary>
+    public required KpuOutputStage OutputStage { get; init; }
+
     /// <summary>Main-buffer byte offset of the planar output copy, or −1 when the layer keeps its output on the KPU.</summary>
     public required long MainMemOut { get; init; }
 
@@ -58,7 +61,7 @@ internal sealed class KpuConvParameters
 
     public int OutputBytes => OutChannels * Output.Height * Output.Width;
 
-    /// <summary>Batch norm then activation: the uint8 value for an accumulator of output channel <paramref name="o"/>.</summary>
+    /// <summary>Batch norm then activation (the int64 reference of §6.2–6.3): the uint8 value for an accumulator of output channel <paramref name="o"/>.</summary>
     public byte Finish(int o, long acc)
         => Activation.Apply(KpuArithmetic.BatchNorm(acc, NormMul[o], NormShift[o], NormAdd[o]));
 }

@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace Emc.Kmodel.Simulation;
 
 /// <summary>
@@ -33,13 +35,13 @@ internal static class KpuPooling
         switch (poolType)
         {
             case 1:
-                Max(src, iw, dst, oh, ow, 2, 2, ih);
+                Max2x2Stride2(src, iw, dst, oh, ow);
                 break;
             case 3:
                 Max(src, iw, dst, oh, ow, 4, 4, ih);
                 break;
             case 9:
-                Max(src, iw, dst, oh, ow, 2, 1, ih);
+                Max2x2Stride1(src, ih, iw, dst, oh, ow);
                 break;
             case 2:
                 Mean(src, ih, iw, dst, oh, ow, 2, 2);
@@ -52,6 +54,52 @@ internal static class KpuPooling
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(poolType), poolType, "not a reducing pool type");
+        }
+    }
+
+    /// <summary>Type 1: every window is inside the plane (oh = ⌊ih/2⌋, ow = ⌊iw/2⌋); rows are maxed 16 outputs at a time.</summary>
+    private static void Max2x2Stride2(ReadOnlySpan<byte> src, int iw, Span<byte> dst, int oh, int ow)
+    {
+        for (int oy = 0; oy < oh; oy++)
+        {
+            ReadOnlySpan<byte> r0 = src.Slice(2 * oy * iw, 2 * ow);
+            ReadOnlySpan<byte> r1 = src.Slice(((2 * oy) + 1) * iw, 2 * ow);
+            Span<byte> d = dst.Slice(oy * ow, ow);
+            int ox = 0;
+            if (Vector128.IsHardwareAccelerated)
+            {
+                for (; ox + 16 <= ow; ox += 16)
+                {
+                    // Vertical max of 32 bytes, then max of each (even, odd) byte pair as 16-bit lanes, narrowed.
+                    Vector128<byte> a = Vector128.Max(Vector128.Create(r0.Slice(2 * ox, 16)), Vector128.Create(r1.Slice(2 * ox, 16)));
+                    Vector128<byte> b = Vector128.Max(Vector128.Create(r0.Slice((2 * ox) + 16, 16)), Vector128.Create(r1.Slice((2 * ox) + 16, 16)));
+                    Vector128<ushort> aw = a.AsUInt16(), bw = b.AsUInt16();
+                    Vector128<ushort> am = Vector128.Max(aw & Vector128.Create((ushort)0xFF), aw >>> 8);
+                    Vector128<ushort> bm = Vector128.Max(bw & Vector128.Create((ushort)0xFF), bw >>> 8);
+                    Vector128.Narrow(am, bm).CopyTo(d.Slice(ox, 16));
+                }
+            }
+
+            for (; ox < ow; ox++)
+            {
+                d[ox] = Math.Max(Math.Max(r0[2 * ox], r0[(2 * ox) + 1]), Math.Max(r1[2 * ox], r1[(2 * ox) + 1]));
+            }
+        }
+    }
+
+    /// <summary>Type 9: 2×2 windows at stride 1; taps past the last row or column are ignored.</summary>
+    private static void Max2x2Stride1(ReadOnlySpan<byte> src, int ih, int iw, Span<byte> dst, int oh, int ow)
+    {
+        for (int oy = 0; oy < oh; oy++)
+        {
+            ReadOnlySpan<byte> r0 = src.Slice(oy * iw, iw);
+            ReadOnlySpan<byte> r1 = oy + 1 < ih ? src.Slice((oy + 1) * iw, iw) : r0;
+            Span<byte> d = dst.Slice(oy * ow, ow);
+            for (int ox = 0; ox < ow; ox++)
+            {
+                int x1 = ox + 1 < iw ? ox + 1 : ox;
+                d[ox] = Math.Max(Math.Max(r0[ox], r0[x1]), Math.Max(r1[ox], r1[x1]));
+            }
         }
     }
 

@@ -11,6 +11,11 @@ internal sealed class LayerChecker(DiagnosticBag bag, int index, KmodelLayerType
 
     public bool Failed { get; private set; }
 
+    /// <summary>Multiply-accumulates (conv taps, FC weights, pool window taps) one run of the layer costs.</summary>
+    public long Work { get; private set; }
+
+    public void AddWork(long work) => Work = work > long.MaxValue - Work ? long.MaxValue : Work + Math.Max(0, work);
+
     /// <summary>Saturating product (dimensions from a corrupt file can overflow 64 bits).</summary>
     public static long Product(params long[] factors)
     {
@@ -28,9 +33,13 @@ internal sealed class LayerChecker(DiagnosticBag bag, int index, KmodelLayerType
         return p;
     }
 
+    /// <summary>
+    /// A main-memory range must lie inside main_mem_usage; an empty one must still start inside (or at the end of)
+    /// the buffer — the device would touch nothing, but a span at that address does not exist on the host.
+    /// </summary>
     public void Main(string field, long address, long bytes)
     {
-        if (bytes > 0 && address + bytes > mainMemory)
+        if (address + Math.Max(0, bytes) > mainMemory)
         {
             Error(SimulatorDiagnostics.MainMemoryRange, string.Create(CultureInfo.InvariantCulture,
                 $"{field} [{address}, {address}+{bytes}) ends past main_mem_usage {mainMemory}"));

@@ -97,6 +97,7 @@ internal static class LayerCompiler
                 c.Main("out", b.Out, b.OutChannels * F);
                 c.Require(b.Weights.LongLength >= (long)b.InChannels * b.OutChannels && b.Bias.LongLength >= b.OutChannels,
                     SimulatorDiagnostics.LayerParameters, S($"weights/bias arrays are shorter than {b.InChannels}×{b.OutChannels}"));
+                c.AddWork(LayerChecker.Product(b.InChannels, b.OutChannels));
                 return c.Failed ? null : new FullyConnectedStep(index, b);
 
             case TensorflowFlattenBody b when b.LayerType == KmodelLayerType.TensorflowFlatten
@@ -161,6 +162,7 @@ internal static class LayerCompiler
         c.Main("in (in_w·in_h·out_c)", input, LayerChecker.Product(w.InWidth, w.InHeight, w.OutChannels, element));
         c.Main("out", output, LayerChecker.Product(w.OutWidth, w.OutHeight, w.OutChannels, element));
         long window = LayerChecker.Product(Math.Min(w.KernelWidth, w.InWidth), Math.Min(w.KernelHeight, w.InHeight));
+        c.AddWork(LayerChecker.Product(w.OutWidth, w.OutHeight, w.OutChannels, Math.Max(1, window)));
         c.Require(LayerChecker.Product(w.OutWidth, w.OutHeight, w.OutChannels, Math.Max(1, window)) <= MaxWindowWork,
             SimulatorDiagnostics.TooLarge, "pool window work exceeds the simulator's limit");
     }

@@ -10,7 +10,8 @@ internal sealed class ScratchBuffers
     private int[] _p = [];
     private int[] _sx = [];
     private long[] _sxTerm = [];
-    private int[] _offsets = [];
+    private byte[] _paddedInput = [];
+    private byte[] _columns = [];
     private int[] _padded = [];
     private int[] _rowAcc = [];
     private int[] _rowSx = [];
@@ -29,7 +30,9 @@ internal sealed class ScratchBuffers
 
     public Span<long> SxTerm(int n) => Get(ref _sxTerm, n);
 
-    public Span<int> Offsets(int n) => Get(ref _offsets, n);
+    public Span<byte> PaddedInput(int n) => Get(ref _paddedInput, n);
+
+    public Span<byte> Columns(int n) => Get(ref _columns, n);
 
     public Span<int> Padded(int n) => Get(ref _padded, n);
 

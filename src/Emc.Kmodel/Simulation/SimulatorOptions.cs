@@ -20,6 +20,13 @@ public sealed record SimulatorOptions
     /// <summary>Largest main buffer accepted (the K210 has 6 MiB of general RAM). Default 64 MiB.</summary>
     public long MaxMainMemory { get; init; } = 64L * 1024 * 1024;
 
+    /// <summary>
+    /// Largest number of multiply-accumulates (conv taps, FC weights, pool window taps) one inference may cost;
+    /// a model above it gets EMC0408 from <see cref="KmodelSimulator.Create"/>. The default (2^36, minutes of
+    /// simulation) only stops absurd corrupt files; services and fuzzers set a tighter bound. mbnetv1 needs ~0.33·10^9.
+    /// </summary>
+    public long MaxMultiplyAccumulates { get; init; } = 1L << 36;
+
     /// <summary>Optional per-layer trace.</summary>
     public LayerTraceHandler? Trace { get; init; }
 }

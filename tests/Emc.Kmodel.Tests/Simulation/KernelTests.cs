@@ -36,6 +36,41 @@ public sealed class KernelTests
     }
 
     [TestMethod]
+    public void MaxPoolsEqualTheWindowDefinitionOnRandomPlanes()
+    {
+        // §5.6 windows taken literally (taps outside the plane ignored) vs the row-vectorised kernels, on sizes
+        // that hit the 16-output vector blocks and their scalar tails.
+        var random = new Random(5_6);
+        foreach ((int h, int w) in new[] { (1, 2), (2, 33), (5, 64), (7, 95), (13, 130), (4, 31) })
+        {
+            byte[] plane = new byte[h * w];
+            random.NextBytes(plane);
+            foreach ((int type, int k, int stride) in new[] { (1, 2, 2), (9, 2, 1), (3, 4, 4) })
+            {
+                int oh = h / stride, ow = w / stride;
+                byte[] actual = new byte[oh * ow];
+                KpuPooling.Reduce(type, plane, h, w, actual, oh, ow);
+                for (int oy = 0; oy < oh; oy++)
+                {
+                    for (int ox = 0; ox < ow; ox++)
+                    {
+                        int m = 0;
+                        for (int y = oy * stride; y < Math.Min((oy * stride) + k, h); y++)
+                        {
+                            for (int x = ox * stride; x < Math.Min((ox * stride) + k, w); x++)
+                            {
+                                m = Math.Max(m, plane[(y * w) + x]);
+                            }
+                        }
+
+                        Assert.AreEqual(m, actual[(oy * ow) + ox], $"type {type} {h}×{w} at ({oy}, {ox})");
+                    }
+                }
+            }
+        }
+    }
+
+    [TestMethod]
     [DataRow(10, 5, 1, 2, 274)]   // W ≤ 16: 4 channels per block, 16-byte pitch
     [DataRow(20, 3, 2, 1, 353)]   // W ≤ 32: 2 per block, 32-byte pitch
     [DataRow(40, 2, 1, 5, 453)]   // W > 32: one channel per block
