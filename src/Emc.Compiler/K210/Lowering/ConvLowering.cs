@@ -143,6 +143,7 @@ internal static class ConvLowering
 
         var result = ctx.NewTensor(output.Name, K210ElementType.UInt8, K210MemoryKind.Kpu, g.OutputChannels, outH, outW);
         result.RangeSource = rangeSource;
+        result.Sampling = sample is null ? null : new MapSampling(sample.RowOffset, sample.ColOffset, sample.Stride);
         var layer = ctx.Add(new KpuConvLayer(conv.Name, input, result, convWeights, activation, pool) { InputRowShift = rowShift });
         var slot = ctx.Slot(output);
         slot.Kpu = result;
