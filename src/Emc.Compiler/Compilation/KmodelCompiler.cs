@@ -85,12 +85,10 @@ public static class KmodelCompiler
             return Fail();
         }
 
-        var method = options.Calibration == CalibrationMethod.Default ? QuantizationResolver.DefaultMethod : options.Calibration;
         var stats = Calibrator.Collect(
             graph,
             QuantizationResolver.RangeSources(model),
             samples.Select(s => (Tensor)Tensor.Create(inputShape, s.ModelInput)),
-            keepValues: method != CalibrationMethod.MinMax,
             progress: n => progress?.Invoke($"calibration {n}/{samples.Count}"));
         QuantizationResolver.Resolve(model, stats, options, diagnostics, graph.SourcePath);
         if (diagnostics.HasErrors)

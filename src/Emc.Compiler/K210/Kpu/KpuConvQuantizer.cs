@@ -17,10 +17,12 @@ public static class KpuConvQuantizer
 
     /// <summary>
     /// Computes the parameters, or returns null with <paramref name="error"/> naming the quantity that does
-    /// not fit its register field.
+    /// not fit its register field. With <paramref name="inputChannelMeans"/> (calibration means of the input
+    /// channels) the bias is corrected for the mean error the weight rounding causes: β_o −= Σ (ŵ − w)·E[x_c].
     /// </summary>
     public static KpuConvParameters? Derive(
-        KpuConvWeights conv, QuantParam input, QuantParam output, KpuActivation activation, int weightBits, out string? error)
+        KpuConvWeights conv, QuantParam input, QuantParam output, KpuActivation activation, int weightBits, out string? error,
+        IReadOnlyList<double>? inputChannelMeans = null)
     {
         error = null;
         int oc = conv.OutChannels;
@@ -58,6 +60,8 @@ public static class KpuConvQuantizer
                 }
             }
         }
+
+        var bias = CorrectedBias(conv, weightBytes, wq, scales, weightBits, inputChannelMeans);
 
         // §7.3 step 4 / §7.4: offsets of weights (arg_x) and inputs (arg_w), constant term and padding.
         if (!FixedPoint.TrySplit(wq.B, ArgBits, ArgMaxShift, out var argX))
@@ -106,12 +110,12 @@ public static class KpuConvQuantizer
                 return null;
             }
 
-            double add = ((conv.Bias[o] * output.S) - output.B) * (1 << KpuActivationTables.FractionBits);
+            double add = ((bias[o] * output.S) - output.B) * (1 << KpuActivationTables.FractionBits);
             add += accResidue * mul.Value;
             long normAdd = Rounding.EvenToLong(add);
             if (normAdd < int.MinValue || normAdd > int.MaxValue)
             {
-                error = $"output channel {o}: norm_add = {normAdd} does not fit 32 bits (bias {conv.Bias[o]} is far outside the output range)";
+                error = $"output channel {o}: norm_add = {normAdd} does not fit 32 bits (bias {bias[o]} is far outside the output range)";
                 return null;
             }
 
@@ -135,6 +139,38 @@ public static class KpuConvQuantizer
 
         return new KpuConvParameters(
             weightBytes, weightBits, bn, table, (int)argX.Mul, argX.Shift, (int)argW.Mul, argW.Shift, argAdd, padValue, wq, scales);
+    }
+
+    /// <summary>
+    /// Bias correction (Nagel et al. 2019, "Data-Free Quantization"): the rounded weights ŵ shift each output's
+    /// mean by Σ (ŵ − w)·E[x]; subtracting it from the bias removes that systematic error. On MobileNetV1-0.25
+    /// the pointwise convs after ReLU6 (inputs with large positive means) benefit most.
+    /// </summary>
+    private static double[] CorrectedBias(KpuConvWeights conv, byte[] weightBytes, QuantParam wq, double[] scales, int weightBits, IReadOnlyList<double>? means)
+    {
+        var bias = conv.Bias.Select(b => (double)b).ToArray();
+        if (means is null || means.Count != conv.InChannels)
+        {
+            return bias;
+        }
+
+        int per = conv.WeightsPerOutput, k2 = conv.KernelSize * conv.KernelSize;
+        for (int o = 0; o < conv.OutChannels; o++)
+        {
+            var channel = conv.Channel(o);
+            double shift = 0;
+            for (int i = 0; i < per; i++)
+            {
+                int index = (o * per) + i;
+                int q = weightBits == 8 ? weightBytes[index] : weightBytes[2 * index] | (weightBytes[(2 * index) + 1] << 8);
+                double effective = (q + wq.B) / (wq.S * scales[o]);
+                shift += (effective - channel[i]) * means[conv.Depthwise ? o : i / k2];
+            }
+
+            bias[o] -= shift;
+        }
+
+        return bias;
     }
 
     private static (QuantParam Weights, double[] ChannelScales) ChooseWeightScales(KpuConvWeights conv, int weightBits, double levelCap)
