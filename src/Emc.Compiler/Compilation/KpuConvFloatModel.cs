@@ -28,7 +28,7 @@ internal static class KpuConvFloatModel
             {
                 for (int x = 0; x < wd; x++)
                 {
-                    double acc = w.Bias[o];
+                    double acc = quantizedWeights && p.EffectiveBias is { } eb ? eb[o] : w.Bias[o];
                     int channels = w.Depthwise ? 1 : w.InChannels;
                     for (int ci = 0; ci < channels; ci++)
                     {

@@ -64,6 +64,17 @@ public static class LayerComparison
             var t = layer.Output;
             var bytes = traced[i];
             (int, double)? local = null, arithmetic = null;
+            if (layer is UploadLayer)
+            {
+                // The trace holds the KPU RAM layout; the values are the planar input's.
+                if (simulated.TryGetValue(layer.Inputs[0], out var copied))
+                {
+                    simulated[t] = copied;
+                }
+
+                continue;
+            }
+
             if (bytes is not null && bytes.Length == t.Bytes)
             {
                 simulated[t] = Decode(t, bytes);
@@ -72,10 +83,6 @@ public static class LayerComparison
                     local = LsbDifference(KpuConvFloatModel.Run(conv, x), bytes);
                     arithmetic = LsbDifference(KpuConvFloatModel.Run(conv, x, quantizedWeights: true), bytes);
                 }
-            }
-            else if (layer is UploadLayer && simulated.TryGetValue(layer.Inputs[0], out var copied))
-            {
-                simulated[t] = copied;
             }
 
             if (bytes is null || bytes.Length != t.Bytes || ValueOf(t.Name, values) is not { } value

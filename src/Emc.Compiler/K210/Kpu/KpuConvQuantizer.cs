@@ -138,7 +138,7 @@ public static class KpuConvQuantizer
         }
 
         return new KpuConvParameters(
-            weightBytes, weightBits, bn, table, (int)argX.Mul, argX.Shift, (int)argW.Mul, argW.Shift, argAdd, padValue, wq, scales);
+            weightBytes, weightBits, bn, table, (int)argX.Mul, argX.Shift, (int)argW.Mul, argW.Shift, argAdd, padValue, wq, scales) { EffectiveBias = bias };
     }
 
     /// <summary>
