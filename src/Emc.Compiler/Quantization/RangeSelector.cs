@@ -91,9 +91,9 @@ public static class RangeSelector
     {
         double best = double.PositiveInfinity;
         (double, double) bestRange = (min, max);
-        for (int i = 0; i <= 60; i++)
+        for (int i = 0; i <= 150; i++)
         {
-            double f = 1 - (i * 0.015);
+            double f = Math.Pow(0.97, i); // down to ~1 % of the observed range
             double err = SquaredError(s, min * f, max * f);
             if (err < best)
             {
@@ -150,7 +150,8 @@ public static class RangeSelector
 
             p[end - 1] += outliers;
 
-            // Q: the clipped distribution quantized to `levels` groups of bins, spread over each group's non-empty bins.
+            // Q: the histogram inside the threshold quantized to `levels` groups of bins, each group's mass spread over
+            // the bins where P is non-empty (MXNet/TensorRT): clipped outliers piled on P's last bin cost divergence.
             for (int g = 0; g < levels; g++)
             {
                 int from = (int)((long)g * end / levels), to = (int)((long)(g + 1) * end / levels);
@@ -159,12 +160,12 @@ public static class RangeSelector
                 for (int k = from; k < to; k++)
                 {
                     sum += magnitude[k];
-                    nonEmpty += magnitude[k] != 0 ? 1 : 0;
+                    nonEmpty += p[k] != 0 ? 1 : 0;
                 }
 
                 for (int k = from; k < to; k++)
                 {
-                    q[k] = magnitude[k] != 0 ? sum / nonEmpty : 0;
+                    q[k] = p[k] != 0 ? sum / nonEmpty : 0;
                 }
             }
 
