@@ -6,5 +6,6 @@ var root = new RootCommand("emc: compile ONNX models to K210 kmodel v3, inspect 
 root.Subcommands.Add(InspectCommand.Create());
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(SimulateCommand.Create());
+root.Subcommands.Add(CompileCommand.Create());
 
 return CliRunner.Run(root, args);

@@ -34,21 +34,29 @@ public static class KmodelCompiler
         return result with { Diagnostics = [.. imported.Diagnostics, .. result.Diagnostics] };
     }
 
-    public static CompileResult Compile(Ir.Graph graph, CompileOptions options, Action<string>? progress = null)
+    public static CompileResult Compile(Ir.Graph graph, CompileOptions options, Action<string>? progress = null) =>
+        CompileWithArtifacts(graph, options, progress).Result;
+
+    /// <summary>Like <see cref="Compile(Ir.Graph, CompileOptions, Action{string}?)"/>, also returning the lowered model
+    /// and the samples, for analyses such as <see cref="LayerComparison"/>.</summary>
+    public static CompilationArtifacts CompileWithArtifacts(Ir.Graph graph, CompileOptions options, Action<string>? progress = null)
     {
         var diagnostics = new DiagnosticBag();
+        var artifacts = new CompilationArtifacts(graph);
         try
         {
-            return CompileCore(graph, options, diagnostics, progress);
+            artifacts.Result = CompileCore(graph, options, diagnostics, progress, artifacts);
         }
         catch (DiagnosticException e)
         {
             diagnostics.AddRange(e.Diagnostics);
-            return new CompileResult(null, null, null, [.. diagnostics]);
+            artifacts.Result = new CompileResult(null, null, null, [.. diagnostics]);
         }
+
+        return artifacts;
     }
 
-    private static CompileResult CompileCore(Ir.Graph graph, CompileOptions options, DiagnosticBag diagnostics, Action<string>? progress)
+    private static CompileResult CompileCore(Ir.Graph graph, CompileOptions options, DiagnosticBag diagnostics, Action<string>? progress, CompilationArtifacts artifacts)
     {
         CompileResult Fail() => new(null, null, null, [.. diagnostics]);
         if (options.WeightBits is not (8 or 16))
@@ -77,12 +85,10 @@ public static class KmodelCompiler
             return Fail();
         }
 
-        var method = options.Calibration == CalibrationMethod.Default ? QuantizationResolver.DefaultMethod : options.Calibration;
         var stats = Calibrator.Collect(
             graph,
             QuantizationResolver.RangeSources(model),
             samples.Select(s => (Tensor)Tensor.Create(inputShape, s.ModelInput)),
-            keepValues: method != CalibrationMethod.MinMax,
             progress: n => progress?.Invoke($"calibration {n}/{samples.Count}"));
         QuantizationResolver.Resolve(model, stats, options, diagnostics, graph.SourcePath);
         if (diagnostics.HasErrors)
@@ -111,6 +117,9 @@ public static class KmodelCompiler
             return Fail();
         }
 
+        artifacts.Model = model;
+        artifacts.Kmodel = check.Value;
+        artifacts.Samples = samples;
         var accuracy = MeasureAccuracy(graph, check.Value, model, samples, progress);
         var report = CompileReporting.Build(model, plan, bytes.Length, accuracy);
         var iface = new ModelInterface(

@@ -53,7 +53,6 @@ public sealed class MobileNetCompileTests
     }
 
     [TestMethod]
-    [Ignore("Known gap: measured 19/28 (68%) top-1 agreement with MinMax and MSE calibration; the brief requires ≥ 85%. See the compiler report.")]
     public void Top1AgreesWithOrtOnAllDatasetImages()
     {
         var result = Compiled();
@@ -70,7 +69,7 @@ public sealed class MobileNetCompileTests
             agree += MnistCompileTests.ArgMax(got) == ortTop1 ? 1 : 0;
         }
 
-        Console.WriteLine($"top-1 agreement with ORT: {agree}/{rows.Count}");
+        Console.WriteLine($"top-1 agreement with ORT: {agree}/{rows.Count}; logits SQNR on the calibration set {result.Report!.Accuracy[0].SqnrDb:F2} dB");
         Assert.IsTrue(agree >= (int)Math.Ceiling(0.85 * rows.Count), $"{agree}/{rows.Count}");
     }
 

@@ -90,13 +90,17 @@ public sealed class KpuConvQuantizerTests
     [TestMethod]
     public void PerChannelScalingStretchesSmallChannels()
     {
-        // Channel 1 is 100× smaller than channel 0: σ_1 = 100 gives it the same resolution (spec §7.3).
+        // Channel 1 is 100× smaller than channel 0. Both are non-negative, so the best shared zero point is 0 and
+        // channel 0 spans the full 0..255. Channel 1 is stretched until norm_mul would drop below 14 significant
+        // bits at shift 15 (c_1 = s_o·2^10/(k_1·s_x) = 0.5 → k_1 = 2048 levels per unit, σ_1 = 2048/255).
         var conv = new KpuConvWeights(1, 2, 1, false, [1.0f, 0.01f], [0, 0]);
         var p = KpuConvQuantizer.Derive(conv, QuantParam.FromRange(0, 1), QuantParam.FromRange(0, 1), KpuActivation.Linear, 8, out _);
         Assert.IsNotNull(p);
-        Assert.AreEqual(1.0, p.ChannelScales[0], 1e-12);
-        Assert.AreEqual(100.0, p.ChannelScales[1], 1e-3);
-        Assert.AreEqual(p.WeightBytes[0], p.WeightBytes[1]);
+        Assert.AreEqual(0, p.WeightQuant.B);
+        Assert.AreEqual(255, p.WeightBytes[0]);
+        Assert.AreEqual(2048.0 / 255, p.ChannelScales[1] / p.ChannelScales[0], 1e-9);
+        Assert.AreEqual(20, p.WeightBytes[1]); // 0.01 · 2048 = 20.48
+        Assert.IsGreaterThanOrEqualTo(1 << 14, p.BatchNorm[1].NormMul);
     }
 
     [TestMethod]

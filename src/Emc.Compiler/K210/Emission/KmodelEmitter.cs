@@ -18,7 +18,7 @@ public static class KmodelEmitter
         uint flags = weightBits == 8 ? 1u : 0u;
         var header = new KmodelHeader(KmodelHeader.Version3, flags, 0, (uint)plan.LowestKpuUnit, (uint)Math.Max(8, plan.MainMemoryUsage));
         var outputs = model.Outputs.Select(o => new KmodelOutput((uint)o.Tensor.Address, (uint)o.Tensor.Bytes)).ToList();
-        return KmodelLayout.Arrange(header, outputs, bodies);
+        return KmodelBuilder.Build(header, outputs, bodies);
     }
 
     private static uint A(K210Tensor t) => (uint)t.Address;

@@ -72,6 +72,12 @@ public sealed class K210Tensor
     /// that write slices of one buffer (exclusive concat, split convs) are aliases at offsets.</summary>
     public long AliasOffset { get; set; }
 
+    /// <summary>
+    /// Set when the tensor holds the un-sampled stride-1 map of a strided conv: the IR value it stands for is
+    /// <c>map[r0 + s·i][c0 + s·j]</c> (applied later by a pick or a consumer's pool type).
+    /// </summary>
+    public MapSampling? Sampling { get; set; }
+
     /// <summary>Extra KPU units to reserve after the map (a consumer reads it shifted by one row).</summary>
     public int KpuTailUnits { get; set; }
 
@@ -83,3 +89,6 @@ public sealed class K210Tensor
 
     public override string ToString() => $"{Name} {Type} {Memory} {Channels}x{Height}x{Width}";
 }
+
+/// <summary>A subsampling <c>map[RowOffset + Stride·i][ColOffset + Stride·j]</c>.</summary>
+public sealed record MapSampling(int RowOffset, int ColOffset, int Stride);

@@ -37,6 +37,10 @@ public sealed class KpuConvLayer : K210Layer
 
     public bool InputRowShift { get; set; }
 
+    /// <summary>The IR value the conv reads, in the real units of its input quantization (null when the input is
+    /// the device input under per-channel preprocessing). Its per-channel calibration means drive bias correction.</summary>
+    public Ir.Value? InputValue { get; set; }
+
     /// <summary>The planar uint8 copy in main memory (KLF_MAIN_MEM_OUT), when a CPU layer reads the result.</summary>
     public K210Tensor? MainOutput { get; set; }
 

@@ -19,4 +19,8 @@ public sealed record KpuConvParameters(
     long ArgAdd,
     byte PadValue,
     QuantParam WeightQuant,
-    double[] ChannelScales);
+    double[] ChannelScales)
+{
+    /// <summary>The float bias norm_add realises (after bias correction).</summary>
+    public double[]? EffectiveBias { get; init; }
+}

@@ -17,50 +17,28 @@ public static class KpuConvQuantizer
 
     /// <summary>
     /// Computes the parameters, or returns null with <paramref name="error"/> naming the quantity that does
-    /// not fit its register field.
+    /// not fit its register field. With <paramref name="inputChannelMeans"/> (calibration means of the input
+    /// channels) the bias is corrected for the mean error the weight rounding causes: β_o −= Σ (ŵ − w)·E[x_c].
     /// </summary>
     public static KpuConvParameters? Derive(
-        KpuConvWeights conv, QuantParam input, QuantParam output, KpuActivation activation, int weightBits, out string? error)
+        KpuConvWeights conv, QuantParam input, QuantParam output, KpuActivation activation, int weightBits, out string? error,
+        IReadOnlyList<double>? inputChannelMeans = null)
     {
         error = null;
         int oc = conv.OutChannels;
         int per = conv.WeightsPerOutput;
         int k2 = conv.KernelSize * conv.KernelSize;
 
-        // §7.3: stretch every output channel to the layer's weight range (σ_i), then one (s_w, b_w).
-        var (tMin, tMax) = MinMax(conv.Weights);
-        tMin = Math.Min(tMin, 0);
-        tMax = Math.Max(tMax, 0);
-        var scales = new double[oc];
-        for (int o = 0; o < oc; o++)
-        {
-            var (cMin, cMax) = MinMax(conv.Channel(o));
-            double sigma = double.PositiveInfinity;
-            if (cMax > 0)
-            {
-                sigma = Math.Min(sigma, tMax / cMax);
-            }
-
-            if (cMin < 0)
-            {
-                sigma = Math.Min(sigma, tMin / cMin);
-            }
-
-            scales[o] = double.IsFinite(sigma) && sigma > 0 ? sigma : 1.0;
-        }
-
-        double wMin = 0, wMax = 0;
-        for (int o = 0; o < oc; o++)
-        {
-            foreach (float w in conv.Channel(o))
-            {
-                double v = w * scales[o];
-                wMin = Math.Min(wMin, v);
-                wMax = Math.Max(wMax, v);
-            }
-        }
-
-        var wq = QuantParam.FromRange(wMin, wMax, weightBits);
+        // Per-channel weight scales with one shared zero point (the KPU has one arg_x per layer but a free
+        // per-channel norm_mul). nncase (§7.3) takes the zero point from the global weight range and stretches each
+        // channel until one side touches it; here the zero point is chosen to minimise the summed weight
+        // quantization noise Σ_o n/k_o² (k_o = levels per real unit of channel o), and every channel then uses the
+        // largest k_o that keeps it inside 0..2^B−1. On MobileNetV1-0.25 this alone lifts the logits SQNR markedly
+        // (depthwise layers have strongly asymmetric channels).
+        // Cap k_o so norm_mul keeps ≥ 14 significant bits at the maximum shift (c_o ≥ 2^-1): beyond that, finer
+        // weights of a near-zero channel are lost in norm_mul's rounding anyway.
+        double levelCap = output.S * (1 << KpuActivationTables.FractionBits) / (input.S * 0.5);
+        var (wq, scales) = ChooseWeightScales(conv, weightBits, levelCap);
         int qMax = (1 << weightBits) - 1;
         int bytesPer = weightBits == 8 ? 1 : 2;
         var weightBytes = new byte[oc * per * bytesPer];
@@ -82,6 +60,8 @@ public static class KpuConvQuantizer
                 }
             }
         }
+
+        var bias = CorrectedBias(conv, weightBytes, wq, scales, weightBits, inputChannelMeans);
 
         // §7.3 step 4 / §7.4: offsets of weights (arg_x) and inputs (arg_w), constant term and padding.
         if (!FixedPoint.TrySplit(wq.B, ArgBits, ArgMaxShift, out var argX))
@@ -130,12 +110,12 @@ public static class KpuConvQuantizer
                 return null;
             }
 
-            double add = ((conv.Bias[o] * output.S) - output.B) * (1 << KpuActivationTables.FractionBits);
+            double add = ((bias[o] * output.S) - output.B) * (1 << KpuActivationTables.FractionBits);
             add += accResidue * mul.Value;
             long normAdd = Rounding.EvenToLong(add);
             if (normAdd < int.MinValue || normAdd > int.MaxValue)
             {
-                error = $"output channel {o}: norm_add = {normAdd} does not fit 32 bits (bias {conv.Bias[o]} is far outside the output range)";
+                error = $"output channel {o}: norm_add = {normAdd} does not fit 32 bits (bias {bias[o]} is far outside the output range)";
                 return null;
             }
 
@@ -158,7 +138,113 @@ public static class KpuConvQuantizer
         }
 
         return new KpuConvParameters(
-            weightBytes, weightBits, bn, table, (int)argX.Mul, argX.Shift, (int)argW.Mul, argW.Shift, argAdd, padValue, wq, scales);
+            weightBytes, weightBits, bn, table, (int)argX.Mul, argX.Shift, (int)argW.Mul, argW.Shift, argAdd, padValue, wq, scales) { EffectiveBias = bias };
+    }
+
+    /// <summary>
+    /// Bias correction (Nagel et al. 2019, "Data-Free Quantization"): the rounded weights ŵ shift each output's
+    /// mean by Σ (ŵ − w)·E[x]; subtracting it from the bias removes that systematic error. On MobileNetV1-0.25
+    /// the pointwise convs after ReLU6 (inputs with large positive means) benefit most.
+    /// </summary>
+    private static double[] CorrectedBias(KpuConvWeights conv, byte[] weightBytes, QuantParam wq, double[] scales, int weightBits, IReadOnlyList<double>? means)
+    {
+        var bias = conv.Bias.Select(b => (double)b).ToArray();
+        if (means is null || means.Count != conv.InChannels)
+        {
+            return bias;
+        }
+
+        int per = conv.WeightsPerOutput, k2 = conv.KernelSize * conv.KernelSize;
+        for (int o = 0; o < conv.OutChannels; o++)
+        {
+            var channel = conv.Channel(o);
+            double shift = 0;
+            for (int i = 0; i < per; i++)
+            {
+                int index = (o * per) + i;
+                int q = weightBits == 8 ? weightBytes[index] : weightBytes[2 * index] | (weightBytes[(2 * index) + 1] << 8);
+                double effective = (q + wq.B) / (wq.S * scales[o]);
+                shift += (effective - channel[i]) * means[conv.Depthwise ? o : i / k2];
+            }
+
+            bias[o] -= shift;
+        }
+
+        return bias;
+    }
+
+    private static (QuantParam Weights, double[] ChannelScales) ChooseWeightScales(KpuConvWeights conv, int weightBits, double levelCap)
+    {
+        int oc = conv.OutChannels;
+        int qMax = (1 << weightBits) - 1;
+        var lo = new double[oc];
+        var hi = new double[oc];
+        for (int o = 0; o < oc; o++)
+        {
+            (lo[o], hi[o]) = MinMax(conv.Channel(o));
+            lo[o] = Math.Min(lo[o], 0);
+            hi[o] = Math.Max(hi[o], 0);
+        }
+
+        // Levels per real unit of channel o for zero point z (∞ for an all-zero channel).
+        double Levels(int o, int z)
+        {
+            double k = double.PositiveInfinity;
+            if (hi[o] > 0)
+            {
+                k = Math.Min(k, (qMax - z) / hi[o]);
+            }
+
+            if (lo[o] < 0)
+            {
+                k = Math.Min(k, z / -lo[o]);
+            }
+
+            return k;
+        }
+
+        int bestZ = 0;
+        double bestCost = double.PositiveInfinity;
+        int step = Math.Max(1, qMax / 255);
+        for (int z = 0; z <= qMax; z += step)
+        {
+            double cost = 0;
+            for (int o = 0; o < oc && cost < bestCost; o++)
+            {
+                double k = Levels(o, z);
+                cost += k == 0 ? double.PositiveInfinity : 1 / (k * k);
+            }
+
+            if (cost < bestCost)
+            {
+                bestCost = cost;
+                bestZ = z;
+            }
+        }
+
+        var levels = new double[oc];
+        double reference = double.PositiveInfinity;
+        for (int o = 0; o < oc; o++)
+        {
+            levels[o] = Math.Min(Levels(o, bestZ), levelCap);
+            if (double.IsFinite(levels[o]))
+            {
+                reference = Math.Min(reference, levels[o]);
+            }
+        }
+
+        if (!double.IsFinite(reference) || reference <= 0)
+        {
+            reference = 1;
+        }
+
+        var scales = new double[oc];
+        for (int o = 0; o < oc; o++)
+        {
+            scales[o] = double.IsFinite(levels[o]) && levels[o] > 0 ? levels[o] / reference : 1.0;
+        }
+
+        return (new QuantParam(reference, -bestZ), scales);
     }
 
     private static (double Min, double Max) MinMax(ReadOnlySpan<float> values)

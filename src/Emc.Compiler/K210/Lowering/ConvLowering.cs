@@ -150,7 +150,14 @@ internal static class ConvLowering
 
         var result = ctx.NewTensor(output.Name, K210ElementType.UInt8, K210MemoryKind.Kpu, g.OutputChannels, outH, outW);
         result.RangeSource = rangeSource;
-        var layer = ctx.Add(new KpuConvLayer(conv.Name, input, result, convWeights, activation, pool) { InputRowShift = rowShift });
+        result.Sampling = sample is null ? null : new MapSampling(sample.RowOffset, sample.ColOffset, sample.Stride);
+        bool rawDeviceInput = input.IsDeviceInput && ctx.Preprocessing is { } pre
+            && !(pre.Scale.All(v => v == pre.Scale[0]) && pre.Offset.All(v => v == pre.Offset[0]));
+        var layer = ctx.Add(new KpuConvLayer(conv.Name, input, result, convWeights, activation, pool)
+        {
+            InputRowShift = rowShift,
+            InputValue = rawDeviceInput ? null : inputValue,
+        });
         var slot = ctx.Slot(output);
         slot.Kpu = result;
         slot.KpuProducer = layer;

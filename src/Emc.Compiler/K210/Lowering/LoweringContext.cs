@@ -186,6 +186,7 @@ public sealed class LoweringContext
             var o = conv.Output;
             var main = NewTensor(o.Name + ".main", K210ElementType.UInt8, K210MemoryKind.Main, o.Channels, o.Height, o.Width);
             main.QuantFrom = o;
+            main.Sampling = o.Sampling;
             conv.MainOutput = main;
         }
 

@@ -1,0 +1,22 @@
+using Emc.Compiler.Calibration;
+using Emc.Compiler.K210.Graph;
+using Emc.Kmodel;
+
+namespace Emc.Compiler.Compilation;
+
+/// <summary>A compilation's result plus the intermediate products analyses need (set when compilation got that far).</summary>
+public sealed class CompilationArtifacts(Ir.Graph graph)
+{
+    public Ir.Graph Graph { get; } = graph;
+
+    public CompileResult Result { get; internal set; } = new(null, null, null, []);
+
+    /// <summary>The lowered, quantized and memory-planned model.</summary>
+    public K210Model? Model { get; internal set; }
+
+    /// <summary>The emitted kmodel as read back.</summary>
+    public KmodelFile? Kmodel { get; internal set; }
+
+    /// <summary>The calibration samples (sorted by source).</summary>
+    public IReadOnlyList<CalibrationSample> Samples { get; internal set; } = [];
+}

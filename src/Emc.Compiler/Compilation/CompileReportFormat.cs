@@ -1,0 +1,116 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace Emc.Compiler.Compilation;
+
+/// <summary>The compile report as JSON (for tools and the build) and as a readable console table.</summary>
+public static class CompileReportFormat
+{
+    public static byte[] ToJson(CompileReport report)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteStartObject("totals");
+            w.WriteNumber("kpuMacs", report.KpuMacs);
+            w.WriteNumber("cpuMacs", report.CpuMacs);
+            w.WriteNumber("modelBytes", report.ModelBytes);
+            w.WriteNumber("mainMemUsage", report.MainMemoryUsage);
+            w.WriteNumber("kpuPeakUnits", report.KpuPeakUnits);
+            w.WriteNumber("kpuPeakBytes", report.KpuPeakUnits * 64L);
+            w.WriteEndObject();
+            w.WriteStartArray("outputs");
+            foreach (var a in report.Accuracy)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", a.Name);
+                WriteDouble(w, "sqnrDb", a.SqnrDb);
+                WriteDouble(w, "maxAbsError", a.MaxAbsError);
+                w.WriteNumber("samples", a.Samples);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteStartArray("layers");
+            foreach (var l in report.Layers)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("index", l.Index);
+                w.WriteString("kind", l.LayerType);
+                w.WriteString("unit", l.OnKpu ? "KPU" : "CPU");
+                w.WriteString("source", l.SourceNodes);
+                WriteInts(w, "inputShape", l.InputShape);
+                WriteInts(w, "outputShape", l.OutputShape);
+                w.WriteNumber("macs", l.Macs);
+                w.WriteNumber("weightBytes", l.WeightBytes);
+                w.WriteString("memory", l.MemoryPlacement);
+                if (l.OutputRange is { } r)
+                {
+                    w.WriteStartObject("outputRange");
+                    WriteDouble(w, "low", r.Low);
+                    WriteDouble(w, "high", r.High);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        return stream.ToArray();
+    }
+
+    public static string ToTable(CompileReport report)
+    {
+        var sb = new StringBuilder();
+        var ic = CultureInfo.InvariantCulture;
+        sb.AppendLine("  #  unit kind                       input          output            MACs    weights  range              memory");
+        foreach (var l in report.Layers)
+        {
+            string range = l.OutputRange is { } r ? string.Create(ic, $"[{r.Low:G4}, {r.High:G4}]") : "float";
+            sb.AppendLine(string.Create(ic,
+                $"{l.Index,3}  {(l.OnKpu ? "KPU" : "CPU"),-4} {Truncate(l.LayerType, 26),-26} {Shape(l.InputShape),-14} {Shape(l.OutputShape),-14} {l.Macs,10} {l.WeightBytes,10}  {range,-18} {l.MemoryPlacement}"));
+        }
+
+        long total = report.KpuMacs + report.CpuMacs;
+        sb.AppendLine(string.Create(ic,
+            $"MACs: KPU {report.KpuMacs} ({(total == 0 ? 0 : 100.0 * report.KpuMacs / total):F1}%), CPU {report.CpuMacs}; model {report.ModelBytes} bytes; main_mem_usage {report.MainMemoryUsage} bytes; KPU peak {report.KpuPeakUnits} units ({report.KpuPeakUnits * 64L} bytes)"));
+        foreach (var a in report.Accuracy)
+        {
+            sb.AppendLine(string.Create(ic, $"output '{a.Name}': SQNR {a.SqnrDb:F2} dB, max |error| {a.MaxAbsError:G4} (simulated kmodel vs float, {a.Samples} calibration samples)"));
+        }
+
+        return sb.ToString();
+    }
+
+    private static string Shape(IReadOnlyList<int> s) => string.Join("x", s);
+
+    private static string Truncate(string s, int n) => s.Length <= n ? s : s[..n];
+
+    private static void WriteInts(Utf8JsonWriter w, string name, IReadOnlyList<int> values)
+    {
+        w.WriteStartArray(name);
+        foreach (int v in values)
+        {
+            w.WriteNumberValue(v);
+        }
+
+        w.WriteEndArray();
+    }
+
+    private static void WriteDouble(Utf8JsonWriter w, string name, double v)
+    {
+        if (double.IsFinite(v))
+        {
+            w.WriteNumber(name, Math.Round(v, 6));
+        }
+        else
+        {
+            w.WriteString(name, v.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+}
