@@ -142,6 +142,6 @@ public sealed class CompileCommandTests
         var output = new FileInfo(Path.Combine(Path.GetTempPath(), "emc-missing-" + Guid.NewGuid().ToString("N"), "m.kmodel"));
         var stderr = new StringWriter();
         Assert.AreEqual(CliRunner.Errors, CompileCommand.Run(new CompileCommand.Arguments(model, output, [], InputRange: "-1,1"), new StringWriter(), stderr));
-        StringAssert.Contains(stderr.ToString(), "EMC0012");
+        StringAssert.Contains(stderr.ToString(), "EMC0004");
     }
 }

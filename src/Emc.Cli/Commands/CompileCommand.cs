@@ -12,12 +12,6 @@ namespace Emc.Cli.Commands;
 /// </summary>
 public static class CompileCommand
 {
-    private static readonly DiagnosticDescriptor s_badOption =
-        new("EMC0011", DiagnosticSeverity.Error, "Compile option value is invalid");
-
-    private static readonly DiagnosticDescriptor s_writeFailed =
-        new("EMC0012", DiagnosticSeverity.Error, "Compile output cannot be written");
-
     /// <summary>Compile settings as given on the command line (strings are parsed by <see cref="Run"/>).</summary>
     public sealed record Arguments(
         FileInfo Model,
@@ -81,7 +75,7 @@ public static class CompileCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            diagnostics.Add(s_writeFailed.Create(e.Message, args.Output.FullName));
+            diagnostics.Add(CliDiagnostics.OutputWriteFailed.Create(e.Message, args.Output.FullName));
             return CliRunner.Report(diagnostics, stderr);
         }
 
@@ -111,7 +105,7 @@ public static class CompileCommand
     private static CompileOptions? ParseOptions(Arguments a, List<Diagnostic> diagnostics)
     {
         string path = a.Model.FullName;
-        void Bad(string message) => diagnostics.Add(s_badOption.Create(message, path));
+        void Bad(string message) => diagnostics.Add(CliDiagnostics.InvalidOption.Create(message, path));
 
         (float, float)? range = null;
         if (a.InputRange is { } r)

@@ -23,8 +23,7 @@ public static class InspectCommand
     {
         if (!file.Exists)
         {
-            Console.Error.WriteLine($"{file.FullName}: error EMC0001: file not found");
-            return CliRunner.Errors;
+            return CliRunner.Report([CliDiagnostics.FileNotFound.Create("file not found", file.FullName)]);
         }
 
         return ModelFileKind.Detect(file.FullName) == ModelFileKind.Kind.Kmodel

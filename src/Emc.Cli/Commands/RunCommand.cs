@@ -11,11 +11,6 @@ namespace Emc.Cli.Commands;
 /// evaluator; inputs and outputs are TensorProto files bound by position (output_&lt;k&gt;.pb).</summary>
 public static class RunCommand
 {
-    private static readonly DiagnosticDescriptor s_inputMismatch =
-        new("EMC0003", DiagnosticSeverity.Error, "Run inputs do not match the model");
-
-    private static readonly DiagnosticDescriptor s_outputFailed =
-        new("EMC0004", DiagnosticSeverity.Error, "Output cannot be written");
 
     public static Command Create()
     {
@@ -59,7 +54,7 @@ public static class RunCommand
 
         if (tensors.Count != graph.Inputs.Count)
         {
-            diagnostics.Add(s_inputMismatch.Create(string.Create(CultureInfo.InvariantCulture,
+            diagnostics.Add(CliDiagnostics.InputMismatch.Create(string.Create(CultureInfo.InvariantCulture,
                 $"the model has {graph.Inputs.Count} input(s) ({string.Join(", ", graph.Inputs)}), {tensors.Count} --input file(s) were given"), model.FullName));
             return CliRunner.Report(diagnostics, stderr);
         }
@@ -69,7 +64,7 @@ public static class RunCommand
             var expected = graph.Inputs[i];
             if (tensors[i].Type != expected.Type || !tensors[i].Shape.Equals(expected.Shape))
             {
-                diagnostics.Add(s_inputMismatch.Create(string.Create(CultureInfo.InvariantCulture,
+                diagnostics.Add(CliDiagnostics.InputMismatch.Create(string.Create(CultureInfo.InvariantCulture,
                     $"input {i} ('{inputFiles[i].Name}') is {tensors[i].Type.Name()}{tensors[i].Shape}; the model's input '{expected.Name}' is {expected}"), inputFiles[i].FullName));
             }
         }
@@ -105,7 +100,7 @@ public static class RunCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            diagnostics.Add(s_outputFailed.Create($"cannot write outputs: {e.Message}", outputDir.FullName));
+            diagnostics.Add(CliDiagnostics.OutputWriteFailed.Create($"cannot write outputs: {e.Message}", outputDir.FullName));
         }
 
         return CliRunner.Report(diagnostics, stderr);

@@ -19,7 +19,6 @@ namespace Emc.Cli.Commands;
 /// </summary>
 public static class SimulateCommand
 {
-    public static readonly DiagnosticDescriptor InputUnreadable = new("EMC0010", DiagnosticSeverity.Error, "Simulator input file cannot be used");
 
     public static Command Create()
     {
@@ -45,12 +44,12 @@ public static class SimulateCommand
     {
         if (!model.Exists)
         {
-            return CliRunner.Report([InputUnreadable.Create("model file not found", model.FullName)], stderr);
+            return CliRunner.Report([CliDiagnostics.SimulatorInputUnusable.Create("model file not found", model.FullName)], stderr);
         }
 
         if (!input.Exists)
         {
-            return CliRunner.Report([InputUnreadable.Create("input file not found", input.FullName)], stderr);
+            return CliRunner.Report([CliDiagnostics.SimulatorInputUnusable.Create("input file not found", input.FullName)], stderr);
         }
 
         var read = KmodelReader.Read(File.ReadAllBytes(model.FullName), model.FullName);
@@ -147,7 +146,7 @@ public static class SimulateCommand
         {
             3 => ImagePreprocessor.ToChwBytes(decoded.Value, w, h),
             1 => ImagePreprocessor.ToGrayBytes(decoded.Value, w, h),
-            _ => new Result<byte[]>(null, [InputUnreadable.Create(string.Create(CultureInfo.InvariantCulture, $"the model takes {c} channels; an image gives 1 or 3"), path)]),
+            _ => new Result<byte[]>(null, [CliDiagnostics.SimulatorInputUnusable.Create(string.Create(CultureInfo.InvariantCulture, $"the model takes {c} channels; an image gives 1 or 3"), path)]),
         };
         string note = string.Create(CultureInfo.InvariantCulture,
             $"input: {decoded.Value.Width}×{decoded.Value.Height} image → {c}×{h}×{w} planar uint8");

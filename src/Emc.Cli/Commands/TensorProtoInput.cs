@@ -52,7 +52,7 @@ internal static class TensorProtoInput
     }
 
     private static Result<SimulateCommand.InputBytes> Fail(string path, string message)
-        => new(null, [SimulateCommand.InputUnreadable.Create(message, path)]);
+        => new(null, [CliDiagnostics.SimulatorInputUnusable.Create(message, path)]);
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }
