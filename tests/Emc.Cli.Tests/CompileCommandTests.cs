@@ -107,6 +107,7 @@ public sealed class CompileCommandTests
     [DataRow("--channel-order", "rbg")]
     [DataRow("--calibration", "best")]
     [DataRow("--weight-bits", "4")]
+    [DataRow("--fully-connected", "gpu")]
     public void InvalidOptionValuesAreDiagnosed(string option, string value)
     {
         var model = new FileInfo(TestData.Path("real-onnx", "mnist-tiny-3x3_pytorch_joeylical", "mnist.onnx"));
@@ -121,6 +122,7 @@ public sealed class CompileCommandTests
                 "--mean" => a with { Mean = value },
                 "--channel-order" => a with { ChannelOrder = value },
                 "--calibration" => a with { Calibration = value },
+                "--fully-connected" => a with { FullyConnected = value },
                 _ => a with { WeightBits = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) },
             };
             var stderr = new StringWriter();

@@ -7,7 +7,8 @@ namespace Emc.Cli.Commands;
 
 /// <summary>
 /// <c>emc compile model.onnx -o model.kmodel [--dataset DIR|FILE…] [--input-range lo,hi | --mean m[,m,m] --std s[,s,s]]
-/// [--channel-order rgb|bgr] [--weight-bits 8|16] [--calibration default|minmax|percentile|mse|kld] [--report report.json]</c>.
+/// [--channel-order rgb|bgr] [--weight-bits 8|16] [--calibration default|minmax|percentile|mse|kld] [--fully-connected default|cpu|kpu]
+/// [--report report.json]</c>.
 /// Progress goes to stderr, the report table to stdout; the kmodel is written atomically and only on success.
 /// </summary>
 public static class CompileCommand
@@ -23,7 +24,8 @@ public static class CompileCommand
         string ChannelOrder = "rgb",
         int WeightBits = 8,
         string Calibration = "default",
-        FileInfo? Report = null);
+        FileInfo? Report = null,
+        string FullyConnected = "default");
 
     public static Command Create()
     {
@@ -37,13 +39,14 @@ public static class CompileCommand
         var bits = new Option<int>("--weight-bits") { Description = "KPU weight width: 8 (default) or 16.", DefaultValueFactory = _ => 8 };
         var calibration = new Option<string>("--calibration") { Description = "default | minmax | percentile | mse | kld.", DefaultValueFactory = _ => "default" };
         var report = new Option<FileInfo>("--report") { Description = "Write the compile report as JSON here." };
+        var fc = new Option<string>("--fully-connected") { Description = "Gemm/MatMul on: default | cpu (float FULLY_CONNECTED) | kpu (4x4 padding trick).", DefaultValueFactory = _ => "default" };
         var command = new Command("compile", "Compile an ONNX model to a K210 kmodel v3, calibrated on a dataset and checked in the simulator.")
         {
-            model, output, dataset, range, mean, std, order, bits, calibration, report,
+            model, output, dataset, range, mean, std, order, bits, calibration, report, fc,
         };
         command.SetAction(p => Run(
             new Arguments(p.GetValue(model)!, p.GetValue(output)!, p.GetValue(dataset) ?? [], p.GetValue(range), p.GetValue(mean), p.GetValue(std),
-                p.GetValue(order) ?? "rgb", p.GetValue(bits), p.GetValue(calibration) ?? "default", p.GetValue(report)),
+                p.GetValue(order) ?? "rgb", p.GetValue(bits), p.GetValue(calibration) ?? "default", p.GetValue(report), p.GetValue(fc) ?? "default"),
             Console.Out,
             Console.Error));
         return command;
@@ -157,6 +160,18 @@ public static class CompileCommand
             Bad($"--calibration '{a.Calibration}': expected default, minmax, percentile, mse or kld");
         }
 
+        var fullyConnected = a.FullyConnected.ToLowerInvariant() switch
+        {
+            "default" => (FullyConnectedTarget?)FullyConnectedTarget.Default,
+            "cpu" => FullyConnectedTarget.Cpu,
+            "kpu" => FullyConnectedTarget.Kpu,
+            _ => null,
+        };
+        if (fullyConnected is null)
+        {
+            Bad($"--fully-connected '{a.FullyConnected}': expected default, cpu or kpu");
+        }
+
         if (a.WeightBits is not (8 or 16))
         {
             Bad($"--weight-bits {a.WeightBits}: expected 8 or 16");
@@ -176,6 +191,7 @@ public static class CompileCommand
             ChannelOrder = order!.Value,
             WeightBits = a.WeightBits,
             Calibration = method!.Value,
+            FullyConnected = fullyConnected!.Value,
         };
     }
 
