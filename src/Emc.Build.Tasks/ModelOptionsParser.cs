@@ -90,6 +90,19 @@ internal static class ModelOptionsParser
             }
         }
 
+        string fullyConnected = item.GetMetadata(ModelMetadata.FullyConnected);
+        if (fullyConnected.Length > 0)
+        {
+            if (Enum.TryParse<FullyConnectedTarget>(fullyConnected, ignoreCase: true, out var target) && Enum.IsDefined(target))
+            {
+                options = options with { FullyConnected = target };
+            }
+            else
+            {
+                Bad(diagnostics, file, model, ModelMetadata.FullyConnected, fullyConnected, "Default, Cpu or Kpu");
+            }
+        }
+
         string samples = item.GetMetadata(ModelMetadata.MaxCalibrationSamples);
         if (samples.Length > 0)
         {
@@ -121,6 +134,7 @@ internal static class ModelOptionsParser
             "weightBits=" + o.WeightBits.ToString(CultureInfo.InvariantCulture),
             "calibration=" + o.Calibration,
             "maxSamples=" + o.MaxCalibrationSamples.ToString(CultureInfo.InvariantCulture),
+            "fullyConnected=" + o.FullyConnected,
         };
         foreach (string name in new[]
                  {

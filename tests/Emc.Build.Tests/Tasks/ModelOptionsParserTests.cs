@@ -1,0 +1,65 @@
+using Emc.Build.Tasks;
+using Emc.Compiler.Compilation;
+using Emc.Diagnostics;
+using Microsoft.Build.Utilities;
+
+namespace Emc.Build.Tests.Tasks;
+
+/// <summary>EmcModel metadata → CompileOptions, and the options stamp that decides incremental rebuilds.</summary>
+[TestClass]
+public sealed class ModelOptionsParserTests
+{
+    [TestMethod]
+    public void MetadataBecomesCompileOptions()
+    {
+        var item = new TaskItem("models/net.onnx");
+        item.SetMetadata("InputRange", "-1,1");
+        item.SetMetadata("ChannelOrder", "bgr");
+        item.SetMetadata("WeightBits", "16");
+        item.SetMetadata("Calibration", "mse");
+        item.SetMetadata("FullyConnected", "kpu");
+        item.SetMetadata("MaxCalibrationSamples", "12");
+        var diagnostics = new DiagnosticBag();
+
+        var o = ModelOptionsParser.Parse(item, ["calib/a.bmp"], "/p/models/net.onnx", diagnostics);
+
+        Assert.IsFalse(diagnostics.HasErrors, string.Join("\n", diagnostics));
+        Assert.AreEqual((-1f, 1f), o.InputRange);
+        Assert.AreEqual(ChannelOrder.Bgr, o.ChannelOrder);
+        Assert.AreEqual(16, o.WeightBits);
+        Assert.AreEqual(CalibrationMethod.Mse, o.Calibration);
+        Assert.AreEqual(FullyConnectedTarget.Kpu, o.FullyConnected);
+        Assert.AreEqual(12, o.MaxCalibrationSamples);
+    }
+
+    [TestMethod]
+    [DataRow("FullyConnected", "gpu")]
+    [DataRow("WeightBits", "4")]
+    [DataRow("Calibration", "best")]
+    public void BadMetadataIsACodedErrorNamingTheMetadata(string name, string value)
+    {
+        var item = new TaskItem("models/net.onnx");
+        item.SetMetadata(name, value);
+        var diagnostics = new DiagnosticBag();
+
+        ModelOptionsParser.Parse(item, [], "/p/models/net.onnx", diagnostics);
+
+        var error = diagnostics.Single(d => d.IsError);
+        StringAssert.StartsWith(error.Code, "EMC08");
+        StringAssert.Contains(error.Message, name);
+        StringAssert.Contains(error.Message, value);
+    }
+
+    [TestMethod]
+    public void StampChangesWhenAnOutputChangingOptionChanges()
+    {
+        var item = new TaskItem("models/net.onnx");
+        var diagnostics = new DiagnosticBag();
+        string Stamp() => ModelOptionsParser.Canonical(ModelOptionsParser.Parse(item, [], "/p/net.onnx", diagnostics), item);
+
+        string before = Stamp();
+        Assert.AreEqual(before, Stamp(), "the stamp is deterministic");
+        item.SetMetadata("FullyConnected", "Kpu");
+        Assert.AreNotEqual(before, Stamp());
+    }
+}
