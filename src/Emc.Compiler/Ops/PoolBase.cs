@@ -45,7 +45,7 @@ public abstract class PoolBase : Operator
         }
 
         bool ceilMode = context.GetInt("ceil_mode", 0) != 0;
-        var w = SpatialWindow.Resolve(context, shape[2], shape[3], (int)kernel[0], (int)kernel[1], ceilMode);
+        var w = SpatialWindow.Resolve(context, shape[2], shape[3], (int)kernel[0], (int)kernel[1], ceilMode, negativeSamePads: true);
         if (w is null)
         {
             return null;

@@ -19,9 +19,11 @@ public sealed record SpatialWindow(
     int OutputHeight,
     int OutputWidth)
 {
-    /// <summary>Reads the window attributes for a node over an [N, C, H, W] input; reports problems and returns null.</summary>
+    /// <summary>Reads the window attributes for a node over an [N, C, H, W] input; reports problems and returns null.
+    /// With <paramref name="negativeSamePads"/> (pooling) SAME_* pads follow the ONNX pooling formula even where it is
+    /// negative; otherwise (Conv) a negative total is clamped to 0.</summary>
     public static SpatialWindow? Resolve(InferenceContext context, int height, int width, int kernelHeight, int kernelWidth,
-        bool ceilMode)
+        bool ceilMode, bool negativeSamePads = false)
     {
         long[] strides = context.GetInts("strides") ?? [1, 1];
         long[] dilations = context.GetInts("dilations") ?? [1, 1];
@@ -59,8 +61,8 @@ public sealed record SpatialWindow(
             case "SAME_LOWER":
                 oh = (height + sh - 1) / sh;
                 ow = (width + sw - 1) / sw;
-                (pt, pb) = Same(height, oh, sh, extentH, autoPad == "SAME_UPPER");
-                (pl, pr) = Same(width, ow, sw, extentW, autoPad == "SAME_UPPER");
+                (pt, pb) = Same(height, oh, sh, extentH, autoPad == "SAME_UPPER", negativeSamePads);
+                (pl, pr) = Same(width, ow, sw, extentW, autoPad == "SAME_UPPER", negativeSamePads);
                 break;
             case "VALID":
                 (pt, pl, pb, pr) = (0, 0, 0, 0);
@@ -101,10 +103,20 @@ public sealed record SpatialWindow(
         return (int)Math.Min(output, int.MaxValue);
     }
 
-    private static (int Begin, int End) Same(int size, int output, int stride, int extent, bool upper)
+    /// <summary>SAME_UPPER/SAME_LOWER pads by the ONNX pooling definition (docs/Operators.md, MaxPool/AveragePool:
+    /// pad_shape = (output − 1)·stride + ((kernel − 1)·dilation + 1) − input), which is not clamped at 0: a stride larger
+    /// than the kernel can make it negative, and the windows then start inside the input;
+    /// the odd unit goes to the end for SAME_UPPER and to the beginning for SAME_LOWER, with floor division as the ONNX
+    /// reference does (onnx/reference/ops/op_pool_common.py, get_pad_shape and get_pad_with_auto_pad).</summary>
+    private static (int Begin, int End) Same(int size, int output, int stride, int extent, bool upper, bool allowNegative)
     {
-        int total = Math.Max(0, ((output - 1) * stride) + extent - size);
-        int small = total / 2, large = total - small;
-        return upper ? (small, large) : (large, small);
+        int total = ((output - 1) * stride) + extent - size;
+        if (!allowNegative)
+        {
+            total = Math.Max(0, total);
+        }
+
+        int floorHalf = total >> 1; // floor(total / 2), also for a negative total
+        return upper ? (floorHalf, total - floorHalf) : (total - floorHalf, floorHalf);
     }
 }

@@ -22,6 +22,11 @@ internal static class MaxPoolLowering
         {
             (kh, kw, sh, sw, ph, pw, oh, ow) = (input.Height, input.Width, 1, 1, 0, 0, 1, 1);
         }
+        else if (node.Parameters is PoolParameters { Geometry: var negative } && NegativePads(negative))
+        {
+            ctx.Error(CompilerDiagnostics.UnsupportedPattern, node, NegativePadsMessage);
+            return;
+        }
         else if (node.Parameters is PoolParameters { Geometry: var g } && g.DilationHeight == 1 && g.DilationWidth == 1
             && node.Outputs.Count == 1)
         {
@@ -38,6 +43,13 @@ internal static class MaxPoolLowering
         ctx.Add(new QuantizedMaxPoolLayer(node.Name, input, output, 0, input.Height, input.Width, kh, sh, ph, pw) { KernelW = kw, StrideW = sw });
         ctx.Slot(node.Outputs[0]).MainU8 = output;
     }
+
+    /// <summary>SAME_* pooling with a stride larger than the kernel can start its windows inside the input (negative begin
+    /// pad), which the kmodel pool layers cannot express. A negative end pad only trims what no window reaches.</summary>
+    internal const string NegativePadsMessage = "SAME auto_pad with a stride larger than the kernel gives negative padding, which kmodel v3 pool layers cannot express";
+
+    internal static bool NegativePads(in Evaluation.Kernels.Pool2DGeometry g) =>
+        g.PadTop < 0 || g.PadLeft < 0;
 }
 
 /// <summary>AveragePool → AVERAGE_POOL2D (float, divisor = valid taps); GlobalAveragePool → GLOBAL_AVERAGE_POOL2D.</summary>
@@ -66,7 +78,13 @@ internal static class AveragePoolLowering
             return;
         }
 
-        bool padded = g.PadTop + g.PadLeft + g.PadBottom + g.PadRight > 0;
+        if (MaxPoolLowering.NegativePads(g))
+        {
+            ctx.Error(CompilerDiagnostics.UnsupportedPattern, node, MaxPoolLowering.NegativePadsMessage);
+            return;
+        }
+
+        bool padded = g.PadTop > 0 || g.PadLeft > 0 || g.PadBottom > 0 || g.PadRight > 0;
         if (p.CountIncludePad && padded)
         {
             ctx.Error(CompilerDiagnostics.UnsupportedPattern, node, "count_include_pad = 1 with padding: AVERAGE_POOL2D divides by the valid taps only");
