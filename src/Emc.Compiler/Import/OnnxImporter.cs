@@ -33,9 +33,12 @@ public static class OnnxImporter
     public static Result<Graph> Import(ModelProto model, string? path = null, ImportOptions? options = null) =>
         Import(model, path, options, []);
 
+    /// <summary>Diagnostics of one code and severity listed per import; the rest are counted in one summary line.</summary>
+    public const int MaxDiagnosticsPerCode = 20;
+
     private static Result<Graph> Import(ModelProto model, string? path, ImportOptions? options, IReadOnlyList<Diagnostic> earlier)
     {
-        var diagnostics = new DiagnosticBag();
+        var diagnostics = new DiagnosticBag(MaxDiagnosticsPerCode);
         diagnostics.AddRange(earlier);
         Graph? graph = null;
         try
@@ -47,6 +50,7 @@ public static class OnnxImporter
             diagnostics.AddRange(e.Diagnostics);
         }
 
+        diagnostics.Summarize(path);
         return new Result<Graph>(graph, diagnostics);
     }
 }
