@@ -13,58 +13,16 @@ public static class MemoryPlanner
 {
     public static MemoryPlan Plan(K210Model model)
     {
-        var main = new List<K210Tensor>();
-        var kpu = new List<K210Tensor>();
-        var first = new Dictionary<K210Tensor, int>();
-        var last = new Dictionary<K210Tensor, int>();
-
-        void Touch(K210Tensor t, int layer)
-        {
-            var root = Root(t);
-            if (!first.ContainsKey(root))
-            {
-                first[root] = layer;
-                last[root] = layer;
-                (root.Memory == K210MemoryKind.Kpu ? kpu : main).Add(root);
-            }
-
-            first[root] = Math.Min(first[root], layer);
-            last[root] = Math.Max(last[root], layer);
-        }
-
-        if (model.Input is not null)
-        {
-            Touch(model.Input, 0);
-        }
-
-        for (int i = 0; i < model.Layers.Count; i++)
-        {
-            var layer = model.Layers[i];
-            foreach (var t in layer.Inputs)
-            {
-                Touch(t, i);
-            }
-
-            Touch(layer.Output, i);
-            foreach (var t in layer.ExtraOutputs)
-            {
-                Touch(t, i);
-            }
-        }
-
-        foreach (var (_, t) in model.Outputs)
-        {
-            Touch(t, model.Layers.Count);
-        }
-
-        var mainRequests = main.Select(t => new BufferRequest((t.Bytes + 7) / 8 * 8, first[t], last[t])).ToList();
-        var (mainOffsets, mainExtent) = IntervalAllocator.Place(mainRequests);
+        var requests = MemoryRequests.Collect(model);
+        var main = requests.MainTensors;
+        var kpu = requests.KpuTensors;
+        var (mainOffsets, mainExtent) = IntervalAllocator.Place(requests.Main);
         for (int i = 0; i < main.Count; i++)
         {
             main[i].Address = mainOffsets[i];
         }
 
-        var kpuRequests = kpu.Select(t => new BufferRequest(KpuUnits(t), first[t], last[t])).ToList();
+        var kpuRequests = requests.Kpu;
         var (kpuOffsets, kpuExtent) = IntervalAllocator.Place(kpuRequests);
         long lowest = KpuTensorLayout.TotalUnits;
         for (int i = 0; i < kpu.Count; i++)
@@ -111,7 +69,7 @@ public static class MemoryPlanner
         return t.Address + offset;
     }
 
-    private static K210Tensor Root(K210Tensor t)
+    internal static K210Tensor Root(K210Tensor t)
     {
         while (t.AliasOf is not null)
         {
