@@ -7,16 +7,28 @@ namespace Emc.Compiler.K210.Memory;
 /// Assigns every lowered tensor its address: main-memory byte offsets (sizes rounded up to 8, spec §3.1) and
 /// KPU RAM units (spec §3.2), both by liveness with <see cref="IntervalAllocator"/>. KPU tensors are placed
 /// from the top of the 32768 units downwards (the SDK copies the input to the first conv's image_src_addr,
-/// any address works). Alias tensors take their root's address.
+/// any address works). Alias tensors take their root's address; outputs written in place over a dying input
+/// (<see cref="InPlaceReuse"/>) take that input's.
 /// </summary>
 public static class MemoryPlanner
 {
     public static MemoryPlan Plan(K210Model model)
     {
-        var requests = MemoryRequests.Collect(model);
+        // In-place reuse lengthens and widens buffers, which can pack worse: keep it only where it is smaller.
+        var requests = MemoryRequests.Collect(model, inPlace: false);
+        var (mainOffsets, mainExtent) = IntervalAllocator.Place(requests.Main);
+        var inPlace = MemoryRequests.Collect(model, inPlace: true);
+        if (inPlace.SharedOutputs.Count > 0)
+        {
+            var (offsets, extent) = IntervalAllocator.Place(inPlace.Main);
+            if (extent < mainExtent)
+            {
+                (requests, mainOffsets, mainExtent) = (inPlace, offsets, extent);
+            }
+        }
+
         var main = requests.MainTensors;
         var kpu = requests.KpuTensors;
-        var (mainOffsets, mainExtent) = IntervalAllocator.Place(requests.Main);
         for (int i = 0; i < main.Count; i++)
         {
             main[i].Address = mainOffsets[i];
@@ -30,6 +42,11 @@ public static class MemoryPlanner
             // Mirror to the top of KPU RAM: unit = 32768 − (offset + size).
             kpu[i].Address = KpuTensorLayout.TotalUnits - (kpuOffsets[i] + kpuRequests[i].Size);
             lowest = Math.Min(lowest, kpu[i].Address);
+        }
+
+        foreach (var (output, buffer) in requests.SharedOutputs)
+        {
+            output.Address = buffer.Address;
         }
 
         foreach (var layer in model.Layers)
@@ -58,7 +75,10 @@ public static class MemoryPlanner
     public static long KpuUnits(K210Tensor t) =>
         KpuTensorLayout.SizeInUnits(t.Width, t.Height, t.Channels) + t.KpuTailUnits;
 
-    private static long AliasAddress(K210Tensor t)
+    private static long AliasAddress(K210Tensor t) => Root(t).Address + RootOffset(t);
+
+    /// <summary>Where a tensor starts inside its alias root.</summary>
+    internal static long RootOffset(K210Tensor t)
     {
         long offset = 0;
         for (; t.AliasOf is not null; t = t.AliasOf)
@@ -66,7 +86,7 @@ public static class MemoryPlanner
             offset += t.AliasOffset;
         }
 
-        return t.Address + offset;
+        return offset;
     }
 
     internal static K210Tensor Root(K210Tensor t)
