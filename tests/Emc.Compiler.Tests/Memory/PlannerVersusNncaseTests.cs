@@ -85,15 +85,6 @@ public sealed class PlannerVersusNncaseTests
 
         // nncase v0.1 never writes in place: it gets every buffer the lowering defines, with the same lifetimes.
         var requests = MemoryRequests.Collect(model, inPlace: false);
-        if (Environment.GetEnvironmentVariable("EMC_DUMP_PLAN") is not null)
-        {
-            for (int i = 0; i < model.Layers.Count; i++)
-            {
-                var l = model.Layers[i];
-                Console.WriteLine($"  {i} {l.Kind}: {string.Join(", ", l.Inputs.Select(t => $"{t.Name}@{t.Memory}{t.Address}/{t.Bytes}"))} -> {string.Join(", ", l.ExtraOutputs.Prepend(l.Output).Select(t => $"{t.Name}@{t.Memory}{t.Address}/{t.Bytes}{(t.AliasOf is null ? "" : " alias")}"))}");
-            }
-        }
-
         var (nncaseOffsets, nncaseMain) = NncaseAllocatorModel.PlaceMain(requests.Main);
         PlacementCheck.AssertRequests(name + " (nncase main)", requests.Main, nncaseOffsets, nncaseMain);
         var nncaseKpu = NncaseAllocatorModel.PlaceKpu(requests.Kpu);
