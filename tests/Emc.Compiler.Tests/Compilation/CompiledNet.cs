@@ -37,6 +37,19 @@ internal sealed class CompiledNet
 
     public static CompiledNet Compile(ModelProto model, IReadOnlyList<byte[]> samples, CompileOptions? options = null)
     {
+        var artifacts = CompileArtifacts(model, samples, options);
+        var net = new CompiledNet(artifacts.Result, artifacts.Graph);
+        if (net.Result.Succeeded)
+        {
+            net.Run(samples);
+        }
+
+        return net;
+    }
+
+    /// <summary>Compiles like <see cref="Compile"/> without running the samples, keeping the lowered model.</summary>
+    public static CompilationArtifacts CompileArtifacts(ModelProto model, IReadOnlyList<byte[]> samples, CompileOptions? options = null)
+    {
         var imported = OnnxImporter.Import(model);
         var graph = imported.Value ?? throw new AssertFailedException("import failed: " + string.Join(Environment.NewLine, imported.Diagnostics));
         string dir = Path.Combine(Path.GetTempPath(), "emc-net-" + Guid.NewGuid().ToString("N"));
@@ -49,13 +62,7 @@ internal sealed class CompiledNet
             }
 
             options = (options ?? new CompileOptions()) with { Dataset = [dir], InputRange = (0f, 1f) };
-            var net = new CompiledNet(KmodelCompiler.Compile(graph, options), graph);
-            if (net.Result.Succeeded)
-            {
-                net.Run(samples);
-            }
-
-            return net;
+            return KmodelCompiler.CompileWithArtifacts(graph, options);
         }
         finally
         {

@@ -7,64 +7,34 @@ namespace Emc.Compiler.K210.Memory;
 /// Assigns every lowered tensor its address: main-memory byte offsets (sizes rounded up to 8, spec §3.1) and
 /// KPU RAM units (spec §3.2), both by liveness with <see cref="IntervalAllocator"/>. KPU tensors are placed
 /// from the top of the 32768 units downwards (the SDK copies the input to the first conv's image_src_addr,
-/// any address works). Alias tensors take their root's address.
+/// any address works). Alias tensors take their root's address; outputs written in place over a dying input
+/// (<see cref="InPlaceReuse"/>) take that input's.
 /// </summary>
 public static class MemoryPlanner
 {
     public static MemoryPlan Plan(K210Model model)
     {
-        var main = new List<K210Tensor>();
-        var kpu = new List<K210Tensor>();
-        var first = new Dictionary<K210Tensor, int>();
-        var last = new Dictionary<K210Tensor, int>();
-
-        void Touch(K210Tensor t, int layer)
+        // In-place reuse lengthens and widens buffers, which can pack worse: keep it only where it is smaller.
+        var requests = MemoryRequests.Collect(model, inPlace: false);
+        var (mainOffsets, mainExtent) = IntervalAllocator.Place(requests.Main);
+        var inPlace = MemoryRequests.Collect(model, inPlace: true);
+        if (inPlace.SharedOutputs.Count > 0)
         {
-            var root = Root(t);
-            if (!first.ContainsKey(root))
+            var (offsets, extent) = IntervalAllocator.Place(inPlace.Main);
+            if (extent < mainExtent)
             {
-                first[root] = layer;
-                last[root] = layer;
-                (root.Memory == K210MemoryKind.Kpu ? kpu : main).Add(root);
-            }
-
-            first[root] = Math.Min(first[root], layer);
-            last[root] = Math.Max(last[root], layer);
-        }
-
-        if (model.Input is not null)
-        {
-            Touch(model.Input, 0);
-        }
-
-        for (int i = 0; i < model.Layers.Count; i++)
-        {
-            var layer = model.Layers[i];
-            foreach (var t in layer.Inputs)
-            {
-                Touch(t, i);
-            }
-
-            Touch(layer.Output, i);
-            foreach (var t in layer.ExtraOutputs)
-            {
-                Touch(t, i);
+                (requests, mainOffsets, mainExtent) = (inPlace, offsets, extent);
             }
         }
 
-        foreach (var (_, t) in model.Outputs)
-        {
-            Touch(t, model.Layers.Count);
-        }
-
-        var mainRequests = main.Select(t => new BufferRequest((t.Bytes + 7) / 8 * 8, first[t], last[t])).ToList();
-        var (mainOffsets, mainExtent) = IntervalAllocator.Place(mainRequests);
+        var main = requests.MainTensors;
+        var kpu = requests.KpuTensors;
         for (int i = 0; i < main.Count; i++)
         {
             main[i].Address = mainOffsets[i];
         }
 
-        var kpuRequests = kpu.Select(t => new BufferRequest(KpuUnits(t), first[t], last[t])).ToList();
+        var kpuRequests = requests.Kpu;
         var (kpuOffsets, kpuExtent) = IntervalAllocator.Place(kpuRequests);
         long lowest = KpuTensorLayout.TotalUnits;
         for (int i = 0; i < kpu.Count; i++)
@@ -72,6 +42,11 @@ public static class MemoryPlanner
             // Mirror to the top of KPU RAM: unit = 32768 − (offset + size).
             kpu[i].Address = KpuTensorLayout.TotalUnits - (kpuOffsets[i] + kpuRequests[i].Size);
             lowest = Math.Min(lowest, kpu[i].Address);
+        }
+
+        foreach (var (output, buffer) in requests.SharedOutputs)
+        {
+            output.Address = buffer.Address;
         }
 
         foreach (var layer in model.Layers)
@@ -100,7 +75,10 @@ public static class MemoryPlanner
     public static long KpuUnits(K210Tensor t) =>
         KpuTensorLayout.SizeInUnits(t.Width, t.Height, t.Channels) + t.KpuTailUnits;
 
-    private static long AliasAddress(K210Tensor t)
+    private static long AliasAddress(K210Tensor t) => Root(t).Address + RootOffset(t);
+
+    /// <summary>Where a tensor starts inside its alias root.</summary>
+    internal static long RootOffset(K210Tensor t)
     {
         long offset = 0;
         for (; t.AliasOf is not null; t = t.AliasOf)
@@ -108,10 +86,10 @@ public static class MemoryPlanner
             offset += t.AliasOffset;
         }
 
-        return t.Address + offset;
+        return offset;
     }
 
-    private static K210Tensor Root(K210Tensor t)
+    internal static K210Tensor Root(K210Tensor t)
     {
         while (t.AliasOf is not null)
         {
