@@ -2,10 +2,10 @@
 # Issue item 10: cost of Emc.Sdk on a no-op `dotnet build`. Times N no-op builds of samples/ConsoleApp with its
 # 3 models and of the same project without them (EmcBenchNoModels=true), interleaved in one run, and prints
 # the medians and their ratio (target <= 1.05). Builds copies under artifacts/bench so the two variants never
-# invalidate each other's obj folders.  Usage: bash build/bench-noop-build.sh [runs=10]
+# invalidate each other's obj folders.  Usage: bash build/bench-noop-build.sh [runs=30]  (fewer runs are too noisy on a 2-core machine)
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-runs="${1:-10}"
+runs="${1:-30}"
 cd "$repo"
 
 dotnet pack src/Emc.Build.Sdk -c Release -o artifacts/packages -nologo >/dev/null
