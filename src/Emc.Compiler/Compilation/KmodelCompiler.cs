@@ -124,9 +124,14 @@ public static class KmodelCompiler
         var report = CompileReporting.Build(model, plan, bytes.Length, accuracy);
         var iface = new ModelInterface(
             [new TensorInterface(graph.Inputs[0].Name, inputShape.ToArray(), InterfaceElementType.UInt8, model.Input!.Quant!.Value.StoredScale, model.Input.Quant.Value.StoredBias)],
-            model.Outputs.Select(o => new TensorInterface(o.Name, [1, o.Tensor.Channels, o.Tensor.Height, o.Tensor.Width], InterfaceElementType.Float32, 1, 0)).ToList());
+            model.Outputs.Select(o => new TensorInterface(o.Name, OutputShape(graph, o.Name, o.Tensor), InterfaceElementType.Float32, 1, 0)).ToList());
         return new CompileResult(bytes, iface, report, [.. diagnostics]);
     }
+
+    /// <summary>An output's shape as the ONNX model declares it (e.g. [1,10]), which the firmware sees; the lowered map's
+    /// [1,C,H,W] only where the graph has no such output.</summary>
+    private static int[] OutputShape(Ir.Graph graph, string name, K210Tensor tensor) =>
+        graph.Outputs.FirstOrDefault(v => v.Name == name)?.Shape?.ToArray() ?? [1, tensor.Channels, tensor.Height, tensor.Width];
 
     /// <summary>SQNR and max error of the simulated kmodel against the float evaluator over the first samples.</summary>
     private static List<OutputAccuracy> MeasureAccuracy(Ir.Graph graph, KmodelFile file, K210Model model, List<CalibrationSample> samples, Action<string>? progress)

@@ -32,6 +32,13 @@ public sealed class MnistCompileTests
             var simulator = KmodelSimulator.Create(file2).Value!;
             var graph = OnnxImporter.Import(onnx).Value!;
             var evaluator = new ReferenceEvaluator(graph);
+
+            // The interface the firmware and the C#/C generators see is the ONNX model's: [1,1,28,28] uint8 in, [1,10] float out.
+            var iface = result.Interface!;
+            CollectionAssert.AreEqual(graph.Inputs[0].Shape!.ToArray(), iface.Inputs[0].Shape.ToArray());
+            CollectionAssert.AreEqual(graph.Outputs[0].Shape!.ToArray(), iface.Outputs[0].Shape.ToArray());
+            Assert.AreEqual(graph.Outputs[0].Name, iface.Outputs[0].Name);
+            Assert.AreEqual(file2.Outputs[0].Size, (uint)(4 * iface.Outputs[0].Shape.Aggregate(1, (a, d) => a * d)), "kmodel output table size = float32 elements of the interface shape");
             int floatCorrect = 0, kmodelCorrect = 0;
             for (int i = Calibration; i < Calibration + Evaluated; i++)
             {
