@@ -88,24 +88,10 @@ public sealed class MutationRobustnessTests
         switch (random.Next(6))
         {
             case 0:
-            {
-                int length = random.Next(original.Length);
-                what = $"truncate to {length}";
-                return original[..length];
-            }
+                return ByteMutations.Truncate(original, random, out what);
 
             case 1:
-            {
-                byte[] copy = (byte[])original.Clone();
-                int flips = 1 + random.Next(8);
-                for (int i = 0; i < flips; i++)
-                {
-                    copy[random.Next(copy.Length)] ^= (byte)(1 << random.Next(8));
-                }
-
-                what = $"{flips} random bit flips";
-                return copy;
-            }
+                return ByteMutations.FlipBits(original, random, out what);
 
             default:
             {

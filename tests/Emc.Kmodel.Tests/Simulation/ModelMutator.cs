@@ -33,21 +33,9 @@ internal sealed class ModelMutator(byte[] original, KmodelFile model, Random ran
         switch (random.Next(5))
         {
             case 0:
-                int length = random.Next(original.Length);
-                what = $"truncate to {length}";
-                return original[..length];
+                return ByteMutations.Truncate(original, random, out what);
             case 1:
-            {
-                byte[] copy = (byte[])original.Clone();
-                int flips = 1 + random.Next(8);
-                for (int i = 0; i < flips; i++)
-                {
-                    copy[random.Next(copy.Length)] ^= (byte)(1 << random.Next(8));
-                }
-
-                what = $"{flips} bit flips";
-                return copy;
-            }
+                return ByteMutations.FlipBits(original, random, out what);
 
             case 2 when _convLayers.Length > 0:
             {
