@@ -122,8 +122,10 @@ public static class KmodelCompiler
         artifacts.Samples = samples;
         var accuracy = MeasureAccuracy(graph, check.Value, model, samples, progress);
         var report = CompileReporting.Build(model, plan, bytes.Length, accuracy);
+        // The graph input's map (the device tensor's own quantization also covers any folded in-graph normalization).
+        var inputQuant = GraphLowering.DeviceQuant(pre);
         var iface = new ModelInterface(
-            [new TensorInterface(graph.Inputs[0].Name, inputShape.ToArray(), InterfaceElementType.UInt8, model.Input!.Quant!.Value.StoredScale, model.Input.Quant.Value.StoredBias)],
+            [new TensorInterface(graph.Inputs[0].Name, inputShape.ToArray(), InterfaceElementType.UInt8, inputQuant.StoredScale, inputQuant.StoredBias)],
             model.Outputs.Select(o => new TensorInterface(o.Name, OutputShape(graph, o.Name, o.Tensor), InterfaceElementType.Float32, 1, 0)).ToList());
         return new CompileResult(bytes, iface, report, [.. diagnostics]);
     }

@@ -30,18 +30,26 @@ public static class GraphLowering
             return null;
         }
 
+        // The device input stands for the graph input after any folded normalization (Sub/Div … by constants).
+        if (InputNormalization.Fold(ctx, input, pre) is not var (fed, folded))
+        {
+            return null;
+        }
+
+        pre = folded;
         ctx.Preprocessing = pre;
         var device = ctx.NewTensor(input.Name, K210ElementType.UInt8, K210MemoryKind.Kpu, inShape[1], inShape[2], inShape[3]);
         device.IsDeviceInput = true;
-        bool uniform = pre.Scale.All(v => v == pre.Scale[0]) && pre.Offset.All(v => v == pre.Offset[0]);
-        device.Quant = uniform ? new QuantParam(1 / pre.Scale[0], pre.Offset[0] / pre.Scale[0]) : new QuantParam(1, 0);
+        device.Quant = DeviceQuant(pre);
         ctx.Model.Input = device;
         ctx.Slot(input).Kpu = device;
+        ctx.Slot(fed).Kpu = device;
 
-        if (input.Consumers.Count != 1 || input.Consumers[0].OpType != "Conv")
+        if (fed.Consumers.Count != 1 || fed.Consumers[0].OpType != "Conv")
         {
+            string what = fed == input ? $"the input '{input.Name}'" : $"the input '{input.Name}' (normalized as '{fed.Name}')";
             diagnostics.Add(CompilerDiagnostics.UnsupportedInput.Create(
-                $"the input '{input.Name}' must feed exactly one Conv (the device delivers the image to the first KPU convolution only); it feeds {string.Join(", ", input.Consumers.Select(c => $"{c.OpType} '{c.Name}'"))}",
+                $"{what} must feed exactly one Conv (the device delivers the image to the first KPU convolution only); it feeds {string.Join(", ", fed.Consumers.Select(c => $"{c.OpType} '{c.Name}'"))}",
                 graph.SourcePath));
         }
 
@@ -166,6 +174,14 @@ public static class GraphLowering
             "kmodel v3 has no CPU layer for it; it is only supported fused into a preceding Conv whose only consumer it is",
         _ => "kmodel v3 has no layer for this operator (spec §10 lists what maps)",
     };
+
+    /// <summary>The device input's quantization for a preprocessing map: exact when uniform over channels, else
+    /// identity (the per-channel map is then folded into the first conv's weights).</summary>
+    public static QuantParam DeviceQuant(Preprocessing pre)
+    {
+        bool uniform = pre.Scale.All(v => v == pre.Scale[0]) && pre.Offset.All(v => v == pre.Offset[0]);
+        return uniform ? new QuantParam(1 / pre.Scale[0], pre.Offset[0] / pre.Scale[0]) : new QuantParam(1, 0);
+    }
 
     /// <summary>The input preprocessing the options describe (per model channel), or null after a diagnostic.</summary>
     public static Preprocessing? Preprocessing(CompileOptions options, int channels, DiagnosticBag diagnostics, string? path)

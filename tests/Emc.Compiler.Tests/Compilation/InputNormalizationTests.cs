@@ -1,0 +1,129 @@
+using Emc.Compiler.Compilation;
+using Emc.Kmodel;
+
+namespace Emc.Compiler.Tests.Compilation;
+
+/// <summary>
+/// In-graph input normalization (Add / Sub / Mul / Div by per-channel constants before the first Conv, spec §10)
+/// folded into the device input: the simulated kmodel is judged against the float evaluator of the same ONNX model,
+/// which runs the normalization ops themselves.
+/// </summary>
+[TestClass]
+public sealed class InputNormalizationTests
+{
+    private const int Length = 3 * 8 * 8;
+    private static readonly Random s_random = new(11);
+
+    [TestMethod]
+    public void ScalarSubDivBeforePaddedConvFoldsExactly()
+    {
+        // (x − 0.5) / 0.25 over x ∈ [0, 1]: one map for all channels, so the padded 3×3 conv pads with real zero.
+        var b = new OnnxNetBuilder("x", 1, 3, 8, 8);
+        string n = b.Node("Div", [b.Node("Sub", ["x", b.Constant([0.5f])]), b.Constant([0.25f], 1)]);
+        var net = Check(b.Build(Conv(b, Conv(b, n, 3, 8, 3), 8, 8, 1)));
+        Assert.AreEqual(2, net.LayerTypes.Count(t => t == KmodelLayerType.K210Conv));
+        Assert.AreEqual(KmodelLayerType.K210Conv, net.LayerTypes.First(), "the normalization leaves no layer before the first conv");
+    }
+
+    [TestMethod]
+    public void PerChannelSubDivBeforeUnpaddedConvFoldsIntoWeights()
+    {
+        var b = new OnnxNetBuilder("x", 1, 3, 8, 8);
+        string n = b.Node("Sub", ["x", b.Constant([0.485f, 0.456f, 0.406f], 1, 3, 1, 1)]);
+        n = b.Node("Div", [n, b.Constant([0.229f, 0.224f, 0.225f], 3, 1, 1)]);
+        var net = Check(b.Build(Conv(b, Conv(b, n, 3, 8, 1), 8, 8, 3)));
+        Assert.AreEqual(KmodelLayerType.K210Conv, net.LayerTypes.First());
+    }
+
+    [TestMethod]
+    public void MulAddWithInputAsEitherOperandFolds()
+    {
+        // 2·x + (−1) maps [0, 1] to [−1, 1] (one map: padded conv is exact).
+        var b = new OnnxNetBuilder("x", 1, 3, 8, 8);
+        string n = b.Node("Add", [b.Node("Mul", [b.Constant([2f], 1), "x"]), b.Constant([-1f])]);
+        Check(b.Build(Conv(b, Conv(b, n, 3, 8, 3), 8, 8, 1)));
+
+        // Per channel, constant first in Add, before a 1×1 conv.
+        var p = new OnnxNetBuilder("x", 1, 3, 8, 8);
+        string m = p.Node("Mul", ["x", p.Constant([1.5f, 2f, 2.5f], 1, 3, 1, 1)]);
+        m = p.Node("Add", [p.Constant([-0.5f, -1f, -1.25f], 1, 3, 1, 1), m]);
+        Check(p.Build(Conv(p, Conv(p, m, 3, 8, 1), 8, 8, 3)));
+    }
+
+    [TestMethod]
+    public void PerChannelOffsetsBeforePaddedConvAreDiagnosed()
+    {
+        // One pad_value cannot be real zero in three channels with different offsets (ConvLowering.ApplyPreprocessing).
+        var b = new OnnxNetBuilder("x", 1, 3, 8, 8);
+        string n = b.Node("Div", [b.Node("Sub", ["x", b.Constant([0.485f, 0.456f, 0.406f], 3, 1, 1)]), b.Constant([0.229f, 0.224f, 0.225f], 3, 1, 1)]);
+        var errors = Errors(b.Build(Conv(b, n, 3, 8, 3)));
+        Assert.AreEqual("EMC0507", errors.Single().Code, string.Join("\n", errors));
+        StringAssert.Contains(errors[0].Message, "padded 3×3 first convolution");
+    }
+
+    [TestMethod]
+    [DataRow("Div")]
+    [DataRow("Sub")]
+    public void ConstantFirstDivOrSubIsRejected(string op)
+    {
+        var b = new OnnxNetBuilder("x", 1, 3, 8, 8);
+        string n = b.Node(op, [b.Constant([2f]), "x"]);
+        var errors = Errors(b.Build(Conv(b, n, 3, 8, 3)));
+        Assert.IsTrue(errors.Any(d => d.Code == "EMC0504" && d.Message.Contains($"must feed exactly one Conv (the device delivers the image to the first KPU convolution only); it feeds {op}", StringComparison.Ordinal)),
+            string.Join("\n", errors));
+    }
+
+    [TestMethod]
+    public void OneDimensionalConstantRunsAlongWidthAndIsNotFolded()
+    {
+        // ONNX broadcasting aligns trailing axes: a [8] constant varies along W, not per channel.
+        var b = new OnnxNetBuilder("x", 1, 3, 8, 8);
+        string n = b.Node("Sub", ["x", b.Constant([0f, 0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f, 0.7f], 8)]);
+        var errors = Errors(b.Build(Conv(b, n, 3, 8, 3)));
+        Assert.IsTrue(errors.Any(d => d.Code == "EMC0504" && d.Message.Contains("it feeds Sub", StringComparison.Ordinal)), string.Join("\n", errors));
+    }
+
+    [TestMethod]
+    public void DivisionByZeroIsDiagnosed()
+    {
+        var b = new OnnxNetBuilder("x", 1, 3, 8, 8);
+        string n = b.Node("Div", ["x", b.Constant([0.5f, 0f, 0.5f], 1, 3, 1, 1)]);
+        var errors = Errors(b.Build(Conv(b, n, 3, 8, 1)));
+        Assert.AreEqual("EMC0507", errors.Single().Code, string.Join("\n", errors));
+        StringAssert.Contains(errors[0].Message, "divides by zero");
+    }
+
+    private static List<Emc.Diagnostics.Diagnostic> Errors(Onnx.Protobuf.ModelProto model) =>
+        CompiledNet.Compile(model, CompiledNet.RandomSamples(2, Length, 1)).Result.Diagnostics.Where(d => d.IsError).ToList();
+
+    private static CompiledNet Check(Onnx.Protobuf.ModelProto model)
+    {
+        var net = CompiledNet.Compile(model, CompiledNet.RandomSamples(6, Length, 3), new CompileOptions { Calibration = CalibrationMethod.MinMax });
+        Assert.IsTrue(net.Result.Succeeded, string.Join(Environment.NewLine, net.Result.Diagnostics));
+        double step = net.Expected.SelectMany(e => e).Max(Math.Abs) / 127.5;
+        double error = net.MaxError();
+        Console.WriteLine($"layers {string.Join(",", net.LayerTypes)}: max error {error:G4} ({error / step:F2} output steps), SQNR {net.SqnrDb():F1} dB");
+
+        // Same bound as LayerLoweringTests: two convs deep stay well inside 3 output steps.
+        Assert.IsLessThanOrEqualTo(3 * step, error);
+
+        // The firmware still feeds the graph input's own map (CompiledNet compiles with --input-range 0,1).
+        var input = net.Result.Interface!.Inputs.Single();
+        Assert.AreEqual(1 / 255f, input.Scale, 1e-9f);
+        Assert.AreEqual(0f, input.Bias);
+        return net;
+    }
+
+    private static string Conv(OnnxNetBuilder b, string x, int ic, int oc, int k)
+    {
+        int per = ic * k * k;
+        var w = new float[oc * per];
+        for (int i = 0; i < w.Length; i++)
+        {
+            w[i] = (float)((s_random.NextDouble() * 2) - 1) / per * 2;
+        }
+
+        var bias = Enumerable.Range(0, oc).Select(_ => (float)(s_random.NextDouble() - 0.5) * 0.1f).ToArray();
+        return b.Conv(x, w, bias, oc, ic, k, 1, k == 3 ? [1, 1, 1, 1] : [0, 0, 0, 0]);
+    }
+}
