@@ -80,6 +80,21 @@ public sealed class LayerLoweringTests
     }
 
     [TestMethod]
+    public void SamePoolingWithNegativeBeginPadIsDiagnosed()
+    {
+        // MaxPool k1 s4 SAME_UPPER on 7×7: out ⌈7/4⌉ = 2, total pad (2−1)·4 + 1 − 7 = −2 (the ONNX formula, unclamped),
+        // begin ⌊−2/2⌋ = −1: the windows start one pixel inside the input, which no kmodel pool layer can express.
+        var b = new OnnxNetBuilder("x", 1, 3, 7, 7);
+        string a = Conv(b, "x", 3, 8, 3);
+        string y = b.Node("MaxPool", [a], ("kernel_shape", new[] { 1, 1 }), ("strides", new[] { 4, 4 }), ("auto_pad", "SAME_UPPER"));
+        var net = CompiledNet.Compile(b.Build(y), CompiledNet.RandomSamples(4, 3 * 7 * 7, 1));
+        var error = net.Result.Diagnostics.Single(d => d.IsError);
+        StringAssert.StartsWith(error.Code, "EMC05");
+        StringAssert.Contains(error.Message, "(MaxPool)");
+        StringAssert.Contains(error.Message, "negative padding");
+    }
+
+    [TestMethod]
     public void ConvWithMoreThan1024OutputChannelsIsSplitExactly()
     {
         var b = new OnnxNetBuilder("x", 1, 3, 4, 4);
