@@ -26,10 +26,12 @@ public sealed class JpegDecoderTests
     }
 
     [TestMethod]
-    public void TestDataHolds52Jpegs()
+    public void TestDataHoldsAtLeast63Jpegs()
     {
+        // Guards the data-driven test below against an empty source; a minimum that only goes up as testdata grows.
         TestData.Path("maix-emc-mbnetv1");
-        Assert.AreEqual(52, AllTestDataJpegs().Count());
+        int count = AllTestDataJpegs().Count();
+        Assert.IsTrue(count >= 63, $"{count} JPEGs under testdata; at least 63 expected");
     }
 
     [TestMethod]
