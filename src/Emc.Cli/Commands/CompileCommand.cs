@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Emc.Compiler.Compilation;
+using Emc.Compiler.Passes;
 using Emc.Diagnostics;
 
 namespace Emc.Cli.Commands;
@@ -8,7 +9,7 @@ namespace Emc.Cli.Commands;
 /// <summary>
 /// <c>emc compile model.onnx -o model.kmodel [--dataset DIR|FILE…] [--input-range lo,hi | --mean m[,m,m] --std s[,s,s]]
 /// [--channel-order rgb|bgr] [--weight-bits 8|16] [--calibration default|minmax|percentile|mse|kld] [--fully-connected default|cpu|kpu]
-/// [--report report.json]</c>.
+/// [--report report.json] [--verbose]</c>.
 /// Progress goes to stderr, the report table to stdout; the kmodel is written atomically and only on success.
 /// </summary>
 public static class CompileCommand
@@ -25,7 +26,8 @@ public static class CompileCommand
         int WeightBits = 8,
         string Calibration = "default",
         FileInfo? Report = null,
-        string FullyConnected = "default");
+        string FullyConnected = "default",
+        bool Verbose = false);
 
     public static Command Create()
     {
@@ -40,13 +42,14 @@ public static class CompileCommand
         var calibration = new Option<string>("--calibration") { Description = "default | minmax | percentile | mse | kld.", DefaultValueFactory = _ => "default" };
         var report = new Option<FileInfo>("--report") { Description = "Write the compile report as JSON here." };
         var fc = new Option<string>("--fully-connected") { Description = "Gemm/MatMul on: default | cpu (float FULLY_CONNECTED) | kpu (4x4 padding trick).", DefaultValueFactory = _ => "default" };
+        var verbose = new Option<bool>("--verbose", "-v") { Description = "Also print the compiler's passes in order, with how often each applied." };
         var command = new Command("compile", "Compile an ONNX model to a K210 kmodel v3, calibrated on a dataset and checked in the simulator.")
         {
-            model, output, dataset, range, mean, std, order, bits, calibration, report, fc,
+            model, output, dataset, range, mean, std, order, bits, calibration, report, fc, verbose,
         };
         command.SetAction(p => Run(
             new Arguments(p.GetValue(model)!, p.GetValue(output)!, p.GetValue(dataset) ?? [], p.GetValue(range), p.GetValue(mean), p.GetValue(std),
-                p.GetValue(order) ?? "rgb", p.GetValue(bits), p.GetValue(calibration) ?? "default", p.GetValue(report), p.GetValue(fc) ?? "default"),
+                p.GetValue(order) ?? "rgb", p.GetValue(bits), p.GetValue(calibration) ?? "default", p.GetValue(report), p.GetValue(fc) ?? "default", p.GetValue(verbose)),
             Console.Out,
             Console.Error));
         return command;
@@ -83,6 +86,12 @@ public static class CompileCommand
         }
 
         stdout.Write(CompileReportFormat.ToTable(result.Report!));
+        if (args.Verbose)
+        {
+            stdout.WriteLine("passes (times applied, name, what it does):");
+            stdout.Write(CompilerPipeline.Describe(result.Report!.Passes));
+        }
+
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {args.Output.FullName} ({result.Kmodel!.Length} bytes)"));
         return CliRunner.Report(diagnostics, stderr);
     }

@@ -24,4 +24,11 @@ public sealed record CompileReport(
     int ModelBytes,
     int MainMemoryUsage,
     int KpuPeakUnits,
-    IReadOnlyList<OutputAccuracy> Accuracy);
+    IReadOnlyList<OutputAccuracy> Accuracy)
+{
+    /// <summary>Every pass of the pipeline in order, with how often it applied to this model.</summary>
+    public IReadOnlyList<PassCount> Passes { get; init; } = [];
+}
+
+/// <summary>One pipeline entry of the report: stage, name, and how often it applied (matches, nodes or changes).</summary>
+public sealed record PassCount(string Stage, string Name, int Applied);

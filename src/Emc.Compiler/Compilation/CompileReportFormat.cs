@@ -58,6 +58,17 @@ public static class CompileReportFormat
             }
 
             w.WriteEndArray();
+            w.WriteStartArray("passes");
+            foreach (var p in report.Passes)
+            {
+                w.WriteStartObject();
+                w.WriteString("stage", p.Stage);
+                w.WriteString("name", p.Name);
+                w.WriteNumber("applied", p.Applied);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
             w.WriteEndObject();
         }
 

@@ -3,7 +3,7 @@ namespace Emc.Compiler.Compilation;
 /// <summary>Where Gemm/MatMul layers run (spec §8 step 7, §10).</summary>
 public enum FullyConnectedTarget
 {
-    /// <summary>The measured best (see <see cref="K210.Lowering.KpuFullyConnectedLowering"/>).</summary>
+    /// <summary>The measured best (see <see cref="K210.Lowering.Fusions.FullyConnectedOnKpu"/>).</summary>
     Default,
 
     /// <summary>FULLY_CONNECTED: float32 on the CPU, weights stored as float (exact up to float rounding).</summary>

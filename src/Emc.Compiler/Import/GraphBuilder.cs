@@ -1,4 +1,5 @@
 using System.Globalization;
+using Emc.Compiler.Import.Passes;
 using Emc.Compiler.Ir;
 using Emc.Diagnostics;
 using Emc.Onnx;
@@ -62,8 +63,7 @@ internal sealed class GraphBuilder
         }
 
         CheckOutputs(graph);
-        GraphRewrites.RemovePassThroughNodes(graph);
-        graph.RemoveDeadNodes();
+        ImportPasses.Run(graph);
         return _diagnostics.HasErrors ? null : graph;
     }
 

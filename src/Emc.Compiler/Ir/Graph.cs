@@ -25,6 +25,9 @@ public sealed class Graph
     /// <summary>Nodes in a valid execution order.</summary>
     public List<Node> Nodes { get; } = [];
 
+    /// <summary>How often each import graph pass changed this graph.</summary>
+    public Passes.PassLog PassLog { get; } = new();
+
     /// <summary>Metadata of the source model (producer, ir version…), for reports.</summary>
     public Dictionary<string, string> Metadata { get; } = [];
 

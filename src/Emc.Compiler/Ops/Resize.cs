@@ -130,7 +130,7 @@ public sealed class Resize : Operator
                 : NearestResampling.Map(input[a], outDims[a], axisScale[a], coordinateMode, nearestMode);
         }
 
-        context.Node.Parameters = new NearestResizeParameters(maps);
+        context.Node.Parameters = new NearestResizeParameters(maps, coordinateMode, nearestMode);
         context.SetOutput(0, context.Input(0)!.Type, new Ir.Shape(outDims));
     }
 

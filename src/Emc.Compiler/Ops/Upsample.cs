@@ -70,7 +70,7 @@ public sealed class Upsample : Operator
             maps[a] = NearestResampling.Map(input[a], dims[a], scales[a], "asymmetric", "floor");
         }
 
-        context.Node.Parameters = new NearestResizeParameters(maps);
+        context.Node.Parameters = new NearestResizeParameters(maps, "asymmetric", "floor");
         context.SetOutput(0, context.Input(0)!.Type, new Ir.Shape(dims));
     }
 

@@ -1,5 +1,5 @@
 using Emc.Compiler.K210.Graph;
-using Emc.Compiler.K210.Lowering;
+using Emc.Compiler.K210.Lowering.Nodes;
 using Emc.Kmodel;
 
 namespace Emc.Compiler.K210.Emission;

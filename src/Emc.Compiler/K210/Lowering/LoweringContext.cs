@@ -1,6 +1,7 @@
 using Emc.Compiler.Compilation;
 using Emc.Compiler.Ir;
 using Emc.Compiler.K210.Graph;
+using Emc.Compiler.Passes;
 using Emc.Diagnostics;
 
 namespace Emc.Compiler.K210.Lowering;
@@ -10,17 +11,18 @@ namespace Emc.Compiler.K210.Lowering;
 /// IR value, and the conversions between them (KPU ↔ main memory, uint8 ↔ float), created on demand in
 /// execution order.
 /// </summary>
-public sealed class LoweringContext
+internal sealed class LoweringContext
 {
     private readonly Dictionary<Value, ValueSlot> _slots = [];
     private readonly HashSet<Node> _consumed = [];
     private int _counter;
 
-    public LoweringContext(Ir.Graph graph, CompileOptions options, DiagnosticBag diagnostics)
+    public LoweringContext(Ir.Graph graph, CompileOptions options, DiagnosticBag diagnostics, PassLog passes)
     {
         Graph = graph;
         Options = options;
         Diagnostics = diagnostics;
+        Passes = passes;
     }
 
     public Ir.Graph Graph { get; }
@@ -33,6 +35,12 @@ public sealed class LoweringContext
 
     /// <summary>Preprocessing folded into the first conv: per-input-channel real = q·scale + offset.</summary>
     public Preprocessing? Preprocessing { get; set; }
+
+    /// <summary>The value the device input stands for: the graph input, or the end of its folded normalization.</summary>
+    public Value? DeviceInputValue { get; set; }
+
+    /// <summary>How often each fusion, realisation choice and lowering applied.</summary>
+    public PassLog Passes { get; }
 
     public ValueSlot Slot(Value value)
     {
@@ -191,6 +199,13 @@ public sealed class LoweringContext
         }
 
         return conv.MainOutput;
+    }
+
+    /// <summary>The value already exists as uint8 (main memory, or a KPU conv's output that can be sent there).</summary>
+    public bool IsUInt8(Value value)
+    {
+        var slot = Slot(value);
+        return slot.MainU8 is not null || slot.KpuProducer is not null;
     }
 
     /// <summary>The single consumer of a value, or null (several consumers, or a graph output).</summary>

@@ -2,10 +2,12 @@ using System.Globalization;
 using Emc.Compiler.Ir;
 using Emc.Compiler.K210.Graph;
 using Emc.Compiler.K210.Kpu;
+using Emc.Compiler.K210.Lowering.Nodes;
 using Emc.Compiler.K210.Memory;
+using Emc.Compiler.Passes;
 using Emc.Kmodel;
 
-namespace Emc.Compiler.K210.Lowering;
+namespace Emc.Compiler.K210.Lowering.Fusions;
 
 /// <summary>How one ONNX conv is realised: <see cref="Count"/> KPU convs of at most <see cref="ChannelsPerConv"/>
 /// output channels; <see cref="Tiled"/> when their KPU outputs are scratch tiles (only the main-memory copy is whole).</summary>
@@ -18,8 +20,14 @@ internal sealed record ConvSplitPlan(int ChannelsPerConv, int Count, bool Tiled)
 /// conv), and the results land in one buffer: the main-memory copies as consecutive slices of one planar tensor (an
 /// exclusive concat) and, unless tiled, the KPU maps as consecutive channel groups of one KPU tensor.
 /// </summary>
-internal static class ConvSplitting
+internal sealed class SplitKpuConv : IPass
 {
+    public static readonly SplitKpuConv Instance = new();
+
+    public string Name => "split-kpu-conv";
+
+    public string Summary => "a conv over one KPU layer's limits (>1024 outputs, >64 loads, KPU RAM) → several K210_CONVs over output-channel ranges";
+
     /// <summary>Channel ranges start at multiples of 8: whole KPU row groups (≤ 4 channels) and 8-byte DMA words.</summary>
     private const int Alignment = 8;
 

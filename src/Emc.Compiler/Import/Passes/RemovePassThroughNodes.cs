@@ -1,18 +1,24 @@
 using Emc.Compiler.Ir;
+using Emc.Compiler.Passes;
 
-namespace Emc.Compiler.Import;
+namespace Emc.Compiler.Import.Passes;
 
-/// <summary>Graph clean-ups done at import.</summary>
-internal static class GraphRewrites
+/// <summary>
+/// Removes Identity and inference-mode Dropout nodes: their consumers read the input instead. When the removed node's
+/// output is a graph output, the input's producer is made to produce that output directly, so graph output names
+/// survive; where that is impossible (the input is a graph input, a constant or another graph output) the node stays.
+/// </summary>
+internal sealed class RemovePassThroughNodes : IGraphPass
 {
-    /// <summary>
-    /// Removes Identity and inference-mode Dropout nodes: their consumers read the input instead. When the
-    /// removed node's output is a graph output, the input's producer is made to produce that output directly,
-    /// so graph output names survive; where that is impossible (the input is a graph input, a constant or
-    /// another graph output) the node stays.
-    /// </summary>
-    public static void RemovePassThroughNodes(Graph graph)
+    public static readonly RemovePassThroughNodes Instance = new();
+
+    public string Name => "remove-pass-through-nodes";
+
+    public string Summary => "Identity and inference Dropout nodes are removed; their consumers read the input (graph output names survive)";
+
+    public int Run(Graph graph)
     {
+        int removed = 0;
         var graphOutputs = new HashSet<Value>(graph.Outputs);
         for (int i = 0; i < graph.Nodes.Count; i++)
         {
@@ -42,7 +48,10 @@ internal static class GraphRewrites
             node.ReplaceInput(0, null);
             graph.Nodes.RemoveAt(i);
             i--;
+            removed++;
         }
+
+        return removed;
     }
 
     private static bool IsPassThrough(Node node, HashSet<Value> graphOutputs)

@@ -3,7 +3,7 @@ using Emc.Compiler.Ir;
 using Emc.Compiler.K210.Graph;
 using Emc.Compiler.Ops;
 
-namespace Emc.Compiler.K210.Lowering;
+namespace Emc.Compiler.K210.Lowering.Nodes;
 
 /// <summary>
 /// Resize / Upsample (nearest) over H and W → QUANTIZED_RESIZE_NEAREST_NEIGHBOR on uint8 data (no rescaling: the
@@ -11,9 +11,17 @@ namespace Emc.Compiler.K210.Lowering;
 /// <c>min(floorf(o·(float)in/out), in − 1)</c> (asymmetric + floor); any coordinate mode is accepted exactly when
 /// its index map, as the importer resolved it for these sizes, is identical to that one at every output index.
 /// </summary>
-internal static class ResizeLowering
+internal sealed class ResizeLowering : INodeLowering
 {
-    public static void Lower(LoweringContext ctx, Node node)
+    public static readonly ResizeLowering Instance = new();
+
+    public string Name => "lower-resize-nearest";
+
+    public string Summary => "Resize / Upsample (nearest) whose index map equals the runtime's → (QUANTIZED_)RESIZE_NEAREST_NEIGHBOR";
+
+    public IReadOnlyList<string> OpTypes { get; } = ["Resize", "Upsample"];
+
+    public void Lower(LoweringContext ctx, Node node)
     {
         var inShape = node.Inputs[0]?.Shape;
         var outShape = node.Outputs[0].Shape;
@@ -33,15 +41,14 @@ internal static class ResizeLowering
         {
             if (FirstMismatch(p.SourceIndex[axis], inShape[axis]) is int at)
             {
-                string mode = node.Attributes.TryGetValue("coordinate_transformation_mode", out var m) ? m.String : "asymmetric";
                 ctx.Error(CompilerDiagnostics.UnsupportedPattern, node,
-                    $"{(axis == 2 ? "height" : "width")} {inShape[axis]}→{p.SourceIndex[axis].Length} with coordinate mode '{mode}' reads input index {p.SourceIndex[axis][at]} at output {at}; RESIZE_NEAREST_NEIGHBOR (asymmetric, floor) reads {KmodelIndex(at, inShape[axis], p.SourceIndex[axis].Length)}");
+                    $"{(axis == 2 ? "height" : "width")} {inShape[axis]}→{p.SourceIndex[axis].Length} with coordinate mode '{p.CoordinateMode}' reads input index {p.SourceIndex[axis][at]} at output {at}; RESIZE_NEAREST_NEIGHBOR (asymmetric, floor) reads {KmodelIndex(at, inShape[axis], p.SourceIndex[axis].Length)}");
                 return;
             }
         }
 
         var value = node.Inputs[0]!;
-        bool quantized = ActivationFusion.IsUInt8(ctx, value);
+        bool quantized = ctx.IsUInt8(value);
         var input = quantized ? ctx.GetMainU8(value, node) : ctx.GetFloat(value, node);
         if (input is null)
         {

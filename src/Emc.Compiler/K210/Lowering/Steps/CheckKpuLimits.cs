@@ -2,15 +2,21 @@ using System.Globalization;
 using Emc.Compiler.Compilation;
 using Emc.Compiler.K210.Graph;
 
-namespace Emc.Compiler.K210.Lowering;
+namespace Emc.Compiler.K210.Lowering.Steps;
 
 /// <summary>Limits that depend on the finished lowering (which convs send their output to main memory).</summary>
-internal static class KpuLimitChecks
+internal sealed class CheckKpuLimits : ILoweringStep
 {
+    public static readonly CheckKpuLimits Instance = new();
+
     /// <summary><c>channel_byte_num</c> is 16 bits: a main-memory output plane holds at most 65536 bytes (spec §5.8).</summary>
     public const int MaxMainOutputPlane = 65536;
 
-    public static void Check(LoweringContext ctx)
+    public string Name => "check-kpu-limits";
+
+    public string Summary => "limits that depend on the finished lowering: a KPU output sent to main memory holds at most 65536 bytes per channel";
+
+    public bool Run(LoweringContext ctx)
     {
         foreach (var conv in ctx.Model.Layers.OfType<KpuConvLayer>())
         {
@@ -30,5 +36,7 @@ internal static class KpuLimitChecks
                 }
             }
         }
+
+        return true;
     }
 }

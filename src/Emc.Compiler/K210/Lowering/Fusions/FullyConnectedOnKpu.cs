@@ -2,8 +2,10 @@ using Emc.Compiler.Compilation;
 using Emc.Compiler.Ir;
 using Emc.Compiler.K210.Graph;
 using Emc.Compiler.K210.Kpu;
+using Emc.Compiler.K210.Lowering.Nodes;
+using Emc.Compiler.Passes;
 
-namespace Emc.Compiler.K210.Lowering;
+namespace Emc.Compiler.K210.Lowering.Fusions;
 
 /// <summary>
 /// Gemm/MatMul on the KPU (nncase v0.1's default, spec §8 step 7): the uint8 input vector goes to pixel (0, 0) of a
@@ -11,8 +13,14 @@ namespace Emc.Compiler.K210.Lowering;
 /// that a 1×1 kernel never mixes in), and K210_REMOVE_PADDING takes pixel (0, 0) of each plane back. A following
 /// Relu / Clip(0, max) is the output range's clamp.
 /// </summary>
-internal static class KpuFullyConnectedLowering
+internal sealed class FullyConnectedOnKpu : IPass
 {
+    public static readonly FullyConnectedOnKpu Instance = new();
+
+    public string Name => "fully-connected-on-kpu";
+
+    public string Summary => "with --fully-connected kpu: Gemm/MatMul → K210_ADD_PADDING, a 1×1 K210_CONV on a 4×4 map, K210_REMOVE_PADDING";
+
     /// <summary>
     /// What <see cref="FullyConnectedTarget.Default"/> stands for. Measured on the generated-network tests (seeds 3, 7,
     /// 11, 20; output SQNR vs the float evaluator, CPU → KPU): 46.7 → 46.1, 102.8 → 82.7, 73.3 → 69.5, 75.4 → 48.3 dB.
@@ -22,7 +30,7 @@ internal static class KpuFullyConnectedLowering
     /// </summary>
     public static FullyConnectedTarget DefaultTarget => FullyConnectedTarget.Cpu;
 
-    public static bool TryLower(LoweringContext ctx, Node node, Value output, float[] weights, float[] bias, int inputs, int outputs)
+    public bool TryLower(LoweringContext ctx, Node node, Value output, float[] weights, float[] bias, int inputs, int outputs)
     {
         var target = ctx.Options.FullyConnected == FullyConnectedTarget.Default ? DefaultTarget : ctx.Options.FullyConnected;
         var kpuWeights = new KpuConvWeights(inputs, outputs, 1, false, weights, bias);
@@ -32,8 +40,9 @@ internal static class KpuFullyConnectedLowering
             return false;
         }
 
+        ctx.Passes.Record(this);
         var vector = ctx.GetMainU8(node.Inputs[0]!, node);
-        var final = ActivationFusion.FuseClamp(ctx, output);
+        var final = FuseClampIntoOutputRange.Instance.Apply(ctx, output);
         if (vector is null)
         {
             ctx.Slot(final).Failed = true;

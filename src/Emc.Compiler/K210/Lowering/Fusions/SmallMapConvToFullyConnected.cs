@@ -1,19 +1,26 @@
 using Emc.Compiler.Ir;
 using Emc.Compiler.K210.Graph;
 using Emc.Compiler.Ops;
+using Emc.Compiler.Passes;
 
-namespace Emc.Compiler.K210.Lowering;
+namespace Emc.Compiler.K210.Lowering.Fusions;
 
 /// <summary>
 /// A 1×1 stride-1 conv on a map below the KPU's 4×4 minimum → FULLY_CONNECTED (float, exact) with weights
 /// W ⊗ I: <c>out[o·P + p] = Σ_c W[o][c]·in[c·P + p] + b[o]</c> over the P = H·W pixels (planar layout is kept).
 /// Fused BN / bias, then Relu or Clip(0, 6) as the FC activation.
 /// </summary>
-internal static class SmallMapFullyConnected
+internal sealed class SmallMapConvToFullyConnected : IPass
 {
+    public static readonly SmallMapConvToFullyConnected Instance = new();
+
     private const long MaxWeights = 1L << 22;
 
-    public static bool TryLower(LoweringContext ctx, Node conv, ConvParameters p)
+    public string Name => "small-map-conv-to-fully-connected";
+
+    public string Summary => "a 1×1 stride-1 conv on a map below the KPU's 4×4 minimum → float FULLY_CONNECTED with W ⊗ I weights";
+
+    public bool TryLower(LoweringContext ctx, Node conv, ConvParameters p)
     {
         var g = p.Geometry;
         int pixels = g.InputHeight * g.InputWidth;
@@ -27,8 +34,9 @@ internal static class SmallMapFullyConnected
         int ic = g.InputChannels, oc = g.OutputChannels;
         var w = conv.Inputs[1]!.Constant!.ToFloatArray();
         var b = conv.Inputs.Count > 2 && conv.Inputs[2]?.Constant is { } bc ? bc.ToFloatArray() : new float[oc];
-        var output = ConvFusion.FuseLinear(ctx, conv, w, b, ic);
-        var (final, activation) = FullyConnectedLowering.FuseActivation(ctx, output);
+        ctx.Passes.Record(this);
+        var output = LinearFollowers.Fold(ctx, conv.Outputs[0], new LinearWeights(w, b, ic));
+        var (final, activation) = FuseActivationIntoFullyConnected.Instance.Apply(ctx, output);
         var input = ctx.GetFloat(conv.Inputs[0]!, conv);
         if (input is null)
         {

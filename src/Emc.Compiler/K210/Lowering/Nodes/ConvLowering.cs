@@ -3,10 +3,11 @@ using Emc.Compiler.Compilation;
 using Emc.Compiler.Ir;
 using Emc.Compiler.K210.Graph;
 using Emc.Compiler.K210.Kpu;
+using Emc.Compiler.K210.Lowering.Fusions;
 using Emc.Compiler.Ops;
-using Emc.Kmodel;
+using Emc.Compiler.Passes;
 
-namespace Emc.Compiler.K210.Lowering;
+namespace Emc.Compiler.K210.Lowering.Nodes;
 
 /// <summary>
 /// Conv (+ fused BN / bias / activation / 2×2 or 4×4 max pool) → K210_CONV. The KPU always convolves at
@@ -15,7 +16,7 @@ namespace Emc.Compiler.K210.Lowering;
 /// deferred to the next 1×1 conv (pool 5, or pool 6 with a one-row shifted read for (1, 1, 2), the TF-SAME
 /// stride-2 case); otherwise a CPU pick (QUANTIZED_MAX_POOL2D 1×1) of the main-memory copy.
 /// </summary>
-internal static class ConvLowering
+internal sealed class ConvLowering : INodeLowering
 {
     public const int MaxChannels = 1024;
     public const int MaxWidth = 960;
@@ -23,7 +24,37 @@ internal static class ConvLowering
     public const int MinSize = 4;
     public const int MaxLoads = 64;
 
-    public static void Lower(LoweringContext ctx, Node conv)
+    public static readonly ConvLowering Instance = new();
+
+    public string Name => "lower-conv";
+
+    public string Summary => "Conv with a 1×1 or 3×3 kernel → K210_CONV (stride through pooling or sampling), with its followers fused";
+
+    public IReadOnlyList<string> OpTypes { get; } = ["Conv"];
+
+    public IReadOnlyList<IPass> Rewrites { get; } =
+    [
+        SmallMapConvToFullyConnected.Instance,
+        FoldBatchNorm.Instance,
+        FoldBiasAdd.Instance,
+        FuseActivationIntoKpuConv.Instance,
+        AbsorbStrideSampleIntoConv.Instance,
+        StrideByKpuPool.Instance,
+        DeferStrideSample.Instance,
+        FuseMaxPoolIntoKpuConv.Instance,
+        FoldPreprocessingIntoFirstConv.Instance,
+        SplitKpuConv.Instance,
+    ];
+
+    public void ReportOwnProblems(LoweringContext ctx, Node node)
+    {
+        if (node.Parameters is ConvParameters cp && Problems(node, cp) is { Count: > 0 } problems)
+        {
+            ctx.Error(CompilerDiagnostics.UnsupportedConv, node, "cannot run on the KPU: " + string.Join("; ", problems));
+        }
+    }
+
+    public void Lower(LoweringContext ctx, Node conv)
     {
         if (conv.Parameters is not ConvParameters p)
         {
@@ -36,7 +67,7 @@ internal static class ConvLowering
         bool depthwise = g.IsDepthwise;
         var problems = Problems(conv, p);
         if (problems.Count == 1 && problems[0].StartsWith("input ", StringComparison.Ordinal) && problems[0].Contains("at least", StringComparison.Ordinal)
-            && SmallMapFullyConnected.TryLower(ctx, conv, p))
+            && SmallMapConvToFullyConnected.Instance.TryLower(ctx, conv, p))
         {
             return;
         }
@@ -50,7 +81,8 @@ internal static class ConvLowering
         int perOutput = (depthwise ? 1 : g.InputChannels) * k * k;
         float[] weights = conv.Inputs[1]!.Constant!.ToFloatArray();
         float[] bias = conv.Inputs.Count > 2 && conv.Inputs[2]?.Constant is { } bc ? bc.ToFloatArray() : new float[g.OutputChannels];
-        var (output, activation) = ConvFusion.FuseFollowers(ctx, conv, weights, bias, perOutput);
+        var linear = LinearFollowers.Fold(ctx, conv.Outputs[0], new LinearWeights(weights, bias, perOutput));
+        var (output, activation) = FuseActivationIntoKpuConv.Instance.Apply(ctx, linear, KpuActivation.Linear);
 
         int s = g.StrideHeight;
         int r0 = k == 3 ? 1 - g.PadTop : 0;
@@ -70,25 +102,10 @@ internal static class ConvLowering
             return;
         }
 
-        // Absorb a pending stride-2 sample of the producer into this 1×1 conv's pool type.
-        K210Tensor? input = null;
-        var pool = KpuPoolType.Bypass;
-        bool rowShift = false;
         bool identity = r0 == 0 && c0 == 0 && s == 1;
-        if (k == 1 && identity && !depthwise && inSlot.Sample is { Stride: 2 } pending && inSlot.Kpu is { } full
-            && pending.Height == full.Height / 2 && pending.Width == full.Width / 2
-            && ((pending.RowOffset == 0 && pending.ColOffset == 0)
-                || (pending.RowOffset == 1 && pending.ColOffset == 1 && full.Height % 2 == 0 && full.Width % 2 == 0)))
-        {
-            input = full;
-            rowShift = pending.RowOffset == 1;
-            pool = rowShift ? KpuPoolType.RightTop2S2 : KpuPoolType.LeftTop2S2;
-            if (rowShift)
-            {
-                full.KpuTailUnits = Math.Max(full.KpuTailUnits, KpuTensorLayout.ForWidth(full.Width).RowLength);
-            }
-        }
-
+        var (input, pool, rowShift) = k == 1 && identity && !depthwise && AbsorbStrideSampleIntoConv.Instance.TryApply(ctx, inSlot) is { } absorbed
+            ? absorbed
+            : (null, KpuPoolType.Bypass, false);
         input ??= ctx.GetKpu(inputValue, conv);
         if (input is null)
         {
@@ -96,29 +113,26 @@ internal static class ConvLowering
             return;
         }
 
-        // Regular conv sampled at even coordinates: pool 5 directly.
         PendingSample? sample = null;
         int kh = input.Height, kw = input.Width;
         if (!identity && pool == KpuPoolType.Bypass)
         {
-            if (!depthwise && s == 2 && r0 == 0 && c0 == 0 && oh == ih / 2 && ow == iw / 2)
+            if (!depthwise && StrideByKpuPool.Instance.Matches(s, r0, c0, ih, iw, oh, ow))
             {
+                ctx.Passes.Record(StrideByKpuPool.Instance);
                 pool = KpuPoolType.LeftTop2S2;
             }
             else
             {
+                ctx.Passes.Record(DeferStrideSample.Instance);
                 sample = new PendingSample(r0, c0, s, oh, ow);
             }
         }
 
-        // Fuse a following max pool when the conv output is the full map.
         var rangeSource = output;
-        if (pool == KpuPoolType.Bypass && sample is null && !depthwise && ctx.SoleConsumer(output) is { OpType: "MaxPool" } mp
-            && mp.Parameters is PoolParameters pp && mp.Outputs.Count == 1 && FusablePool(pp.Geometry, kh, kw) is { } fusedPool)
+        if (pool == KpuPoolType.Bypass && sample is null && !depthwise && FuseMaxPoolIntoKpuConv.Instance.TryApply(ctx, output, kh, kw) is { } fused)
         {
-            pool = fusedPool;
-            ctx.Consume(mp);
-            output = mp.Outputs[0];
+            (pool, output) = fused;
         }
 
         int factor = pool switch { KpuPoolType.Bypass => 1, KpuPoolType.Max4S4 or KpuPoolType.Mean4S4 => 4, _ => 2 };
@@ -130,12 +144,12 @@ internal static class ConvLowering
         }
 
         var convWeights = new KpuConvWeights(g.InputChannels, g.OutputChannels, k, depthwise, weights, bias);
-        if (inSlot.Kpu is { IsDeviceInput: true } && !ApplyPreprocessing(ctx, conv, p, convWeights))
+        if (inSlot.Kpu is { IsDeviceInput: true } && !FoldPreprocessingIntoFirstConv.Instance.Apply(ctx, conv, p, convWeights))
         {
             return;
         }
 
-        var plan = ConvSplitting.Plan(convWeights, input, outH, outW, ctx.Options.WeightBits, out string? limitProblem);
+        var plan = SplitKpuConv.Plan(convWeights, input, outH, outW, ctx.Options.WeightBits, out string? limitProblem);
         if (plan is null)
         {
             ctx.Error(CompilerDiagnostics.KpuLimit, conv, limitProblem!);
@@ -144,7 +158,8 @@ internal static class ConvLowering
 
         if (plan.Count > 1 || plan.Tiled)
         {
-            ConvSplitting.Lower(ctx, conv, plan, input, convWeights, activation, pool, rowShift, sample, output, rangeSource, outH, outW);
+            ctx.Passes.Record(SplitKpuConv.Instance);
+            SplitKpuConv.Lower(ctx, conv, plan, input, convWeights, activation, pool, rowShift, sample, output, rangeSource, outH, outW);
             return;
         }
 
@@ -237,94 +252,5 @@ internal static class ConvLowering
         int limit = weightBits == 8 ? 30720 : 61440;
         int occ = Math.Min(w.OutChannels, limit / bytesPerOutput);
         return occ == 0 ? (0, int.MaxValue) : (occ, (w.OutChannels + occ - 1) / occ);
-    }
-
-    private static KpuPoolType? FusablePool(Evaluation.Kernels.Pool2DGeometry pg, int h, int w)
-    {
-        bool noPad = pg.PadTop == 0 && pg.PadLeft == 0 && pg.DilationHeight == 1 && pg.DilationWidth == 1;
-        if (!noPad || pg.KernelHeight != pg.KernelWidth || pg.StrideHeight != pg.StrideWidth || pg.KernelHeight != pg.StrideHeight)
-        {
-            return null;
-        }
-
-        int f = pg.KernelHeight;
-        if ((f != 2 && f != 4) || pg.OutputHeight != h / f || pg.OutputWidth != w / f)
-        {
-            return null;
-        }
-
-        return f == 2 ? KpuPoolType.Max2S2 : KpuPoolType.Max4S4;
-    }
-
-    /// <summary>
-    /// Folds the input preprocessing into the first conv. A uniform affine map is the input's quantization
-    /// (exact, padding included). Per-channel maps are folded into the weights and bias, which is exact only
-    /// when the conv reads no padding (one pad_value cannot be real zero for every channel).
-    /// </summary>
-    private static bool ApplyPreprocessing(LoweringContext ctx, Node conv, ConvParameters p, KpuConvWeights w)
-    {
-        if (ctx.Preprocessing is not { } pre || w.Depthwise && pre.SwapRedBlue)
-        {
-            if (ctx.Preprocessing is { SwapRedBlue: true })
-            {
-                ctx.Error(CompilerDiagnostics.Preprocessing, conv, "channel order bgr needs a regular (not depthwise) first convolution");
-                return false;
-            }
-
-            return true;
-        }
-
-        int ic = w.InChannels, k2 = w.KernelSize * w.KernelSize, per = w.WeightsPerOutput;
-        if (pre.SwapRedBlue)
-        {
-            if (ic != 3)
-            {
-                ctx.Error(CompilerDiagnostics.Preprocessing, conv, $"channel order bgr needs 3 input channels, the model has {ic}");
-                return false;
-            }
-
-            for (int o = 0; o < w.OutChannels; o++)
-            {
-                var span = w.Weights.AsSpan(o * per, per);
-                for (int t = 0; t < k2; t++)
-                {
-                    (span[t], span[(2 * k2) + t]) = (span[(2 * k2) + t], span[t]);
-                }
-            }
-        }
-
-        bool uniform = pre.Scale.All(v => v == pre.Scale[0]) && pre.Offset.All(v => v == pre.Offset[0]);
-        if (uniform)
-        {
-            return true;
-        }
-
-        bool readsPadding = w.KernelSize == 3 && (p.Geometry.PadTop + p.Geometry.PadLeft + p.PadBottom + p.PadRight) > 0;
-        if (readsPadding)
-        {
-            ctx.Error(CompilerDiagnostics.Preprocessing, conv,
-                "per-channel mean/std cannot be folded exactly into a padded 3×3 first convolution: the KPU pads with one pad_value for all channels, but real zero is a different uint8 value in each channel; use one mean/std for all channels or --input-range");
-            return false;
-        }
-
-        // Device channel c (after the swap above) holds q with real = q·Scale[c] + Offset[c] in model order.
-        for (int o = 0; o < w.OutChannels; o++)
-        {
-            double add = 0;
-            for (int c = 0; c < ic; c++)
-            {
-                int mc = pre.SwapRedBlue ? 2 - c : c;
-                for (int t = 0; t < (w.Depthwise ? (c == o ? k2 : 0) : k2); t++)
-                {
-                    int index = (o * per) + ((w.Depthwise ? 0 : c) * k2) + t;
-                    add += w.Weights[index] * pre.Offset[mc];
-                    w.Weights[index] = (float)(w.Weights[index] * pre.Scale[mc]);
-                }
-            }
-
-            w.Bias[o] = (float)(w.Bias[o] + add);
-        }
-
-        return true;
     }
 }

@@ -1,21 +1,40 @@
 using Emc.Compiler.Compilation;
 using Emc.Compiler.Ir;
 
-namespace Emc.Compiler.K210.Lowering;
+namespace Emc.Compiler.K210.Lowering.Steps;
 
 /// <summary>
 /// Folds in-graph input normalization (spec §10: Add / Sub / Mul / Div by constants between the graph input and
 /// the first Conv, e.g. PyTorch's <c>(x − mean) / std</c>) into the device input's preprocessing map, so the
 /// device uint8 image feeds the first KPU convolution directly.
 /// </summary>
-internal static class InputNormalization
+internal sealed class FoldInputNormalization : ILoweringStep
 {
+    public static readonly FoldInputNormalization Instance = new();
+
+    public string Name => "fold-input-normalization";
+
+    public string Summary => "Add/Sub/Mul/Div by scalar or per-channel constants between the graph input and the first Conv → the device input map";
+
+    public bool Run(LoweringContext ctx)
+    {
+        var input = ctx.Graph.Inputs[0];
+        if (Fold(ctx, input, ctx.Preprocessing!) is not var (fed, folded))
+        {
+            return false;
+        }
+
+        ctx.Preprocessing = folded;
+        ctx.DeviceInputValue = fed;
+        return true;
+    }
+
     /// <summary>
     /// Follows single-consumer affine steps from the graph input, composing them into <paramref name="pre"/> and
     /// consuming their nodes. Returns the value the device input stands for (the graph input when nothing
     /// folds) with the composed map, or null after a diagnostic.
     /// </summary>
-    public static (Value Fed, Preprocessing Pre)? Fold(LoweringContext ctx, Value input, Preprocessing pre)
+    private static (Value Fed, Preprocessing Pre)? Fold(LoweringContext ctx, Value input, Preprocessing pre)
     {
         int channels = pre.Scale.Length;
         double[] scale = (double[])pre.Scale.Clone(), offset = (double[])pre.Offset.Clone();

@@ -1,0 +1,46 @@
+using Emc.Compiler.Calibration;
+using Emc.Compiler.K210.Graph;
+using Emc.Compiler.K210.Lowering;
+using Emc.Compiler.K210.Memory;
+using Emc.Compiler.Passes;
+using Emc.Compiler.Quantization;
+using Emc.Diagnostics;
+using Emc.Kmodel;
+
+namespace Emc.Compiler.Compilation.Stages;
+
+/// <summary>What the compile stages hand each other, from the imported graph to the report.</summary>
+internal sealed class CompileState(Ir.Graph graph, CompileOptions options, DiagnosticBag diagnostics, Action<string>? progress, PassLog log)
+{
+    public Ir.Graph Graph { get; } = graph;
+
+    public CompileOptions Options { get; } = options;
+
+    public DiagnosticBag Diagnostics { get; } = diagnostics;
+
+    public Action<string>? Progress { get; } = progress;
+
+    public PassLog Log { get; } = log;
+
+    public K210Model? Model { get; set; }
+
+    /// <summary>The input map the options give (before any in-graph normalization is folded in).</summary>
+    public Preprocessing? Preprocessing { get; set; }
+
+    public List<CalibrationSample> Samples { get; set; } = [];
+
+    public Dictionary<Ir.Value, TensorStatistics>? Statistics { get; set; }
+
+    public MemoryPlan? Plan { get; set; }
+
+    public byte[]? Bytes { get; set; }
+
+    /// <summary>The emitted kmodel as the validating reader read it back.</summary>
+    public KmodelFile? Kmodel { get; set; }
+
+    public List<OutputAccuracy> Accuracy { get; set; } = [];
+
+    public CompileResult? Result { get; set; }
+
+    public string? SourcePath => Graph.SourcePath;
+}

@@ -1,0 +1,33 @@
+using Emc.Compiler.Calibration;
+using Emc.Compiler.K210.Lowering;
+
+namespace Emc.Compiler.Compilation.Stages;
+
+/// <summary>Calibration samples from the dataset (or the seeded fallback with a warning), as model and device inputs.</summary>
+internal sealed class LoadCalibrationData : ICompileStage
+{
+    public static readonly LoadCalibrationData Instance = new();
+
+    public string Name => "load-calibration-data";
+
+    public string Summary => "dataset images / .npy / .pb → model inputs and device bytes through the input map";
+
+    public bool Run(CompileState state)
+    {
+        var inputShape = state.Graph.Inputs[0].Shape!;
+        state.Preprocessing = InputPreprocessing.FromOptions(state.Options, inputShape[1], state.Diagnostics, state.SourcePath)!;
+        state.Samples = DatasetLoader.Load(state.Options, inputShape, state.Preprocessing, state.Diagnostics);
+        if (state.Diagnostics.HasErrors)
+        {
+            return false;
+        }
+
+        if (state.Samples.Count == 0)
+        {
+            state.Diagnostics.Add(CompilerDiagnostics.DatasetFile.Create("the dataset holds no usable sample (.bmp/.png/.jpg/.npy/.pb)", state.SourcePath));
+            return false;
+        }
+
+        return true;
+    }
+}

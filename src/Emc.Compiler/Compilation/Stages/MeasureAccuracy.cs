@@ -1,0 +1,72 @@
+using Emc.Compiler.Calibration;
+using Emc.Compiler.Evaluation;
+using Emc.Compiler.Ir;
+using Emc.Compiler.K210.Graph;
+using Emc.Kmodel;
+using Emc.Kmodel.Simulation;
+
+namespace Emc.Compiler.Compilation.Stages;
+
+/// <summary>Simulates the emitted kmodel on the first samples and compares each output with the float evaluator.</summary>
+internal sealed class MeasureAccuracy : ICompileStage
+{
+    public static readonly MeasureAccuracy Instance = new();
+
+    public string Name => "measure-accuracy";
+
+    public string Summary => "the bit-exact simulator vs the float evaluator on the first calibration samples: SQNR and max error per output";
+
+    public bool Run(CompileState state)
+    {
+        state.Accuracy = Measure(state.Graph, state.Kmodel!, state.Model!, state.Samples, state.Progress);
+        return true;
+    }
+
+    /// <summary>SQNR and max error of the simulated kmodel against the float evaluator over the first samples.</summary>
+    private static List<OutputAccuracy> Measure(Ir.Graph graph, KmodelFile file, K210Model model, List<CalibrationSample> samples, Action<string>? progress)
+    {
+        var simulator = KmodelSimulator.Create(file);
+        var result = new List<OutputAccuracy>();
+        if (simulator.Value is null)
+        {
+            return result;
+        }
+
+        var evaluator = new ReferenceEvaluator(graph);
+        int n = Math.Min(KmodelCompiler.AccuracySamples, samples.Count);
+        var signal = new double[model.Outputs.Count];
+        var noise = new double[model.Outputs.Count];
+        var maxError = new double[model.Outputs.Count];
+        for (int s = 0; s < n; s++)
+        {
+            progress?.Invoke($"accuracy {s + 1}/{n}");
+            var expected = evaluator.Run(Tensor.Create(graph.Inputs[0].Shape!, samples[s].ModelInput));
+            var run = simulator.Value.TryRun(samples[s].DeviceInput);
+            if (run.Value is null)
+            {
+                return result;
+            }
+
+            for (int o = 0; o < model.Outputs.Count; o++)
+            {
+                var got = run.Value.Outputs[o].AsFloat32() ?? [];
+                var want = expected[graph.Outputs.FindIndex(v => v.Name == model.Outputs[o].Name)].ToFloatArray();
+                for (int i = 0; i < Math.Min(got.Length, want.Length); i++)
+                {
+                    double d = got[i] - want[i];
+                    signal[o] += (double)want[i] * want[i];
+                    noise[o] += d * d;
+                    maxError[o] = Math.Max(maxError[o], Math.Abs(d));
+                }
+            }
+        }
+
+        for (int o = 0; o < model.Outputs.Count; o++)
+        {
+            double sqnr = noise[o] == 0 ? double.PositiveInfinity : 10 * Math.Log10(signal[o] / noise[o]);
+            result.Add(new OutputAccuracy(model.Outputs[o].Name, sqnr, maxError[o], n));
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,59 @@
+using Emc.Compiler.Compilation;
+using Emc.Compiler.Quantization;
+using Emc.Diagnostics;
+
+namespace Emc.Compiler.K210.Lowering;
+
+/// <summary>The device input map from the compile options: per model channel, real = q·Scale + Offset.</summary>
+public static class InputPreprocessing
+{
+    /// <summary>The device input's quantization for a preprocessing map: exact when uniform over channels, else
+    /// identity (the per-channel map is then folded into the first conv's weights).</summary>
+    public static QuantParam DeviceQuant(Preprocessing pre)
+    {
+        bool uniform = pre.Scale.All(v => v == pre.Scale[0]) && pre.Offset.All(v => v == pre.Offset[0]);
+        return uniform ? new QuantParam(1 / pre.Scale[0], pre.Offset[0] / pre.Scale[0]) : new QuantParam(1, 0);
+    }
+
+    /// <summary>The input preprocessing the options describe (per model channel), or null after a diagnostic.</summary>
+    public static Preprocessing? FromOptions(CompileOptions options, int channels, DiagnosticBag diagnostics, string? path)
+    {
+        bool swap = options.ChannelOrder == ChannelOrder.Bgr;
+        if (options.InputRange is { } r && (options.Mean is not null || options.Std is not null))
+        {
+            diagnostics.Add(CompilerDiagnostics.InvalidOptions.Create("--input-range and --mean/--std are mutually exclusive", path));
+            return null;
+        }
+
+        if (options.Mean is not null || options.Std is not null)
+        {
+            var mean = options.Mean ?? [0f];
+            var std = options.Std ?? [1f];
+            if ((mean.Count != 1 && mean.Count != channels) || (std.Count != 1 && std.Count != channels) || std.Any(s => s == 0))
+            {
+                diagnostics.Add(CompilerDiagnostics.InvalidOptions.Create($"--mean/--std need 1 or {channels} values and a non-zero std", path));
+                return null;
+            }
+
+            var scale = new double[channels];
+            var offset = new double[channels];
+            for (int c = 0; c < channels; c++)
+            {
+                double m = mean[mean.Count == 1 ? 0 : c], s = std[std.Count == 1 ? 0 : c];
+                scale[c] = 1 / (255.0 * s);
+                offset[c] = -m / s;
+            }
+
+            return new Preprocessing(scale, offset, swap);
+        }
+
+        var (lo, hi) = options.InputRange ?? (0f, 1f);
+        if (!(hi > lo) || lo > 0 || hi < 0)
+        {
+            diagnostics.Add(CompilerDiagnostics.InvalidOptions.Create($"--input-range {lo},{hi} must satisfy low ≤ 0 ≤ high and low < high (the KPU pads with real zero)", path));
+            return null;
+        }
+
+        return new Preprocessing(Enumerable.Repeat((hi - (double)lo) / 255.0, channels).ToArray(), Enumerable.Repeat((double)lo, channels).ToArray(), swap);
+    }
+}

@@ -1,0 +1,59 @@
+using Emc.Compiler.Compilation;
+using Emc.Compiler.Ir;
+
+namespace Emc.Compiler.K210.Lowering.Steps;
+
+/// <summary>
+/// Lowers every node in execution order through <see cref="LoweringTable"/>. A node a fusion already took is skipped;
+/// a node whose input failed reports only its own problems, so one pass lists every problem once.
+/// </summary>
+internal sealed class LowerNodes : ILoweringStep
+{
+    public static readonly LowerNodes Instance = new();
+
+    public string Name => "lower-nodes";
+
+    public string Summary => "every node in execution order → K210 layers through the op → lowering table";
+
+    public bool Run(LoweringContext ctx)
+    {
+        foreach (var node in ctx.Graph.Nodes)
+        {
+            if (ctx.IsConsumed(node))
+            {
+                continue;
+            }
+
+            var lowering = LoweringTable.Find(node.OpType);
+            if (ctx.InputsFailed(node))
+            {
+                if (lowering is null)
+                {
+                    ctx.Error(CompilerDiagnostics.UnsupportedOperator, node, LoweringTable.NoLayerMessage);
+                }
+                else
+                {
+                    lowering.ReportOwnProblems(ctx, node);
+                }
+
+                foreach (var o in node.Outputs)
+                {
+                    ctx.Slot(o).Failed = true;
+                }
+
+                continue;
+            }
+
+            if (lowering is null)
+            {
+                ctx.Error(CompilerDiagnostics.UnsupportedOperator, node, LoweringTable.NoLayerMessage);
+                continue;
+            }
+
+            ctx.Passes.Record(lowering);
+            lowering.Lower(ctx, node);
+        }
+
+        return true;
+    }
+}
