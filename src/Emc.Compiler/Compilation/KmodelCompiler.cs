@@ -31,7 +31,7 @@ public static class KmodelCompiler
         CompileWithArtifacts(graph, options, progress).Result;
 
     /// <summary>Like <see cref="Compile(Ir.Graph, CompileOptions, Action{string}?)"/>, also returning the lowered model
-    /// and the samples, for analyses such as <see cref="LayerComparison"/>.</summary>
+    /// and the samples, for analyses such as <see cref="Analysis.LayerComparison"/>.</summary>
     public static CompilationArtifacts CompileWithArtifacts(Ir.Graph graph, CompileOptions options, Action<string>? progress = null)
     {
         var diagnostics = new DiagnosticBag();

@@ -1,4 +1,5 @@
 using Emc.Compiler.Ir;
+using Emc.Compiler.Ops.Support;
 
 namespace Emc.Compiler.Ops;
 

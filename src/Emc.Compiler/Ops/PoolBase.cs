@@ -1,6 +1,7 @@
 using System.Globalization;
 using Emc.Compiler.Evaluation.Kernels;
 using Emc.Compiler.Ir;
+using Emc.Compiler.Ops.Support;
 
 namespace Emc.Compiler.Ops;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Emc.Compiler.Ir;
+using Emc.Compiler.Ops.Support;
 
 namespace Emc.Compiler.Ops;
 

@@ -1,5 +1,6 @@
 using Emc.Compiler.Evaluation.Kernels;
 using Emc.Compiler.Ir;
+using Emc.Compiler.Ops.Support;
 
 namespace Emc.Compiler.Ops;
 

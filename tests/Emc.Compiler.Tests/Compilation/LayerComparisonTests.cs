@@ -1,3 +1,4 @@
+using Emc.Compiler.Analysis;
 using Emc.Compiler.Compilation;
 using Emc.Compiler.Import;
 using Emc.Tests;

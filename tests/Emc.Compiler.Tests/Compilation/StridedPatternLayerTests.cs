@@ -1,4 +1,5 @@
 using System.Text;
+using Emc.Compiler.Analysis;
 using Emc.Compiler.Compilation;
 using Emc.Compiler.Import;
 using Emc.Compiler.K210.Graph;

@@ -1,4 +1,6 @@
-namespace Emc.Compiler.Ops;
+using Emc.Compiler.Ops;
+
+namespace Emc.Compiler.Ops.Support;
 
 /// <summary>
 /// Copies a strided view of a row-major tensor into a dense output: output element (i0..ik) reads input offset

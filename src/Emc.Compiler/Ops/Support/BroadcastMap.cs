@@ -1,6 +1,7 @@
 using Emc.Compiler.Ir;
+using Emc.Compiler.Ops;
 
-namespace Emc.Compiler.Ops;
+namespace Emc.Compiler.Ops.Support;
 
 /// <summary>
 /// Multidirectional (numpy) broadcasting for the shape and logic operators (Expand, Where, Equal, Min…): the
@@ -100,6 +101,3 @@ internal static class BroadcastMap
         }
     }
 }
-
-/// <summary>Parameters of a broadcasting node: per input, the element each output position reads.</summary>
-public sealed record BroadcastParameters(int[][] Offsets);

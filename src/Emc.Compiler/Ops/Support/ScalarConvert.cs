@@ -1,6 +1,7 @@
 using Emc.Compiler.Ir;
+using Emc.Compiler.Ops;
 
-namespace Emc.Compiler.Ops;
+namespace Emc.Compiler.Ops.Support;
 
 /// <summary>Element conversions between IR types for the shape and constant operators (Cast, ConstantOfShape, Range…).
 /// Integer-to-integer conversions go through int64 (exact); anything involving a float type through double.</summary>

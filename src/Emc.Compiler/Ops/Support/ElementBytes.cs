@@ -1,7 +1,8 @@
 using System.Runtime.InteropServices;
 using Emc.Compiler.Ir;
+using Emc.Compiler.Ops;
 
-namespace Emc.Compiler.Ops;
+namespace Emc.Compiler.Ops.Support;
 
 /// <summary>
 /// Type-agnostic access to tensor storage for the data-movement operators (Reshape, Transpose, Concat, Slice,

@@ -1,6 +1,6 @@
 using Emc.Compiler.K210.Graph;
 
-namespace Emc.Compiler.Compilation;
+namespace Emc.Compiler.Analysis;
 
 /// <summary>
 /// What a KPU conv layer should output for a given (dequantized) input, computed in double from the float

@@ -1,7 +1,8 @@
 using System.Globalization;
 using Emc.Compiler.Ir;
+using Emc.Compiler.Ops;
 
-namespace Emc.Compiler.Ops;
+namespace Emc.Compiler.Ops.Support;
 
 /// <summary>Reading operator parameters that moved from attributes to inputs across opsets, and axis checks.</summary>
 internal static class OpArguments

@@ -1,7 +1,8 @@
 using System.Globalization;
 using Emc.Compiler.Ir;
+using Emc.Compiler.Ops;
 
-namespace Emc.Compiler.Ops;
+namespace Emc.Compiler.Ops.Support;
 
 /// <summary>A 2-D sliding window (Conv and pooling) resolved from kernel_shape, strides, dilations, pads, auto_pad
 /// and ceil_mode.</summary>

@@ -2,13 +2,14 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using Emc.Compiler.Calibration;
+using Emc.Compiler.Compilation;
 using Emc.Compiler.Evaluation;
 using Emc.Compiler.K210.Graph;
 using Emc.Compiler.K210.Lowering;
 using Emc.Kmodel;
 using Emc.Kmodel.Simulation;
 
-namespace Emc.Compiler.Compilation;
+namespace Emc.Compiler.Analysis;
 
 /// <summary>How closely one simulated layer's output follows the float value it stands for.</summary>
 public sealed record LayerAccuracy(

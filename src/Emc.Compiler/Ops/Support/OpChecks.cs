@@ -1,7 +1,8 @@
 using System.Globalization;
 using Emc.Compiler.Ir;
+using Emc.Compiler.Ops;
 
-namespace Emc.Compiler.Ops;
+namespace Emc.Compiler.Ops.Support;
 
 /// <summary>Input checks shared by the operators; each reports through the context and returns null/false on failure.</summary>
 internal static class OpChecks

@@ -1,10 +1,7 @@
 using Emc.Compiler.Ir;
+using Emc.Compiler.Ops;
 
-namespace Emc.Compiler.Ops;
-
-/// <summary>Parameters of a nearest-neighbour Resize/Upsample node: for each axis, the input index each output
-/// index reads, and the modes (as resolved for the node's opset) that produced the maps.</summary>
-public sealed record NearestResizeParameters(int[][] SourceIndex, string CoordinateMode, string NearestMode);
+namespace Emc.Compiler.Ops.Support;
 
 /// <summary>Nearest-neighbour index maps (ONNX Resize coordinate transformation and rounding) and the gather that applies them.</summary>
 internal static class NearestResampling
