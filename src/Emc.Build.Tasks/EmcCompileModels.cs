@@ -99,7 +99,7 @@ public sealed class EmcCompileModels : Microsoft.Build.Utilities.Task
         }
 
         string id = model.GetMetadata(ModelMetadata.OutputName);
-        var described = KmodelFacts.Describe(id, Path.GetFileName(onnx), result.Kmodel, result.Interface, result.Report);
+        var described = GeneratedModelReader.Describe(id, Path.GetFileName(onnx), result.Kmodel, result.Interface, result.Report);
         if (described.Value is not { } facts)
         {
             diagnostics.Add(BuildDiagnostics.GeneratedKmodelUnreadable.Create(

@@ -36,7 +36,7 @@ public static class KmodelInspector
     private static void WriteText(string path, KmodelFile model, TextWriter o)
     {
         o.WriteLine($"kmodel v3: {path}");
-        o.WriteLine("header: " + Line(KmodelFacts.Header(model)));
+        o.WriteLine("header: " + Line(KmodelInspectFacts.Header(model)));
         for (int i = 0; i < model.Outputs.Count; i++)
         {
             var output = model.Outputs[i];
@@ -46,7 +46,7 @@ public static class KmodelInspector
         o.WriteLine("layers:");
         for (int i = 0; i < model.Layers.Count; i++)
         {
-            var facts = KmodelFacts.Layer(model, i);
+            var facts = KmodelInspectFacts.Layer(model, i);
             var memory = (List<List<KeyValuePair<string, object>>>)facts.Single(f => f.Key == "memory").Value;
             string main = string.Join(", ", facts.Where(f => f.Key is not ("index" or "type" or "memory")).Select(Pair));
             o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {i,3} {KmodelLayerTypes.SdkName(model.Layers[i].Type),-28} {main}"));
@@ -58,7 +58,7 @@ public static class KmodelInspector
             }
         }
 
-        o.WriteLine("totals: " + Line(KmodelFacts.Totals(model)));
+        o.WriteLine("totals: " + Line(KmodelInspectFacts.Totals(model)));
     }
 
     private static string Line(List<KeyValuePair<string, object>> facts) => string.Join(", ", facts.Select(Pair));
@@ -83,7 +83,7 @@ public static class KmodelInspector
             w.WriteString("file", path);
             w.WriteString("format", "kmodel v3");
             w.WritePropertyName("header");
-            WriteObject(w, KmodelFacts.Header(model));
+            WriteObject(w, KmodelInspectFacts.Header(model));
             w.WriteStartArray("outputs");
             foreach (var output in model.Outputs)
             {
@@ -97,12 +97,12 @@ public static class KmodelInspector
             w.WriteStartArray("layers");
             for (int i = 0; i < model.Layers.Count; i++)
             {
-                WriteObject(w, KmodelFacts.Layer(model, i));
+                WriteObject(w, KmodelInspectFacts.Layer(model, i));
             }
 
             w.WriteEndArray();
             w.WritePropertyName("totals");
-            WriteObject(w, KmodelFacts.Totals(model));
+            WriteObject(w, KmodelInspectFacts.Totals(model));
             w.WriteEndObject();
         }
 

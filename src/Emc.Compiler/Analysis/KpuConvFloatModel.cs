@@ -53,7 +53,7 @@ internal static class KpuConvFloatModel
     }
 
     /// <summary>The effective real weights of output channel o: (q_w + b_w)/(s_w·σ_o).</summary>
-    private static float[] Dequantized(K210.Kpu.KpuConvParameters p, int o, int per)
+    private static float[] Dequantized(K210.Kpu.KpuConvQuantization p, int o, int per)
     {
         var result = new float[per];
         for (int i = 0; i < per; i++)

@@ -52,7 +52,7 @@ public sealed class CHeaderGeneratorTests
         var iface = new ModelInterface(
             [new TensorInterface("input", [1, 3, 240, 320], InterfaceElementType.UInt8, 1 / 255f, 0)],
             [new TensorInterface("output", [1, 125, 7, 10], InterfaceElementType.Float32, 1, 0)]);
-        var model = KmodelFacts.Describe("yolo", "yolo.onnx", kmodel, iface, null).Value!;
+        var model = GeneratedModelReader.Describe("yolo", "yolo.onnx", kmodel, iface, null).Value!;
         var output = CompileAndRun(compiler, standard, source, model, out byte[] blob);
 
         CollectionAssert.AreEqual(kmodel, blob, "the header's array must be the file byte for byte");

@@ -23,7 +23,7 @@ public sealed class KpuConvQuantizerTests
         var conv = RandomConv(random, k, ic, oc, depthwise);
         var input = fractionalInput ? QuantParam.FromInputRange(-1, 1) : QuantParam.FromRange(-1.3, 2.1);
         var output = QuantParam.FromRange(-4, 6);
-        var p = KpuConvQuantizer.Derive(conv, input, output, KpuActivation.Linear, bits, out string? error);
+        var p = KpuConvQuantizer.Derive(conv, input, output, KpuActivationFunction.Linear, bits, out string? error);
         Assert.IsNotNull(p, error);
 
         // Spec §7.4 relations (also what real nncase files satisfy).
@@ -73,7 +73,7 @@ public sealed class KpuConvQuantizerTests
     {
         var random = new Random(11);
         var conv = RandomConv(random, 3, 5, 7, false);
-        var p = KpuConvQuantizer.Derive(conv, QuantParam.FromRange(0, 1), QuantParam.FromRange(-3, 3), KpuActivation.Linear, 8, out string? error);
+        var p = KpuConvQuantizer.Derive(conv, QuantParam.FromRange(0, 1), QuantParam.FromRange(-3, 3), KpuActivationFunction.Linear, 8, out string? error);
         Assert.IsNotNull(p, error);
         int per = conv.WeightsPerOutput;
         for (int o = 0; o < conv.OutChannels; o++)
@@ -94,7 +94,7 @@ public sealed class KpuConvQuantizerTests
         // channel 0 spans the full 0..255. Channel 1 is stretched until norm_mul would drop below 14 significant
         // bits at shift 15 (c_1 = s_o·2^10/(k_1·s_x) = 0.5 → k_1 = 2048 levels per unit, σ_1 = 2048/255).
         var conv = new KpuConvWeights(1, 2, 1, false, [1.0f, 0.01f], [0, 0]);
-        var p = KpuConvQuantizer.Derive(conv, QuantParam.FromRange(0, 1), QuantParam.FromRange(0, 1), KpuActivation.Linear, 8, out _);
+        var p = KpuConvQuantizer.Derive(conv, QuantParam.FromRange(0, 1), QuantParam.FromRange(0, 1), KpuActivationFunction.Linear, 8, out _);
         Assert.IsNotNull(p);
         Assert.AreEqual(0, p.WeightQuant.B);
         Assert.AreEqual(255, p.WeightBytes[0]);
@@ -107,7 +107,7 @@ public sealed class KpuConvQuantizerTests
     public void InputRangeWithoutZeroIsRejected()
     {
         var conv = new KpuConvWeights(1, 1, 3, false, Enumerable.Repeat(0.5f, 9).ToArray(), [0]);
-        var p = KpuConvQuantizer.Derive(conv, new QuantParam(255, 10), QuantParam.FromRange(0, 1), KpuActivation.Linear, 8, out string? error);
+        var p = KpuConvQuantizer.Derive(conv, new QuantParam(255, 10), QuantParam.FromRange(0, 1), KpuActivationFunction.Linear, 8, out string? error);
         Assert.IsNull(p);
         StringAssert.Contains(error, "pad_value");
     }
@@ -119,7 +119,7 @@ public sealed class KpuConvQuantizerTests
         var conv = RandomConv(random, 3, 3, 4, false);
         var input = QuantParam.FromRange(-1, 1);
         var output = QuantParam.FromRange(-0.6, 6);
-        var p = KpuConvQuantizer.Derive(conv, input, output, KpuActivation.Leaky(0.1f), 8, out string? error);
+        var p = KpuConvQuantizer.Derive(conv, input, output, KpuActivationFunction.Leaky(0.1f), 8, out string? error);
         Assert.IsNotNull(p, error);
         const int h = 4, w = 4;
         byte[] x = new byte[3 * h * w];

@@ -27,7 +27,7 @@ internal static class KpuReference
     }
 
     /// <summary>Output q of channel o at (y, x) of a stride-1 SAME conv over uint8 planes x[c][h][w].</summary>
-    public static int Conv(KpuConvWeights conv, KpuConvParameters p, byte[] input, int h, int w, int o, int y, int x)
+    public static int Conv(KpuConvWeights conv, KpuConvQuantization p, byte[] input, int h, int w, int o, int y, int x)
     {
         int k = conv.KernelSize;
         int pad = k == 3 ? 1 : 0;

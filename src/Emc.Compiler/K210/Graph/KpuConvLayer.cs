@@ -21,7 +21,7 @@ public enum KpuPoolType
 /// </summary>
 public sealed class KpuConvLayer : K210Layer
 {
-    public KpuConvLayer(string name, K210Tensor input, K210Tensor output, KpuConvWeights weights, KpuActivation activation, KpuPoolType pool)
+    public KpuConvLayer(string name, K210Tensor input, K210Tensor output, KpuConvWeights weights, KpuActivationFunction activation, KpuPoolType pool)
         : base(name, [input], output)
     {
         Weights = weights;
@@ -31,7 +31,7 @@ public sealed class KpuConvLayer : K210Layer
 
     public KpuConvWeights Weights { get; }
 
-    public KpuActivation Activation { get; }
+    public KpuActivationFunction Activation { get; }
 
     public KpuPoolType Pool { get; set; }
 
@@ -45,7 +45,7 @@ public sealed class KpuConvLayer : K210Layer
     public K210Tensor? MainOutput { get; set; }
 
     /// <summary>Set by quantization.</summary>
-    public KpuConvParameters? Parameters { get; set; }
+    public KpuConvQuantization? Parameters { get; set; }
 
     public override IEnumerable<K210Tensor> ExtraOutputs => MainOutput is null ? [] : [MainOutput];
 

@@ -20,8 +20,8 @@ public static class KpuConvQuantizer
     /// not fit its register field. With <paramref name="inputChannelMeans"/> (calibration means of the input
     /// channels) the bias is corrected for the mean error the weight rounding causes: β_o −= Σ (ŵ − w)·E[x_c].
     /// </summary>
-    public static KpuConvParameters? Derive(
-        KpuConvWeights conv, QuantParam input, QuantParam output, KpuActivation activation, int weightBits, out string? error,
+    public static KpuConvQuantization? Derive(
+        KpuConvWeights conv, QuantParam input, QuantParam output, KpuActivationFunction activation, int weightBits, out string? error,
         IReadOnlyList<double>? inputChannelMeans = null)
     {
         error = null;
@@ -137,7 +137,7 @@ public static class KpuConvQuantizer
             table = KpuActivationTables.Linear();
         }
 
-        return new KpuConvParameters(
+        return new KpuConvQuantization(
             weightBytes, weightBits, bn, table, (int)argX.Mul, argX.Shift, (int)argW.Mul, argW.Shift, argAdd, padValue, wq, scales) { EffectiveBias = bias };
     }
 

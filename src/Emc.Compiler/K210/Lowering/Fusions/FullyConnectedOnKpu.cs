@@ -56,7 +56,7 @@ internal sealed class FullyConnectedOnKpu : IPass
 
         var map = ctx.NewTensor(final.Name + ".4x4", K210ElementType.UInt8, K210MemoryKind.Kpu, outputs, side, side);
         map.RangeSource = final;
-        var conv = ctx.Add(new KpuConvLayer(node.Name, padded, map, kpuWeights, KpuActivation.Linear, KpuPoolType.Bypass));
+        var conv = ctx.Add(new KpuConvLayer(node.Name, padded, map, kpuWeights, KpuActivationFunction.Linear, KpuPoolType.Bypass));
         var planes = ctx.EnsureConvMainOutput(conv);
 
         var result = ctx.NewTensor(final.Name, K210ElementType.UInt8, K210MemoryKind.Main, outputs, 1, 1);

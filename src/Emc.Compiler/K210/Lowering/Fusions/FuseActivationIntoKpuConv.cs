@@ -18,18 +18,18 @@ internal sealed class FuseActivationIntoKpuConv : IPass
     public string Summary => "Relu, Clip through 0, LeakyRelu or a shared-slope PRelu after a conv becomes its KPU activation / output clamp";
 
     /// <summary>Fuses the sole consumer of <paramref name="current"/> when it matches; returns the last value and the activation.</summary>
-    public (Value Output, KpuActivation Activation) Apply(LoweringContext ctx, Value current, KpuActivation activation)
+    public (Value Output, KpuActivationFunction Activation) Apply(LoweringContext ctx, Value current, KpuActivationFunction activation)
     {
         if (ctx.SoleConsumer(current) is not { } act)
         {
             return (current, activation);
         }
 
-        KpuActivation? fused = act.OpType switch
+        KpuActivationFunction? fused = act.OpType switch
         {
             "Relu" or "Clip" when ClipRange.IsClampThroughZero(act) => activation,
-            "LeakyRelu" when act.Parameters is ActivationParameters { Alpha: > 0 and <= 1 } a => KpuActivation.Leaky(a.Alpha),
-            "PRelu" when SharedSlope(act) is { } slope && slope is > 0 and <= 1 => KpuActivation.Leaky(slope),
+            "LeakyRelu" when act.Parameters is ActivationParameters { Alpha: > 0 and <= 1 } a => KpuActivationFunction.Leaky(a.Alpha),
+            "PRelu" when SharedSlope(act) is { } slope && slope is > 0 and <= 1 => KpuActivationFunction.Leaky(slope),
             _ => null,
         };
         if (fused is not { } chosen)

@@ -79,7 +79,7 @@ internal sealed class SplitKpuConv : IPass
         return new ConvSplitPlan(limit, (oc + limit - 1) / limit, tiled);
     }
 
-    public static void Lower(LoweringContext ctx, Node conv, ConvSplitPlan plan, K210Tensor input, KpuConvWeights w, KpuActivation activation,
+    public static void Lower(LoweringContext ctx, Node conv, ConvSplitPlan plan, K210Tensor input, KpuConvWeights w, KpuActivationFunction activation,
         KpuPoolType pool, bool rowShift, PendingSample? sample, Value output, Value rangeSource, int outH, int outW)
     {
         int oc = w.OutChannels, per = w.WeightsPerOutput;

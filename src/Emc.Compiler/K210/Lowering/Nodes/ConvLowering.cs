@@ -82,7 +82,7 @@ internal sealed class ConvLowering : INodeLowering
         float[] weights = conv.Inputs[1]!.Constant!.ToFloatArray();
         float[] bias = conv.Inputs.Count > 2 && conv.Inputs[2]?.Constant is { } bc ? bc.ToFloatArray() : new float[g.OutputChannels];
         var linear = LinearFollowers.Fold(ctx, conv.Outputs[0], new LinearWeights(weights, bias, perOutput));
-        var (output, activation) = FuseActivationIntoKpuConv.Instance.Apply(ctx, linear, KpuActivation.Linear);
+        var (output, activation) = FuseActivationIntoKpuConv.Instance.Apply(ctx, linear, KpuActivationFunction.Linear);
 
         int s = g.StrideHeight;
         int r0 = k == 3 ? 1 - g.PadTop : 0;

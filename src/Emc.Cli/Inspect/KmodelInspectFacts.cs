@@ -6,7 +6,7 @@ namespace Emc.Cli.Inspect;
 /// What <c>emc inspect</c> says about a kmodel, as ordered key/value lists (values: string, long, float,
 /// bool, int[] or nested facts) so that the text and JSON renderings show the same facts in the same order.
 /// </summary>
-internal static class KmodelFacts
+internal static class KmodelInspectFacts
 {
     public static List<KeyValuePair<string, object>> Header(KmodelFile model) =>
     [

@@ -10,7 +10,7 @@ namespace Emc.Compiler.CodeGen;
 /// stored in the file; they come from the compile report when it has the same layer count, else the element
 /// count is given as a 1-D shape.
 /// </summary>
-public static class KmodelFacts
+public static class GeneratedModelReader
 {
     public static Result<GeneratedModel> Describe(
         string identifier, string sourceName, byte[] kmodel, ModelInterface modelInterface, CompileReport? report)

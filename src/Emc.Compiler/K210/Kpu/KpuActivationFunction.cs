@@ -11,11 +11,11 @@ public enum KpuActivationKind
 }
 
 /// <summary>An activation with its parameter (the slope for <see cref="KpuActivationKind.Leaky"/>).</summary>
-public readonly record struct KpuActivation(KpuActivationKind Kind, float Alpha = 0)
+public readonly record struct KpuActivationFunction(KpuActivationKind Kind, float Alpha = 0)
 {
-    public static KpuActivation Linear { get; } = new(KpuActivationKind.Linear);
+    public static KpuActivationFunction Linear { get; } = new(KpuActivationKind.Linear);
 
-    public static KpuActivation Leaky(float alpha) => new(KpuActivationKind.Leaky, alpha);
+    public static KpuActivationFunction Leaky(float alpha) => new(KpuActivationKind.Leaky, alpha);
 
     /// <summary>Float reference: what the activation does to a real value.</summary>
     public float Apply(float x) => Kind == KpuActivationKind.Leaky && x < 0 ? x * Alpha : x;
