@@ -12,7 +12,7 @@ using Emc.Kmodel.Simulation;
 namespace Emc.Compiler.Analysis;
 
 /// <summary>How closely one simulated layer's output follows the float value it stands for.</summary>
-public sealed record LayerAccuracy(
+internal sealed record LayerAccuracy(
     int Index, string Kind, string Layer, string Value, double SqnrDb, double MaxAbsError, double QuantStep, long Elements)
 {
     /// <summary>
@@ -34,7 +34,7 @@ public sealed record LayerAccuracy(
 /// stride-2 positions for un-sampled conv maps) and measures SQNR and max error. The first layer whose SQNR
 /// collapses is where an error enters.
 /// </summary>
-public static class LayerComparison
+internal static class LayerComparison
 {
     public static IReadOnlyList<LayerAccuracy> Compare(Ir.Graph graph, K210Model model, KmodelFile file, CalibrationSample sample)
     {

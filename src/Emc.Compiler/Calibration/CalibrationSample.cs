@@ -1,4 +1,4 @@
 namespace Emc.Compiler.Calibration;
 
 /// <summary>One calibration input: the float tensor the ONNX model sees and the uint8 planes the device receives.</summary>
-public sealed record CalibrationSample(string Source, float[] ModelInput, byte[] DeviceInput);
+internal sealed record CalibrationSample(string Source, float[] ModelInput, byte[] DeviceInput);

@@ -13,7 +13,7 @@ namespace Emc.Compiler.Calibration;
 /// path (ordinal) so the result is deterministic. Without a dataset: uniform random device inputs from a fixed
 /// seed, with a warning.
 /// </summary>
-public static class DatasetLoader
+internal static class DatasetLoader
 {
     private static readonly string[] s_imageExtensions = [".bmp", ".png", ".jpg", ".jpeg"];
 

@@ -4,7 +4,7 @@ using System.Text;
 namespace Emc.Compiler.Calibration;
 
 /// <summary>Minimal .npy reader: float32 or uint8, little-endian, C order (versions 1–3).</summary>
-public static class NpyReader
+internal static class NpyReader
 {
     /// <summary>The values as float32, or null with <paramref name="error"/>.</summary>
     public static float[]? Read(byte[] data, out int[] shape, out string? error)

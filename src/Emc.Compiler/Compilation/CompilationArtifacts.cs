@@ -5,7 +5,7 @@ using Emc.Kmodel;
 namespace Emc.Compiler.Compilation;
 
 /// <summary>A compilation's result plus the intermediate products analyses need (set when compilation got that far).</summary>
-public sealed class CompilationArtifacts(Ir.Graph graph)
+internal sealed class CompilationArtifacts(Ir.Graph graph)
 {
     public Ir.Graph Graph { get; } = graph;
 

@@ -32,7 +32,7 @@ public static class KmodelCompiler
 
     /// <summary>Like <see cref="Compile(Ir.Graph, CompileOptions, Action{string}?)"/>, also returning the lowered model
     /// and the samples, for analyses such as <see cref="Analysis.LayerComparison"/>.</summary>
-    public static CompilationArtifacts CompileWithArtifacts(Ir.Graph graph, CompileOptions options, Action<string>? progress = null)
+    internal static CompilationArtifacts CompileWithArtifacts(Ir.Graph graph, CompileOptions options, Action<string>? progress = null)
     {
         var diagnostics = new DiagnosticBag();
         var artifacts = new CompilationArtifacts(graph);

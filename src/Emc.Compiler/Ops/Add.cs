@@ -3,7 +3,7 @@ using Emc.Compiler.Evaluation.Kernels;
 namespace Emc.Compiler.Ops;
 
 /// <summary>Add: element-wise add with broadcasting (see <see cref="BinaryArithmeticOperator"/>).</summary>
-public sealed class Add : BinaryArithmeticOperator
+internal sealed class Add : BinaryArithmeticOperator
 {
     public override string OpType => "Add";
 

@@ -4,7 +4,7 @@ using Emc.Compiler.Ir;
 namespace Emc.Compiler.Ops;
 
 /// <summary>AveragePool, 2-D float32 (opsets 1–22): count_include_pad (opset ≥ 7), ceil_mode (≥ 10), dilations (≥ 19).</summary>
-public sealed class AveragePool : PoolBase
+internal sealed class AveragePool : PoolBase
 {
     public override string OpType => "AveragePool";
 

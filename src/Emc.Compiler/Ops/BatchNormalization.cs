@@ -6,7 +6,7 @@ namespace Emc.Compiler.Ops;
 
 /// <summary>BatchNormalization in inference mode (all opsets): y = (x − mean)/√(var + ε)·scale + B over axis 1.
 /// Training (training_mode = 1, is_test = 0, extra outputs) and spatial = 0 are not supported.</summary>
-public sealed class BatchNormalization : Operator
+internal sealed class BatchNormalization : Operator
 {
     public override string OpType => "BatchNormalization";
 
@@ -82,4 +82,4 @@ public sealed class BatchNormalization : Operator
 }
 
 /// <summary>BatchNormalization attributes.</summary>
-public sealed record BatchNormParameters(float Epsilon);
+internal sealed record BatchNormParameters(float Epsilon);

@@ -8,7 +8,7 @@ namespace Emc.Compiler.Ops;
 /// Add, Sub, Mul, Div: numpy broadcasting (opset ≥ 7); opset ≤ 6 `broadcast`/`axis` semantics. float32, and
 /// int64/int32 for the shape arithmetic exporters emit.
 /// </summary>
-public abstract class BinaryArithmeticOperator : Operator
+internal abstract class BinaryArithmeticOperator : Operator
 {
     protected abstract BinaryOperation Operation { get; }
 

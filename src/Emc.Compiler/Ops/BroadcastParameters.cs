@@ -1,4 +1,4 @@
 namespace Emc.Compiler.Ops;
 
 /// <summary>Parameters of a broadcasting node: per input, the element each output position reads.</summary>
-public sealed record BroadcastParameters(int[][] Offsets);
+internal sealed record BroadcastParameters(int[][] Offsets);

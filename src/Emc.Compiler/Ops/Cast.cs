@@ -6,7 +6,7 @@ namespace Emc.Compiler.Ops;
 
 /// <summary>Cast between numeric and bool types ('to'); float to integer truncates toward zero. Strings and
 /// 8-bit/4-bit float formats are rejected. The opset 19+ saturate attribute only concerns float8 and is ignored.</summary>
-public sealed class Cast : Operator
+internal sealed class Cast : Operator
 {
     public override string OpType => "Cast";
 

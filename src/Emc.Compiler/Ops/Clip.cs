@@ -6,7 +6,7 @@ namespace Emc.Compiler.Ops;
 
 /// <summary>Clip: y = min(max(x, min), max). Opset &lt; 11: min/max attributes; opset ≥ 11: optional scalar inputs
 /// that may be constants or computed at run time. float32, and the integer types of opset 12+.</summary>
-public sealed class Clip : Operator
+internal sealed class Clip : Operator
 {
     public override string OpType => "Clip";
 
@@ -101,4 +101,4 @@ public sealed class Clip : Operator
 }
 
 /// <summary>Clip bounds from the opset &lt; 11 attributes (unused when the bounds come from inputs).</summary>
-public sealed record ClipParameters(bool FromAttributes, float Min, float Max);
+internal sealed record ClipParameters(bool FromAttributes, float Min, float Max);

@@ -5,7 +5,7 @@ namespace Emc.Compiler.Ops;
 
 /// <summary>Elementwise comparison with broadcasting, output bool: Equal, Less, Greater (numeric and bool inputs).
 /// Integers compare exactly (as int64), floats as double.</summary>
-public abstract class ComparisonOperator : Operator
+internal abstract class ComparisonOperator : Operator
 {
     protected abstract bool Compare(int order);
 
@@ -62,7 +62,7 @@ public abstract class ComparisonOperator : Operator
 }
 
 /// <summary>Equal (all opsets): A == B.</summary>
-public sealed class Equal : ComparisonOperator
+internal sealed class Equal : ComparisonOperator
 {
     public override string OpType => "Equal";
 
@@ -70,7 +70,7 @@ public sealed class Equal : ComparisonOperator
 }
 
 /// <summary>Less (all opsets): A &lt; B.</summary>
-public sealed class Less : ComparisonOperator
+internal sealed class Less : ComparisonOperator
 {
     public override string OpType => "Less";
 
@@ -78,7 +78,7 @@ public sealed class Less : ComparisonOperator
 }
 
 /// <summary>Greater (all opsets): A &gt; B.</summary>
-public sealed class Greater : ComparisonOperator
+internal sealed class Greater : ComparisonOperator
 {
     public override string OpType => "Greater";
 

@@ -5,10 +5,10 @@ using Emc.Compiler.Ops.Support;
 namespace Emc.Compiler.Ops;
 
 /// <summary>Parameters of a Concat node: the normalised axis.</summary>
-public sealed record ConcatParameters(int Axis);
+internal sealed record ConcatParameters(int Axis);
 
 /// <summary>Concat along an axis (required attribute; negative from opset 11); any rank, same types.</summary>
-public sealed class Concat : Operator
+internal sealed class Concat : Operator
 {
     public override string OpType => "Concat";
 

@@ -5,7 +5,7 @@ namespace Emc.Compiler.Ops;
 
 /// <summary>Constant (opsets 1-25): value (tensor), and from opset 12 value_float(s) / value_int(s). Import turns it
 /// into a constant value; strings and sparse tensors are rejected.</summary>
-public sealed class Constant : Operator
+internal sealed class Constant : Operator
 {
     public override string OpType => "Constant";
 

@@ -5,7 +5,7 @@ namespace Emc.Compiler.Ops;
 
 /// <summary>ConstantOfShape: a tensor of the given (constant) shape filled with 'value' (one element, default float 0).
 /// onnx-light models build all their weights with it.</summary>
-public sealed class ConstantOfShape : Operator
+internal sealed class ConstantOfShape : Operator
 {
     public override string OpType => "ConstantOfShape";
 

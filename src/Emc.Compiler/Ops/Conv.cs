@@ -7,7 +7,7 @@ namespace Emc.Compiler.Ops;
 
 /// <summary>Conv (opsets 1–22), 2-D only: group/depthwise, pads, strides, dilations, auto_pad, kernel_shape
 /// inferred from the weights. Weights and bias may be constants or run-time inputs.</summary>
-public sealed class Conv : Operator
+internal sealed class Conv : Operator
 {
     public override string OpType => "Conv";
 

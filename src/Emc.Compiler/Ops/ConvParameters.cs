@@ -3,4 +3,4 @@ using Emc.Compiler.Evaluation.Kernels;
 namespace Emc.Compiler.Ops;
 
 /// <summary>A resolved 2-D convolution: kernel geometry (with top/left pads) and the bottom/right pads.</summary>
-public sealed record ConvParameters(Conv2DGeometry Geometry, int PadBottom, int PadRight, bool HasBias);
+internal sealed record ConvParameters(Conv2DGeometry Geometry, int PadBottom, int PadRight, bool HasBias);

@@ -3,7 +3,7 @@ using Emc.Compiler.Evaluation.Kernels;
 namespace Emc.Compiler.Ops;
 
 /// <summary>Div: element-wise divide with broadcasting (see <see cref="BinaryArithmeticOperator"/>).</summary>
-public sealed class Div : BinaryArithmeticOperator
+internal sealed class Div : BinaryArithmeticOperator
 {
     public override string OpType => "Div";
 

@@ -8,7 +8,7 @@ namespace Emc.Compiler.Ops;
 /// training_mode input that is true (opset 12+) is rejected; the opset 6 is_test attribute is ignored because
 /// a compiled model only ever runs inference.
 /// </summary>
-public sealed class Dropout : Operator
+internal sealed class Dropout : Operator
 {
     public override string OpType => "Dropout";
 

@@ -4,7 +4,7 @@ using Emc.Compiler.Ir;
 namespace Emc.Compiler.Ops;
 
 /// <summary>Elu (all opsets): y = x < 0 ? alpha·(e^x − 1) : x, alpha = 1.</summary>
-public sealed class Elu : UnaryFloatOperator
+internal sealed class Elu : UnaryFloatOperator
 {
     public override string OpType => "Elu";
 

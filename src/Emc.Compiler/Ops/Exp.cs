@@ -4,7 +4,7 @@ using Emc.Compiler.Ir;
 namespace Emc.Compiler.Ops;
 
 /// <summary>Exp (all opsets): y = e^x.</summary>
-public sealed class Exp : UnaryFloatOperator
+internal sealed class Exp : UnaryFloatOperator
 {
     public override string OpType => "Exp";
 

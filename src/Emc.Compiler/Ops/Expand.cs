@@ -4,7 +4,7 @@ using Emc.Compiler.Ops.Support;
 namespace Emc.Compiler.Ops;
 
 /// <summary>Expand (opset 8+): broadcasts the input to a (constant) shape, multidirectionally.</summary>
-public sealed class Expand : Operator
+internal sealed class Expand : Operator
 {
     public override string OpType => "Expand";
 

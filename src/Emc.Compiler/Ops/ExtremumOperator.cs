@@ -5,7 +5,7 @@ namespace Emc.Compiler.Ops;
 
 /// <summary>N-ary elementwise Min / Max with broadcasting (opset 8+; older opsets need equal shapes, which
 /// broadcasting covers). float32 takes the float path (NaN propagates); integers compare exactly.</summary>
-public abstract class ExtremumOperator : Operator
+internal abstract class ExtremumOperator : Operator
 {
     protected abstract bool TakeMax { get; }
 
@@ -101,7 +101,7 @@ public abstract class ExtremumOperator : Operator
 }
 
 /// <summary>Min: elementwise minimum of the inputs.</summary>
-public sealed class Min : ExtremumOperator
+internal sealed class Min : ExtremumOperator
 {
     public override string OpType => "Min";
 
@@ -109,7 +109,7 @@ public sealed class Min : ExtremumOperator
 }
 
 /// <summary>Max: elementwise maximum of the inputs.</summary>
-public sealed class Max : ExtremumOperator
+internal sealed class Max : ExtremumOperator
 {
     public override string OpType => "Max";
 

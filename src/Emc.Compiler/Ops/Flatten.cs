@@ -5,7 +5,7 @@ using Emc.Compiler.Ops.Support;
 namespace Emc.Compiler.Ops;
 
 /// <summary>Flatten: to 2-D around axis (default 1; negative from opset 11).</summary>
-public sealed class Flatten : Operator
+internal sealed class Flatten : Operator
 {
     public override string OpType => "Flatten";
 

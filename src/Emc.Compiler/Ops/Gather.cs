@@ -5,10 +5,10 @@ using Emc.Compiler.Ops.Support;
 namespace Emc.Compiler.Ops;
 
 /// <summary>Parameters of a Gather node.</summary>
-public sealed record GatherParameters(int Axis);
+internal sealed record GatherParameters(int Axis);
 
 /// <summary>Gather along any axis with int32/int64 indices (negative indices count from the end).</summary>
-public sealed class Gather : Operator
+internal sealed class Gather : Operator
 {
     public override string OpType => "Gather";
 

@@ -7,7 +7,7 @@ namespace Emc.Compiler.Ops;
 
 /// <summary>Gemm (all opsets), float32: Y = alpha·A'·B' + beta·C with A' = transA ? Aᵀ : A, B' likewise, and C
 /// broadcast to [M, N] (optional from opset 11).</summary>
-public sealed class Gemm : Operator
+internal sealed class Gemm : Operator
 {
     public override string OpType => "Gemm";
 
@@ -76,4 +76,4 @@ public sealed class Gemm : Operator
 }
 
 /// <summary>A resolved Gemm node.</summary>
-public sealed record GemmParameters(int M, int N, int K, bool TransA, bool TransB, float Alpha, float Beta, bool HasC, int[] CShape);
+internal sealed record GemmParameters(int M, int N, int K, bool TransA, bool TransB, float Alpha, float Beta, bool HasC, int[] CShape);

@@ -3,7 +3,7 @@ using Emc.Compiler.Evaluation.Kernels;
 namespace Emc.Compiler.Ops;
 
 /// <summary>GlobalAveragePool: the mean of each channel plane.</summary>
-public sealed class GlobalAveragePool : GlobalPoolBase
+internal sealed class GlobalAveragePool : GlobalPoolBase
 {
     public override string OpType => "GlobalAveragePool";
 

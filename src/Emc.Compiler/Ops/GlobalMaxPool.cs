@@ -3,7 +3,7 @@ using Emc.Compiler.Evaluation.Kernels;
 namespace Emc.Compiler.Ops;
 
 /// <summary>GlobalMaxPool: the maximum of each channel plane.</summary>
-public sealed class GlobalMaxPool : GlobalPoolBase
+internal sealed class GlobalMaxPool : GlobalPoolBase
 {
     public override string OpType => "GlobalMaxPool";
 

@@ -4,7 +4,7 @@ using Emc.Compiler.Ops.Support;
 namespace Emc.Compiler.Ops;
 
 /// <summary>GlobalAveragePool / GlobalMaxPool: every spatial dimension (rank ≥ 3) reduced to 1.</summary>
-public abstract class GlobalPoolBase : Operator
+internal abstract class GlobalPoolBase : Operator
 {
     public override void Infer(InferenceContext context)
     {

@@ -4,7 +4,7 @@ using Emc.Compiler.Ir;
 namespace Emc.Compiler.Ops;
 
 /// <summary>HardSigmoid (all opsets): y = max(0, min(1, alpha·x + beta)), alpha = 0.2, beta = 0.5.</summary>
-public sealed class HardSigmoid : UnaryFloatOperator
+internal sealed class HardSigmoid : UnaryFloatOperator
 {
     public override string OpType => "HardSigmoid";
 

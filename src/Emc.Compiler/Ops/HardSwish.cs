@@ -4,7 +4,7 @@ using Emc.Compiler.Ir;
 namespace Emc.Compiler.Ops;
 
 /// <summary>HardSwish (opset 14+): y = x · max(0, min(1, x/6 + 1/2)).</summary>
-public sealed class HardSwish : UnaryFloatOperator
+internal sealed class HardSwish : UnaryFloatOperator
 {
     public override string OpType => "HardSwish";
 

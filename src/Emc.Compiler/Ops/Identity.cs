@@ -4,7 +4,7 @@ using Emc.Compiler.Ops.Support;
 namespace Emc.Compiler.Ops;
 
 /// <summary>Identity (all opsets): a copy. Import removes it (consumers read the input).</summary>
-public sealed class Identity : Operator
+internal sealed class Identity : Operator
 {
     public override string OpType => "Identity";
 

@@ -5,7 +5,7 @@ using Emc.Compiler.Ops.Support;
 namespace Emc.Compiler.Ops;
 
 /// <summary>LRN (all opsets), float32 [N, C, …]: normalisation over a window of `size` channels.</summary>
-public sealed class LRN : Operator
+internal sealed class LRN : Operator
 {
     public override string OpType => "LRN";
 
@@ -46,4 +46,4 @@ public sealed class LRN : Operator
 }
 
 /// <summary>LRN attributes.</summary>
-public sealed record LrnParameters(int Size, float Alpha, float Beta, float Bias);
+internal sealed record LrnParameters(int Size, float Alpha, float Beta, float Bias);

@@ -4,7 +4,7 @@ using Emc.Compiler.Ir;
 namespace Emc.Compiler.Ops;
 
 /// <summary>LeakyRelu (all opsets): y = x < 0 ? alpha·x : x, alpha = 0.01 by default.</summary>
-public sealed class LeakyRelu : UnaryFloatOperator
+internal sealed class LeakyRelu : UnaryFloatOperator
 {
     public override string OpType => "LeakyRelu";
 

@@ -1,7 +1,7 @@
 namespace Emc.Compiler.Ops;
 
 /// <summary>LogSoftmax (see <see cref="SoftmaxBase"/> for the opset-dependent axis semantics).</summary>
-public sealed class LogSoftmax : SoftmaxBase
+internal sealed class LogSoftmax : SoftmaxBase
 {
     public override string OpType => "LogSoftmax";
 

@@ -6,7 +6,7 @@ namespace Emc.Compiler.Ops;
 
 /// <summary>MatMul (all opsets), float32, numpy semantics: 1-D operands are promoted and the added dimension removed,
 /// batch dimensions broadcast.</summary>
-public sealed class MatMul : Operator
+internal sealed class MatMul : Operator
 {
     public override string OpType => "MatMul";
 
@@ -118,4 +118,4 @@ public sealed class MatMul : Operator
 }
 
 /// <summary>A resolved MatMul: matrix sizes and, per output batch, where each operand's matrix starts.</summary>
-public sealed record MatMulParameters(int M, int N, int K, long[] AOffsets, long[] BOffsets);
+internal sealed record MatMulParameters(int M, int N, int K, long[] AOffsets, long[] BOffsets);

@@ -6,7 +6,7 @@ using Emc.Compiler.Ops.Support;
 namespace Emc.Compiler.Ops;
 
 /// <summary>MaxPool, 2-D float32 (opsets 1–22): the Indices output and storage_order are not supported.</summary>
-public sealed class MaxPool : PoolBase
+internal sealed class MaxPool : PoolBase
 {
     public override string OpType => "MaxPool";
 

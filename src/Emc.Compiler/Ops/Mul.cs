@@ -3,7 +3,7 @@ using Emc.Compiler.Evaluation.Kernels;
 namespace Emc.Compiler.Ops;
 
 /// <summary>Mul: element-wise multiply with broadcasting (see <see cref="BinaryArithmeticOperator"/>).</summary>
-public sealed class Mul : BinaryArithmeticOperator
+internal sealed class Mul : BinaryArithmeticOperator
 {
     public override string OpType => "Mul";
 

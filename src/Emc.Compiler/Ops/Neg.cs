@@ -4,7 +4,7 @@ using Emc.Compiler.Ir;
 namespace Emc.Compiler.Ops;
 
 /// <summary>Neg (all opsets), float32: y = −x.</summary>
-public sealed class Neg : UnaryFloatOperator
+internal sealed class Neg : UnaryFloatOperator
 {
     public override string OpType => "Neg";
 

@@ -4,7 +4,7 @@ using Emc.Compiler.Ops.Support;
 namespace Emc.Compiler.Ops;
 
 /// <summary>Not (all opsets): logical negation of a bool tensor.</summary>
-public sealed class Not : Operator
+internal sealed class Not : Operator
 {
     public override string OpType => "Not";
 

@@ -6,7 +6,7 @@ namespace Emc.Compiler.Ops;
 
 /// <summary>PRelu: y = x &lt; 0 ? slope·x : x; the slope broadcasts to X (opset ≥ 7), or (opset ≤ 6) is one value
 /// or one per channel.</summary>
-public sealed class PRelu : Operator
+internal sealed class PRelu : Operator
 {
     public override string OpType => "PRelu";
 

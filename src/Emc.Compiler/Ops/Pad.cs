@@ -5,11 +5,11 @@ using Emc.Compiler.Ops.Support;
 namespace Emc.Compiler.Ops;
 
 /// <summary>Parameters of a Pad node: per-axis padding before and after (negative crops) and the fill value.</summary>
-public sealed record PadParameters(long[] Begin, long[] End, double Value);
+internal sealed record PadParameters(long[] Begin, long[] End, double Value);
 
 /// <summary>Pad, constant mode only: pads/value attributes before opset 11, constant inputs pads/constant_value from
 /// 11, axes from 18. Negative pads crop. edge/reflect/wrap are reported as unsupported.</summary>
-public sealed class Pad : Operator
+internal sealed class Pad : Operator
 {
     public override string OpType => "Pad";
 

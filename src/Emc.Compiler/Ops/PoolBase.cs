@@ -7,7 +7,7 @@ namespace Emc.Compiler.Ops;
 
 /// <summary>MaxPool and AveragePool over 2-D windows of an NCHW input (kernel_shape, strides, pads, auto_pad,
 /// ceil_mode from opset 10, dilations). 1-D and 3-D pooling are reported as unsupported shapes.</summary>
-public abstract class PoolBase : Operator
+internal abstract class PoolBase : Operator
 {
     /// <summary>Reads the window; returns null (reported) when the node is not supported.</summary>
     protected Pool2DGeometry? ResolveWindow(InferenceContext context, bool allowDilations)
@@ -59,4 +59,4 @@ public abstract class PoolBase : Operator
 }
 
 /// <summary>A resolved pooling node.</summary>
-public sealed record PoolParameters(Pool2DGeometry Geometry, bool CountIncludePad);
+internal sealed record PoolParameters(Pool2DGeometry Geometry, bool CountIncludePad);

@@ -5,7 +5,7 @@ using Emc.Compiler.Ops.Support;
 namespace Emc.Compiler.Ops;
 
 /// <summary>Range (opset 11+): start, start+delta, … below limit; scalar constant inputs of one numeric type.</summary>
-public sealed class Range : Operator
+internal sealed class Range : Operator
 {
     public override string OpType => "Range";
 

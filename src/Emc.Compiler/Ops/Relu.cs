@@ -4,7 +4,7 @@ using Emc.Compiler.Ir;
 namespace Emc.Compiler.Ops;
 
 /// <summary>Relu (all opsets): y = max(x, 0).</summary>
-public sealed class Relu : Operator
+internal sealed class Relu : Operator
 {
     public override string OpType => "Relu";
 

@@ -6,7 +6,7 @@ namespace Emc.Compiler.Ops;
 
 /// <summary>Reshape: target shape as attribute (opset &lt; 5) or constant input (5+); 0 copies the input
 /// dimension (unless allowzero, opset 14+), -1 is inferred.</summary>
-public sealed class Reshape : Operator
+internal sealed class Reshape : Operator
 {
     public override string OpType => "Reshape";
 

@@ -9,7 +9,7 @@ namespace Emc.Compiler.Ops;
 /// keep_aspect_ratio_policy (18+), every coordinate_transformation_mode nearest uses and every nearest_mode.
 /// linear/cubic and tf_crop_and_resize are reported as unsupported.
 /// </summary>
-public sealed class Resize : Operator
+internal sealed class Resize : Operator
 {
     public override string OpType => "Resize";
 

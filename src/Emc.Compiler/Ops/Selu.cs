@@ -4,7 +4,7 @@ using Emc.Compiler.Ir;
 namespace Emc.Compiler.Ops;
 
 /// <summary>Selu (all opsets): y = gamma·(x ≤ 0 ? alpha·e^x − alpha : x).</summary>
-public sealed class Selu : UnaryFloatOperator
+internal sealed class Selu : UnaryFloatOperator
 {
     public override string OpType => "Selu";
 

@@ -6,7 +6,7 @@ namespace Emc.Compiler.Ops;
 /// <summary>Shape (opsets 1-25; start/end from 15): the input's dimensions as int64. Static shapes make the result a
 /// constant at import, which is what lets PyTorch's Shape→Gather→Concat→Reshape chains fold.</summary>
 // Named ShapeOp so that it does not hide Emc.Compiler.Ir.Shape inside this namespace.
-public sealed class ShapeOp : Operator
+internal sealed class ShapeOp : Operator
 {
     public override string OpType => "Shape";
 

@@ -4,7 +4,7 @@ using Emc.Compiler.Ir;
 namespace Emc.Compiler.Ops;
 
 /// <summary>Shrink (opset 9+): y = x < −lambd ? x + bias : x > lambd ? x − bias : 0 (lambd 0.5, bias 0).</summary>
-public sealed class Shrink : UnaryFloatOperator
+internal sealed class Shrink : UnaryFloatOperator
 {
     public override string OpType => "Shrink";
 

@@ -4,7 +4,7 @@ using Emc.Compiler.Ir;
 namespace Emc.Compiler.Ops;
 
 /// <summary>Sigmoid (all opsets): y = 1 / (1 + e^−x).</summary>
-public sealed class Sigmoid : UnaryFloatOperator
+internal sealed class Sigmoid : UnaryFloatOperator
 {
     public override string OpType => "Sigmoid";
 

@@ -4,7 +4,7 @@ using Emc.Compiler.Ir;
 namespace Emc.Compiler.Ops;
 
 /// <summary>Sign (opset 9+), float32: −1, 0 or 1 (NaN stays NaN).</summary>
-public sealed class Sign : UnaryFloatOperator
+internal sealed class Sign : UnaryFloatOperator
 {
     public override string OpType => "Sign";
 

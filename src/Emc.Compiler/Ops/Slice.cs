@@ -5,11 +5,11 @@ using Emc.Compiler.Ops.Support;
 namespace Emc.Compiler.Ops;
 
 /// <summary>Parameters of a Slice node: per input axis, the first index and the step.</summary>
-public sealed record SliceParameters(long[] Starts, long[] Steps);
+internal sealed record SliceParameters(long[] Starts, long[] Steps);
 
 /// <summary>Slice: starts/ends/axes as attributes before opset 10, constant inputs (with steps) from 10.
 /// Negative indices count from the end; out-of-range values clamp as the specification says.</summary>
-public sealed class Slice : Operator
+internal sealed class Slice : Operator
 {
     public override string OpType => "Slice";
 

@@ -1,7 +1,7 @@
 namespace Emc.Compiler.Ops;
 
 /// <summary>Softmax (see <see cref="SoftmaxBase"/> for the opset-dependent axis semantics).</summary>
-public sealed class Softmax : SoftmaxBase
+internal sealed class Softmax : SoftmaxBase
 {
     public override string OpType => "Softmax";
 

@@ -6,7 +6,7 @@ namespace Emc.Compiler.Ops;
 
 /// <summary>Softmax and LogSoftmax. Opset &lt; 13: the input is coerced to 2-D at `axis` (default 1) and normalised
 /// over the trailing block; opset ≥ 13: over the single axis `axis` (default −1).</summary>
-public abstract class SoftmaxBase : Operator
+internal abstract class SoftmaxBase : Operator
 {
     protected abstract bool Log { get; }
 
@@ -58,4 +58,4 @@ public abstract class SoftmaxBase : Operator
 }
 
 /// <summary>The input seen as [outer, axis, inner].</summary>
-public sealed record SoftmaxParameters(int Outer, int AxisLength, int Inner, bool Log);
+internal sealed record SoftmaxParameters(int Outer, int AxisLength, int Inner, bool Log);

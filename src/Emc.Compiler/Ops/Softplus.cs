@@ -4,7 +4,7 @@ using Emc.Compiler.Ir;
 namespace Emc.Compiler.Ops;
 
 /// <summary>Softplus (all opsets): y = ln(e^x + 1).</summary>
-public sealed class Softplus : UnaryFloatOperator
+internal sealed class Softplus : UnaryFloatOperator
 {
     public override string OpType => "Softplus";
 

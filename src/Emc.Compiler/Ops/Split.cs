@@ -5,11 +5,11 @@ using Emc.Compiler.Ops.Support;
 namespace Emc.Compiler.Ops;
 
 /// <summary>Parameters of a Split node: the axis and each output's length along it.</summary>
-public sealed record SplitParameters(int Axis, int[] Lengths);
+internal sealed record SplitParameters(int Axis, int[] Lengths);
 
 /// <summary>Split along an axis: 'split' attribute before opset 13, constant input from 13, num_outputs from 18;
 /// equal parts otherwise (the last one smaller when uneven, opset 18).</summary>
-public sealed class Split : Operator
+internal sealed class Split : Operator
 {
     public override string OpType => "Split";
 

@@ -5,7 +5,7 @@ using Emc.Compiler.Ops.Support;
 namespace Emc.Compiler.Ops;
 
 /// <summary>Squeeze: removes size-1 axes (axes attribute before opset 13, optional constant input from 13; none = all).</summary>
-public sealed class Squeeze : Operator
+internal sealed class Squeeze : Operator
 {
     public override string OpType => "Squeeze";
 

@@ -3,7 +3,7 @@ using Emc.Compiler.Evaluation.Kernels;
 namespace Emc.Compiler.Ops;
 
 /// <summary>Sub: element-wise subtract with broadcasting (see <see cref="BinaryArithmeticOperator"/>).</summary>
-public sealed class Sub : BinaryArithmeticOperator
+internal sealed class Sub : BinaryArithmeticOperator
 {
     public override string OpType => "Sub";
 

@@ -5,7 +5,7 @@ using Emc.Compiler.Ops.Support;
 namespace Emc.Compiler.Ops;
 
 /// <summary>Sum (all opsets), float32: n-ary element-wise sum with numpy broadcasting (opset ≥ 8), added left to right.</summary>
-public sealed class Sum : Operator
+internal sealed class Sum : Operator
 {
     public override string OpType => "Sum";
 
@@ -56,4 +56,4 @@ public sealed class Sum : Operator
 }
 
 /// <summary>Input shapes and the broadcast output shape of a Sum node.</summary>
-public sealed record SumParameters(int[][] InputShapes, int[] OutputShape);
+internal sealed record SumParameters(int[][] InputShapes, int[] OutputShape);

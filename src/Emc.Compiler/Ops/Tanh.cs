@@ -4,7 +4,7 @@ using Emc.Compiler.Ir;
 namespace Emc.Compiler.Ops;
 
 /// <summary>Tanh (all opsets).</summary>
-public sealed class Tanh : UnaryFloatOperator
+internal sealed class Tanh : UnaryFloatOperator
 {
     public override string OpType => "Tanh";
 

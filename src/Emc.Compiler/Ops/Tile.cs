@@ -4,7 +4,7 @@ using Emc.Compiler.Ops.Support;
 namespace Emc.Compiler.Ops;
 
 /// <summary>Tile (opset 6+): repeats the input along each axis by the (constant) repeats.</summary>
-public sealed class Tile : Operator
+internal sealed class Tile : Operator
 {
     public override string OpType => "Tile";
 

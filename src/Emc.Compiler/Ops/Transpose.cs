@@ -6,10 +6,10 @@ namespace Emc.Compiler.Ops;
 
 /// <summary>Parameters of a Transpose node: the permutation (output axis i reads input axis Perm[i]), and the output
 /// dimensions with the input stride each output axis steps through (precomputed so evaluation allocates nothing).</summary>
-public sealed record TransposeParameters(int[] Perm, int[] OutDims, long[] InputSteps);
+internal sealed record TransposeParameters(int[] Perm, int[] OutDims, long[] InputSteps);
 
 /// <summary>Transpose (any rank; default permutation reverses the axes).</summary>
-public sealed class Transpose : Operator
+internal sealed class Transpose : Operator
 {
     public override string OpType => "Transpose";
 

@@ -4,7 +4,7 @@ using Emc.Compiler.Ops.Support;
 namespace Emc.Compiler.Ops;
 
 /// <summary>An element-wise float32 operator y = f(x) with attributes parsed once into <see cref="Node.Parameters"/>.</summary>
-public abstract class UnaryFloatOperator : Operator
+internal abstract class UnaryFloatOperator : Operator
 {
     public override void Infer(InferenceContext context)
     {
@@ -35,4 +35,4 @@ public abstract class UnaryFloatOperator : Operator
 }
 
 /// <summary>Float attributes of an activation (alpha, beta, gamma/bias… in the order the operator defines).</summary>
-public sealed record ActivationParameters(float Alpha, float Beta);
+internal sealed record ActivationParameters(float Alpha, float Beta);

@@ -5,7 +5,7 @@ namespace Emc.Compiler.Ops;
 
 /// <summary>Unsqueeze: inserts size-1 axes (axes attribute before opset 13, constant input from 13), positions
 /// relative to the output rank, negative from opset 11.</summary>
-public sealed class Unsqueeze : Operator
+internal sealed class Unsqueeze : Operator
 {
     public override string OpType => "Unsqueeze";
 

@@ -6,7 +6,7 @@ namespace Emc.Compiler.Ops;
 
 /// <summary>Upsample (opset 7: scales attribute; 9: scales input), nearest mode: output index i reads floor(i / scale).
 /// linear is reported as unsupported.</summary>
-public sealed class Upsample : Operator
+internal sealed class Upsample : Operator
 {
     public override string OpType => "Upsample";
 

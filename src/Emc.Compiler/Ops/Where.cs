@@ -4,7 +4,7 @@ using Emc.Compiler.Ops.Support;
 namespace Emc.Compiler.Ops;
 
 /// <summary>Where (opset 9+): elementwise choice between X and Y by a bool condition, with broadcasting.</summary>
-public sealed class Where : Operator
+internal sealed class Where : Operator
 {
     public override string OpType => "Where";
 

@@ -5,7 +5,7 @@ namespace Emc.Compiler.Quantization;
 
 /// <summary>Runs the float reference evaluator over the samples and records statistics of the requested values
 /// (graph inputs included).</summary>
-public static class Calibrator
+internal static class Calibrator
 {
     public static Dictionary<Value, TensorStatistics> Collect(Ir.Graph graph, IReadOnlyCollection<Value> values, IEnumerable<Tensor> samples, Action<int>? progress = null)
     {

@@ -1,13 +1,13 @@
 namespace Emc.Compiler.Quantization;
 
 /// <summary>A multiplier and right shift approximating a real factor: <c>v ≈ Mul / 2^Shift</c>.</summary>
-public readonly record struct FixedPointValue(long Mul, int Shift)
+internal readonly record struct FixedPointValue(long Mul, int Shift)
 {
     public double Value => Mul / Math.Pow(2, Shift);
 }
 
 /// <summary>nncase's fixed-point split <c>E(v, N, S)</c> (spec §7.1).</summary>
-public static class FixedPoint
+internal static class FixedPoint
 {
     /// <summary>
     /// Splits <paramref name="value"/> into a signed <paramref name="bits"/>-bit multiplier and a shift

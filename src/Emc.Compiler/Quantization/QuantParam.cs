@@ -6,7 +6,7 @@ namespace Emc.Compiler.Quantization;
 /// calibrates; only the graph input may carry a fractional offset (e.g. range [−1, 1] → B = −127.5), which
 /// represents the user's preprocessing exactly.
 /// </summary>
-public readonly record struct QuantParam(double S, double B)
+internal readonly record struct QuantParam(double S, double B)
 {
     /// <summary>What QUANTIZE/DEQUANTIZE store as <c>scale</c>: real = q·scale + bias.</summary>
     public float StoredScale => (float)(1.0 / S);

@@ -10,7 +10,7 @@ namespace Emc.Compiler.Quantization;
 /// Gives every uint8 tensor its (s, b) — from its calibrated IR value, or shared with the tensor a
 /// non-rescaling layer copies (spec §7.7) — then derives each KPU conv's integer parameters.
 /// </summary>
-public static class QuantizationResolver
+internal static class QuantizationResolver
 {
     /// <summary>The IR values whose ranges the lowered model needs.</summary>
     public static IReadOnlyCollection<Value> RangeSources(K210Model model) =>

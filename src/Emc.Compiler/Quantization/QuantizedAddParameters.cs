@@ -7,7 +7,7 @@ namespace Emc.Compiler.Quantization;
 /// integer sum), and rescaled once: <c>q_o = carry_shift(V·out_mul, out_shift) − B_o</c>. The only rounding
 /// that matters is the final one (≤ ½ output step); the multipliers' relative errors are ≤ 2^−17.
 /// </summary>
-public readonly record struct QuantizedAddParameters(int AOffset, int AMul, int BOffset, int BMul, int OutOffset, int OutMul, int OutShift)
+internal readonly record struct QuantizedAddParameters(int AOffset, int AMul, int BOffset, int BMul, int OutOffset, int OutMul, int OutShift)
 {
     public const int InputFractionBits = 16;
 

@@ -9,7 +9,7 @@ namespace Emc.Compiler.Quantization;
 /// 255-level quantized distribution has the smallest KL divergence from the clipped reference distribution).
 /// All ranges still contain 0.
 /// </summary>
-public static class RangeSelector
+internal static class RangeSelector
 {
     public const double PercentileKept = 0.9999;
 

@@ -1,7 +1,7 @@
 namespace Emc.Compiler.Quantization;
 
 /// <summary>The rounding rules of spec §6: RoundEven for derived parameters, the SDK's carry shift.</summary>
-public static class Rounding
+internal static class Rounding
 {
     public static double Even(double v) => Math.Round(v, MidpointRounding.ToEven);
 

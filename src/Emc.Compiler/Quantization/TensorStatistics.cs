@@ -6,7 +6,7 @@ namespace Emc.Compiler.Quantization;
 /// power of two, doubled (merging bin pairs exactly) whenever a value falls outside. Deterministic for a
 /// given sample order.
 /// </summary>
-public sealed class TensorStatistics
+internal sealed class TensorStatistics
 {
     /// <summary>Bins per sign; the histogram covers [−HalfBins·w, HalfBins·w).</summary>
     public const int HalfBins = 2048;

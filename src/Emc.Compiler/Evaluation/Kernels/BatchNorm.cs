@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics.X86;
 namespace Emc.Compiler.Evaluation.Kernels;
 
 /// <summary>Inference batch normalisation: y = (x − mean)/√(var + ε)·scale + bias per channel (axis 1).</summary>
-public static class BatchNorm
+internal static class BatchNorm
 {
     /// <summary>Folds the statistics into a per-channel multiplier and offset (2·C scratch floats).</summary>
     public static void Fold(ReadOnlySpan<float> scale, ReadOnlySpan<float> bias, ReadOnlySpan<float> mean, ReadOnlySpan<float> variance,

@@ -1,7 +1,7 @@
 namespace Emc.Compiler.Evaluation.Kernels;
 
 /// <summary>The element-wise binary operations <see cref="Broadcasting"/> computes.</summary>
-public enum BinaryOperation
+internal enum BinaryOperation
 {
     Add,
     Subtract,

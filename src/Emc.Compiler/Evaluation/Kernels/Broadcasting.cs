@@ -9,7 +9,7 @@ namespace Emc.Compiler.Evaluation.Kernels;
 /// merged, and the innermost run is computed as one vectorised span (full, scalar or per-channel operand).
 /// The output may be the same buffer as an operand of the output's shape (in-place accumulation).
 /// </summary>
-public static class Broadcasting
+internal static class Broadcasting
 {
     public const int MaxRank = 8;
 

@@ -8,7 +8,7 @@ namespace Emc.Compiler.Evaluation.Kernels;
 /// plain GEMM on the input, depthwise ones run directly per channel row, everything else is im2col + GEMM.
 /// Deterministic: every output sums its taps in a fixed order.
 /// </summary>
-public static class Conv2D
+internal static class Conv2D
 {
     /// <summary>Depthwise kernels with more taps (stack-held tap offsets) take the im2col path.</summary>
     private const int MaxDepthwiseTaps = 256;

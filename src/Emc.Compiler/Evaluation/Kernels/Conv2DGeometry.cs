@@ -1,7 +1,7 @@
 namespace Emc.Compiler.Evaluation.Kernels;
 
 /// <summary>Everything a 2-D convolution kernel needs to know about its shapes (NCHW, OIHW weights).</summary>
-public readonly record struct Conv2DGeometry(
+internal readonly record struct Conv2DGeometry(
     int Batch,
     int InputChannels,
     int InputHeight,

@@ -3,7 +3,7 @@ using System.Numerics.Tensors;
 namespace Emc.Compiler.Evaluation.Kernels;
 
 /// <summary>ONNX Gemm: Y[M×N] = alpha·A'·B' + beta·C, A' = transA ? Aᵀ : A, B' likewise, C broadcast to [M, N].</summary>
-public static class GemmKernel
+internal static class GemmKernel
 {
     /// <summary>Scratch floats <see cref="Run"/> needs.</summary>
     public static int ScratchLength(int m, int n, int k, int cLength) =>

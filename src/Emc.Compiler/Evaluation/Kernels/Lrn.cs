@@ -2,7 +2,7 @@ namespace Emc.Compiler.Evaluation.Kernels;
 
 /// <summary>Local response normalisation across channels (ONNX LRN):
 /// y = x / (bias + α/size · Σ x²over the window [c − ⌊(size−1)/2⌋, c + ⌈(size−1)/2⌉])^β.</summary>
-public static class Lrn
+internal static class Lrn
 {
     public static void Run(ReadOnlySpan<float> x, Span<float> y, int batch, int channels, int plane, int size, float alpha,
         float beta, float bias)

@@ -2,7 +2,7 @@ namespace Emc.Compiler.Evaluation.Kernels;
 
 /// <summary>Shapes of a 2-D pooling window over NCHW planes. Padding beyond the input (also the extra right/bottom
 /// reach of ceil mode) is never read; <see cref="PadBottom"/>/<see cref="PadRight"/> only count for count_include_pad.</summary>
-public readonly record struct Pool2DGeometry(
+internal readonly record struct Pool2DGeometry(
     int Planes,
     int InputHeight,
     int InputWidth,

@@ -3,7 +3,7 @@ using System.Numerics.Tensors;
 namespace Emc.Compiler.Evaluation.Kernels;
 
 /// <summary>Max and average pooling over 2-D windows of NCHW planes, and global pooling.</summary>
-public static class Pooling
+internal static class Pooling
 {
     public static void Max(in Pool2DGeometry g, ReadOnlySpan<float> input, Span<float> output)
     {

@@ -4,7 +4,7 @@ namespace Emc.Compiler.Evaluation.Kernels;
 
 /// <summary>Softmax and log-softmax over one axis of a tensor seen as [outer, axis, inner] (max-subtracted, so
 /// large inputs do not overflow).</summary>
-public static class Softmax
+internal static class Softmax
 {
     /// <summary>Scratch floats needed when the axis is not innermost.</summary>
     public static int ScratchLength(int axisLength, int inner) => inner == 1 ? 0 : axisLength;

@@ -5,7 +5,7 @@ using Emc.Kmodel;
 namespace Emc.Compiler.K210.Emission;
 
 /// <summary>Turns a quantized, memory-planned lowered model into kmodel v3 records.</summary>
-public static class KmodelEmitter
+internal static class KmodelEmitter
 {
     public static KmodelFile Emit(K210Model model, MemoryPlan plan, int weightBits)
     {

@@ -7,7 +7,7 @@ namespace Emc.Compiler.K210.Graph;
 /// <see cref="InputOffset"/> bytes past the tensor start with rows of <see cref="InputWidth"/> and planes of
 /// <see cref="InputHeight"/>·<see cref="InputWidth"/> (spec §4.1; no rescaling: output shares the input's quantization).
 /// </summary>
-public sealed class QuantizedMaxPoolLayer(string name, K210Tensor input, K210Tensor output, int inputOffset, int inputHeight, int inputWidth,
+internal sealed class QuantizedMaxPoolLayer(string name, K210Tensor input, K210Tensor output, int inputOffset, int inputHeight, int inputWidth,
     int kernel, int stride, int padH, int padW) : K210Layer(name, [input], output)
 {
     public int InputOffset { get; } = inputOffset;
@@ -33,25 +33,25 @@ public sealed class QuantizedMaxPoolLayer(string name, K210Tensor input, K210Ten
 }
 
 /// <summary>K210_UPLOAD: planar main-memory uint8 → KPU RAM layout.</summary>
-public sealed class UploadLayer(string name, K210Tensor input, K210Tensor output) : K210Layer(name, [input], output)
+internal sealed class UploadLayer(string name, K210Tensor input, K210Tensor output) : K210Layer(name, [input], output)
 {
     public override string Kind => "upload";
 }
 
 /// <summary>QUANTIZE: float32 → uint8 with the output tensor's quantization.</summary>
-public sealed class QuantizeLayer(string name, K210Tensor input, K210Tensor output) : K210Layer(name, [input], output)
+internal sealed class QuantizeLayer(string name, K210Tensor input, K210Tensor output) : K210Layer(name, [input], output)
 {
     public override string Kind => "quantize";
 }
 
 /// <summary>DEQUANTIZE: uint8 → float32 with the input tensor's quantization.</summary>
-public sealed class DequantizeLayer(string name, K210Tensor input, K210Tensor output) : K210Layer(name, [input], output)
+internal sealed class DequantizeLayer(string name, K210Tensor input, K210Tensor output) : K210Layer(name, [input], output)
 {
     public override string Kind => "dequantize";
 }
 
 /// <summary>FULLY_CONNECTED (float): weights [out][in], bias, activation 0 linear / 1 ReLU / 2 ReLU6.</summary>
-public sealed class FullyConnectedLayer(string name, K210Tensor input, K210Tensor output, float[] weights, float[] bias, int activation)
+internal sealed class FullyConnectedLayer(string name, K210Tensor input, K210Tensor output, float[] weights, float[] bias, int activation)
     : K210Layer(name, [input], output)
 {
     public float[] Weights { get; } = weights;
@@ -66,7 +66,7 @@ public sealed class FullyConnectedLayer(string name, K210Tensor input, K210Tenso
 }
 
 /// <summary>GLOBAL_AVERAGE_POOL2D (float).</summary>
-public sealed class GlobalAveragePoolLayer(string name, K210Tensor input, K210Tensor output) : K210Layer(name, [input], output)
+internal sealed class GlobalAveragePoolLayer(string name, K210Tensor input, K210Tensor output) : K210Layer(name, [input], output)
 {
     public override string Kind => "global avg pool";
 
@@ -74,7 +74,7 @@ public sealed class GlobalAveragePoolLayer(string name, K210Tensor input, K210Te
 }
 
 /// <summary>AVERAGE_POOL2D (float; divisor = valid taps, i.e. count_include_pad = 0).</summary>
-public sealed class AveragePoolLayer(string name, K210Tensor input, K210Tensor output, int kernelH, int kernelW, int strideH, int strideW, int padH, int padW)
+internal sealed class AveragePoolLayer(string name, K210Tensor input, K210Tensor output, int kernelH, int kernelW, int strideH, int strideW, int padH, int padW)
     : K210Layer(name, [input], output)
 {
     public int KernelH { get; } = kernelH;
@@ -93,37 +93,37 @@ public sealed class AveragePoolLayer(string name, K210Tensor input, K210Tensor o
 }
 
 /// <summary>SOFTMAX (float) over all channels.</summary>
-public sealed class SoftmaxLayer(string name, K210Tensor input, K210Tensor output) : K210Layer(name, [input], output)
+internal sealed class SoftmaxLayer(string name, K210Tensor input, K210Tensor output) : K210Layer(name, [input], output)
 {
     public override string Kind => "softmax";
 }
 
 /// <summary>LOGISTIC (float).</summary>
-public sealed class LogisticLayer(string name, K210Tensor input, K210Tensor output) : K210Layer(name, [input], output)
+internal sealed class LogisticLayer(string name, K210Tensor input, K210Tensor output) : K210Layer(name, [input], output)
 {
     public override string Kind => "logistic";
 }
 
 /// <summary>ADD (float32, equal shapes).</summary>
-public sealed class AddLayer(string name, K210Tensor a, K210Tensor b, K210Tensor output) : K210Layer(name, [a, b], output)
+internal sealed class AddLayer(string name, K210Tensor a, K210Tensor b, K210Tensor output) : K210Layer(name, [a, b], output)
 {
     public override string Kind => "add";
 }
 
 /// <summary>QUANTIZED_ADD (uint8, equal shapes).</summary>
-public sealed class QuantizedAddLayer(string name, K210Tensor a, K210Tensor b, K210Tensor output) : K210Layer(name, [a, b], output)
+internal sealed class QuantizedAddLayer(string name, K210Tensor a, K210Tensor b, K210Tensor output) : K210Layer(name, [a, b], output)
 {
     public override string Kind => "u8 add";
 }
 
 /// <summary>CONCAT / QUANTIZED_CONCAT of planar tensors along channels (byte copy).</summary>
-public sealed class ConcatLayer(string name, IReadOnlyList<K210Tensor> inputs, K210Tensor output) : K210Layer(name, inputs, output)
+internal sealed class ConcatLayer(string name, IReadOnlyList<K210Tensor> inputs, K210Tensor output) : K210Layer(name, inputs, output)
 {
     public override string Kind => Output.Type == K210ElementType.UInt8 ? "u8 concat" : "concat";
 }
 
 /// <summary>RESIZE_NEAREST_NEIGHBOR (float) or its uint8 form.</summary>
-public sealed class ResizeNearestLayer(string name, K210Tensor input, K210Tensor output) : K210Layer(name, [input], output)
+internal sealed class ResizeNearestLayer(string name, K210Tensor input, K210Tensor output) : K210Layer(name, [input], output)
 {
     public override string Kind => Output.Type == K210ElementType.UInt8 ? "u8 resize nearest" : "resize nearest";
 }

@@ -1,7 +1,7 @@
 namespace Emc.Compiler.K210.Graph;
 
 /// <summary>One layer of the lowered graph; becomes one kmodel layer (spec §4).</summary>
-public abstract class K210Layer
+internal abstract class K210Layer
 {
     protected K210Layer(string name, IReadOnlyList<K210Tensor> inputs, K210Tensor output)
     {

@@ -1,7 +1,7 @@
 namespace Emc.Compiler.K210.Graph;
 
 /// <summary>The lowered graph: layers in execution order, the device input and the model outputs.</summary>
-public sealed class K210Model
+internal sealed class K210Model
 {
     public List<K210Layer> Layers { get; } = [];
 

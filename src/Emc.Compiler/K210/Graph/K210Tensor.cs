@@ -4,14 +4,14 @@ using Emc.Compiler.Quantization;
 namespace Emc.Compiler.K210.Graph;
 
 /// <summary>Element type of a lowered tensor.</summary>
-public enum K210ElementType
+internal enum K210ElementType
 {
     UInt8,
     Float32,
 }
 
 /// <summary>Where a lowered tensor lives on the device.</summary>
-public enum K210MemoryKind
+internal enum K210MemoryKind
 {
     /// <summary>KPU RAM, in the 64-byte-unit layout of spec §3.2.</summary>
     Kpu,
@@ -25,7 +25,7 @@ public enum K210MemoryKind
 /// uint8 tensors carry a quantization, resolved after calibration from <see cref="RangeSource"/> (an IR value
 /// whose calibrated range defines it) or <see cref="QuantFrom"/> (layers that cannot rescale share it).
 /// </summary>
-public sealed class K210Tensor
+internal sealed class K210Tensor
 {
     public K210Tensor(string name, K210ElementType type, K210MemoryKind memory, int channels, int height, int width)
     {
@@ -91,4 +91,4 @@ public sealed class K210Tensor
 }
 
 /// <summary>A subsampling <c>map[RowOffset + Stride·i][ColOffset + Stride·j]</c>.</summary>
-public sealed record MapSampling(int RowOffset, int ColOffset, int Stride);
+internal sealed record MapSampling(int RowOffset, int ColOffset, int Stride);

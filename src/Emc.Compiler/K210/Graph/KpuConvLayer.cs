@@ -3,7 +3,7 @@ using Emc.Compiler.K210.Kpu;
 namespace Emc.Compiler.K210.Graph;
 
 /// <summary>KPU pool types (spec §5.6) the compiler emits.</summary>
-public enum KpuPoolType
+internal enum KpuPoolType
 {
     Bypass = 0,
     Max2S2 = 1,
@@ -19,7 +19,7 @@ public enum KpuPoolType
 /// batch-norm/bias, activation table and pool. <see cref="InputRowShift"/> reads the input one row lower
 /// (image_src_addr + row_len), used with <see cref="KpuPoolType.RightTop2S2"/> to pick odd coordinates.
 /// </summary>
-public sealed class KpuConvLayer : K210Layer
+internal sealed class KpuConvLayer : K210Layer
 {
     public KpuConvLayer(string name, K210Tensor input, K210Tensor output, KpuConvWeights weights, KpuActivationFunction activation, KpuPoolType pool)
         : base(name, [input], output)

@@ -1,7 +1,7 @@
 namespace Emc.Compiler.K210.Kpu;
 
 /// <summary>The non-linearity a KPU conv applies after batch-norm (spec §6.3, §7.6).</summary>
-public enum KpuActivationKind
+internal enum KpuActivationKind
 {
     /// <summary>Identity; also ReLU, ReLU6 and Clip, whose bounds the output range's clamp implements.</summary>
     Linear,
@@ -11,7 +11,7 @@ public enum KpuActivationKind
 }
 
 /// <summary>An activation with its parameter (the slope for <see cref="KpuActivationKind.Leaky"/>).</summary>
-public readonly record struct KpuActivationFunction(KpuActivationKind Kind, float Alpha = 0)
+internal readonly record struct KpuActivationFunction(KpuActivationKind Kind, float Alpha = 0)
 {
     public static KpuActivationFunction Linear { get; } = new(KpuActivationKind.Linear);
 

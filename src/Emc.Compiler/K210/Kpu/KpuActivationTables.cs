@@ -6,7 +6,7 @@ namespace Emc.Compiler.K210.Kpu;
 /// <summary>
 /// Activation tables for batch-norm outputs carrying 10 fractional bits (<c>T ≈ 2^10·q_out</c>, spec §7.5).
 /// </summary>
-public static class KpuActivationTables
+internal static class KpuActivationTables
 {
     /// <summary>Fractional bits of the batch-norm output.</summary>
     public const int FractionBits = 10;

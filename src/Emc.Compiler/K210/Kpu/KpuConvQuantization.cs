@@ -7,7 +7,7 @@ namespace Emc.Compiler.K210.Kpu;
 /// Every integer a K210_CONV needs besides its shapes and addresses (spec §5.2 word 4, 9, 10, §5.3–§5.5),
 /// derived by <see cref="KpuConvQuantizer"/>.
 /// </summary>
-public sealed record KpuConvQuantization(
+internal sealed record KpuConvQuantization(
     byte[] WeightBytes,
     int WeightBits,
     KpuBatchNorm[] BatchNorm,

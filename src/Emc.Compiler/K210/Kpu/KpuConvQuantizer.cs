@@ -8,7 +8,7 @@ namespace Emc.Compiler.K210.Kpu;
 /// (spec §7.3–§7.6, nncase v0.1's derivation, with the refinement noted inline). All arithmetic in double,
 /// RoundEven, deterministic. Every result is checked against its field width (spec §5.2/§5.4/§5.5).
 /// </summary>
-public static class KpuConvQuantizer
+internal static class KpuConvQuantizer
 {
     private const int ArgBits = 24;
     private const int ArgMaxShift = 15;

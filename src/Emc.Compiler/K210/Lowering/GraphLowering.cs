@@ -11,7 +11,7 @@ namespace Emc.Compiler.K210.Lowering;
 /// node that cannot be realised gets a diagnostic naming node, op and limit; lowering continues so all problems
 /// surface in one pass.
 /// </summary>
-public static class GraphLowering
+internal static class GraphLowering
 {
     /// <summary>The whole-graph lowering steps, in order.</summary>
     internal static IReadOnlyList<ILoweringStep> Steps { get; } =

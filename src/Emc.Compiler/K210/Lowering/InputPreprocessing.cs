@@ -5,7 +5,7 @@ using Emc.Diagnostics;
 namespace Emc.Compiler.K210.Lowering;
 
 /// <summary>The device input map from the compile options: per model channel, real = q·Scale + Offset.</summary>
-public static class InputPreprocessing
+internal static class InputPreprocessing
 {
     /// <summary>The device input's quantization for a preprocessing map: exact when uniform over channels, else
     /// identity (the per-channel map is then folded into the first conv's weights).</summary>

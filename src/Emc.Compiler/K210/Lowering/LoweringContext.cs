@@ -214,4 +214,4 @@ internal sealed class LoweringContext
 }
 
 /// <summary>Input preprocessing: the device delivers uint8 q per channel; the model expects q·Scale[c] + Offset[c].</summary>
-public sealed record Preprocessing(double[] Scale, double[] Offset, bool SwapRedBlue);
+internal sealed record Preprocessing(double[] Scale, double[] Offset, bool SwapRedBlue);

@@ -7,10 +7,10 @@ namespace Emc.Compiler.K210.Lowering;
 /// (i &lt; Height, j &lt; Width). A following 1×1 conv can absorb it into its pool type; otherwise a CPU pick
 /// realises it.
 /// </summary>
-public sealed record PendingSample(int RowOffset, int ColOffset, int Stride, int Height, int Width);
+internal sealed record PendingSample(int RowOffset, int ColOffset, int Stride, int Height, int Width);
 
 /// <summary>Every device representation of one IR value created so far.</summary>
-public sealed class ValueSlot
+internal sealed class ValueSlot
 {
     /// <summary>uint8 map in KPU RAM (for a pending sample: the un-sampled map).</summary>
     public K210Tensor? Kpu { get; set; }

@@ -11,7 +11,7 @@ namespace Emc.Compiler.K210.Memory;
 /// after its own index. Not DEQUANTIZE (a float write covers the next three input bytes), FULLY_CONNECTED, flatten or
 /// resize (later outputs read earlier inputs).
 /// </summary>
-public static class InPlaceReuse
+internal static class InPlaceReuse
 {
     /// <summary>Output root → the input root whose buffer it reuses from offset 0.</summary>
     public static Dictionary<K210Tensor, K210Tensor> Find(K210Model model)

@@ -1,7 +1,7 @@
 namespace Emc.Compiler.K210.Memory;
 
 /// <summary>A buffer to place: its size and the inclusive range of layer indices during which it is live.</summary>
-public readonly record struct BufferRequest(long Size, int FirstLayer, int LastLayer);
+internal readonly record struct BufferRequest(long Size, int FirstLayer, int LastLayer);
 
 /// <summary>
 /// Offline placement of buffers whose lifetimes are known: greedy by size (largest first, ties by request
@@ -9,7 +9,7 @@ public readonly record struct BufferRequest(long Size, int FirstLayer, int LastL
 /// time. Deterministic. Buffers live at the same layer never overlap, so a layer's inputs and outputs are
 /// always disjoint.
 /// </summary>
-public static class IntervalAllocator
+internal static class IntervalAllocator
 {
     /// <summary>Returns the offset of each request and the total extent.</summary>
     public static (long[] Offsets, long Extent) Place(IReadOnlyList<BufferRequest> requests)

@@ -10,7 +10,7 @@ namespace Emc.Compiler.K210.Memory;
 /// any address works). Alias tensors take their root's address; outputs written in place over a dying input
 /// (<see cref="InPlaceReuse"/>) take that input's.
 /// </summary>
-public static class MemoryPlanner
+internal static class MemoryPlanner
 {
     public static MemoryPlan Plan(K210Model model)
     {

@@ -10,7 +10,7 @@ namespace Emc.Compiler.K210.Memory;
 /// With <c>inPlace</c>, outputs that <see cref="InPlaceReuse"/> allows to overwrite a dying input join that input's
 /// buffer (lifetimes united, size the larger); they are listed in <see cref="SharedOutputs"/> instead.
 /// </summary>
-public sealed record MemoryRequests(
+internal sealed record MemoryRequests(
     IReadOnlyList<K210Tensor> MainTensors,
     IReadOnlyList<BufferRequest> Main,
     IReadOnlyList<K210Tensor> KpuTensors,

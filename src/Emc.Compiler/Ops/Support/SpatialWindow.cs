@@ -6,7 +6,7 @@ namespace Emc.Compiler.Ops.Support;
 
 /// <summary>A 2-D sliding window (Conv and pooling) resolved from kernel_shape, strides, dilations, pads, auto_pad
 /// and ceil_mode.</summary>
-public sealed record SpatialWindow(
+internal sealed record SpatialWindow(
     int KernelHeight,
     int KernelWidth,
     int StrideHeight,
