@@ -2,11 +2,12 @@ namespace Emc.Kmodel.Catalogue;
 
 /// <summary>
 /// The one entry per kmodel layer type. Bodies are looked up by their record (a family record such as
-/// <see cref="ConcatBody"/> serves two codes); codes by the entry that lists them.
+/// <see cref="ConcatBody"/> serves two codes); codes by the entry that lists them. The list is explicit
+/// rather than found by reflection so that trimming an app that references this library keeps every entry.
 /// </summary>
 internal static class LayerCatalogue
 {
-    private static readonly LayerEntry[] AllEntries =
+    private static readonly LayerEntry[] KnownLayouts =
     [
         new AddEntry(),
         new QuantizedAddEntry(),
@@ -28,8 +29,9 @@ internal static class LayerCatalogue
         new K210AddPaddingEntry(),
         new K210RemovePaddingEntry(),
         new K210UploadEntry(),
-        new UnknownLayoutEntry(),
     ];
+
+    private static readonly LayerEntry[] AllEntries = [.. KnownLayouts, new UnknownLayoutEntry(KnownLayouts)];
 
     private static readonly Dictionary<KmodelLayerType, LayerEntry> ByType =
         AllEntries.SelectMany(e => e.Types.Select(t => (t, e))).ToDictionary(p => p.t, p => p.e);

@@ -5,16 +5,13 @@ using Emc.Kmodel.Simulation.Steps;
 namespace Emc.Kmodel.Catalogue;
 
 /// <summary>
-/// The codes without a known body layout (0, 3, 4, 6, 10, 19): the body is kept as raw bytes so the file
+/// Every named code no other entry claims (today 0, 3, 4, 6, 10, 19): the body is kept as raw bytes so the file
 /// still reads and round-trips; nothing is known of its memory or fields, and neither the SDK nor the simulator runs it.
 /// </summary>
-internal sealed class UnknownLayoutEntry : LayerEntry<RawLayerBody>
+internal sealed class UnknownLayoutEntry(IEnumerable<LayerEntry> known) : LayerEntry<RawLayerBody>
 {
     public override IReadOnlyList<KmodelLayerType> Types { get; } =
-    [
-        KmodelLayerType.Invalid, KmodelLayerType.GlobalMaxPool2D, KmodelLayerType.QuantizedGlobalMaxPool2D,
-        KmodelLayerType.QuantizedGlobalAveragePool2D, KmodelLayerType.QuantizedAveragePool2D, KmodelLayerType.QuantizedFullyConnected,
-    ];
+        Enum.GetValues<KmodelLayerType>().Except(known.SelectMany(e => e.Types)).ToArray();
 
     public override bool HasKnownLayout => false;
 
