@@ -1,38 +1,18 @@
+using Emc.Kmodel.Catalogue;
+
 namespace Emc.Kmodel;
 
 /// <summary>Facts about layer type codes (spec §4 table).</summary>
 public static class KmodelLayerTypes
 {
     /// <summary>True for every code that the enumeration names.</summary>
-    public static bool IsKnown(KmodelLayerType type) => type switch
-    {
-        >= KmodelLayerType.Invalid and <= KmodelLayerType.Logistic => true,
-        >= KmodelLayerType.K210Conv and <= KmodelLayerType.K210Upload => true,
-        _ => false,
-    };
+    public static bool IsKnown(KmodelLayerType type) => LayerCatalogue.For(type) is not null;
 
     /// <summary>Whether the stock Kendryte SDK interpreter (kpu.c) executes this layer type.</summary>
-    public static bool IsRunByStockSdk(KmodelLayerType type) => type switch
-    {
-        KmodelLayerType.Add or KmodelLayerType.QuantizedAdd or KmodelLayerType.GlobalAveragePool2D
-            or KmodelLayerType.QuantizedMaxPool2D or KmodelLayerType.AveragePool2D or KmodelLayerType.Quantize
-            or KmodelLayerType.Dequantize or KmodelLayerType.Requantize or KmodelLayerType.L2Normalization
-            or KmodelLayerType.Softmax or KmodelLayerType.Concat or KmodelLayerType.QuantizedConcat
-            or KmodelLayerType.FullyConnected or KmodelLayerType.TensorflowFlatten
-            or KmodelLayerType.ResizeNearestNeighbor or KmodelLayerType.QuantizedResizeNearestNeighbor
-            or KmodelLayerType.ChannelwiseDequantize or KmodelLayerType.Logistic or KmodelLayerType.K210Conv
-            or KmodelLayerType.K210AddPadding or KmodelLayerType.K210RemovePadding or KmodelLayerType.K210Upload => true,
-        _ => false,
-    };
+    public static bool IsRunByStockSdk(KmodelLayerType type) => LayerCatalogue.For(type)?.IsRunByStockSdk(type) ?? false;
 
     /// <summary>Whether a body layout is known for this type (false for 0, 3, 4, 6, 10, 19 and unknown codes).</summary>
-    public static bool HasKnownLayout(KmodelLayerType type) => IsKnown(type) && type switch
-    {
-        KmodelLayerType.Invalid or KmodelLayerType.GlobalMaxPool2D or KmodelLayerType.QuantizedGlobalMaxPool2D
-            or KmodelLayerType.QuantizedGlobalAveragePool2D or KmodelLayerType.QuantizedAveragePool2D
-            or KmodelLayerType.QuantizedFullyConnected => false,
-        _ => true,
-    };
+    public static bool HasKnownLayout(KmodelLayerType type) => LayerCatalogue.For(type)?.HasKnownLayout ?? false;
 
     /// <summary>The SDK's upper-case name, e.g. <c>K210_CONV</c>, or the number for unknown codes.</summary>
     public static string SdkName(KmodelLayerType type) => type switch

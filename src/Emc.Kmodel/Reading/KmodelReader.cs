@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using Emc.Diagnostics;
+using Emc.Kmodel.Catalogue;
 
 namespace Emc.Kmodel;
 
@@ -169,12 +170,8 @@ public static class KmodelReader
 
         int available = (int)present;
         var body = data.Slice((int)Math.Min(start, data.Length), available);
-        (LayerBody? decoded, long contentSize) = type switch
-        {
-            KmodelLayerType.K210Conv => ConvDecoder.Decode(data, start, declared, available, header.WeightBytes, index, sink),
-            _ when !KmodelLayerTypes.HasKnownLayout(type) => Raw(type, body, declared, index, sink),
-            _ => BodyDecoder.Decode(type, body, declared, index, sink),
-        };
+        var entry = LayerCatalogue.For(type)!;
+        (LayerBody? decoded, long contentSize) = entry.Read(type, new BodySource(data, start, declared, available, header, index, sink));
         if (decoded is null)
         {
             return null;
@@ -191,19 +188,11 @@ public static class KmodelReader
             sink.Report(KmodelDiagnostics.NonZeroPadding, index, type, "padding bytes after the body's fields are not zero");
         }
 
-        if (!KmodelLayerTypes.IsRunByStockSdk(type) && KmodelLayerTypes.HasKnownLayout(type))
+        if (!entry.IsRunByStockSdk(type) && entry.HasKnownLayout)
         {
             sink.Report(KmodelDiagnostics.NotRunByStockSdk, index, type, "the stock SDK kpu.c does not run this layer type (a patched runtime is needed)");
         }
 
         return new KmodelLayer(decoded, declared);
-    }
-
-    private static (LayerBody? Body, long ContentSize) Raw(KmodelLayerType type, ReadOnlySpan<byte> body, uint declared, int index, DiagnosticSink sink)
-    {
-        sink.Report(KmodelDiagnostics.LayoutUnknown, index, type, string.Create(CultureInfo.InvariantCulture,
-            $"no body layout is known for this type and the SDK does not run it; its {declared} bytes are kept as they are"));
-        uint flags = body.Length >= 4 ? BinaryPrimitives.ReadUInt32LittleEndian(body) : 0;
-        return (new RawLayerBody(type, body.ToArray()) { Flags = flags }, body.Length);
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Emc.Diagnostics;
+using Emc.Kmodel.Catalogue;
 
 namespace Emc.Kmodel;
 
@@ -32,20 +33,20 @@ public static class KmodelValidator
         for (int i = 0; i < file.Layers.Count; i++)
         {
             var body = file.Layers[i].Body;
-            CheckRanges(body, mainMem, i, sink);
-            LayerFieldRules.Check(body, file.Header, i, sink);
-            if (body is K210ConvBody conv)
+            var entry = LayerCatalogue.For(body);
+            if (entry is not null)
             {
-                ConvRegisterRules.Check(conv, file.Header.WeightBytes, i, sink);
+                CheckRanges(body, entry.Footprint(body), mainMem, i, sink);
+                entry.CheckFields(body, new FieldCheck(file.Header, i, body.Type, sink));
             }
         }
 
         CheckEnds(file, sink);
     }
 
-    private static void CheckRanges(LayerBody body, long mainMem, int index, DiagnosticSink sink)
+    private static void CheckRanges(LayerBody body, IReadOnlyList<MemoryRange> ranges, long mainMem, int index, DiagnosticSink sink)
     {
-        foreach (var range in LayerMemory.Ranges(body))
+        foreach (var range in ranges)
         {
             string what = string.Create(CultureInfo.InvariantCulture, $"{range.Name} [{range.Start}, {range.End})");
             if (range.Space == MemorySpace.Kpu)

@@ -1,3 +1,5 @@
+using Emc.Kmodel.Catalogue;
+
 namespace Emc.Kmodel;
 
 /// <summary>
@@ -37,7 +39,8 @@ public static class KmodelBuilder
             }
             else
             {
-                end = start + BodyEncoder.ContentSize(body);
+                var entry = LayerCatalogue.For(body) ?? throw KmodelWriter.UnknownRecord(body);
+                end = start + entry.ContentSize(body);
             }
 
             end = Align(end, BodyAlignment);

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Emc.Kmodel.Catalogue;
 
 namespace Emc.Kmodel;
 
@@ -40,7 +41,8 @@ public static class KmodelWriter
         for (int i = 0; i < file.Layers.Count; i++)
         {
             var layer = file.Layers[i];
-            long content = BodyEncoder.ContentSize(layer.Body);
+            var entry = LayerCatalogue.For(layer.Body) ?? throw UnknownRecord(layer.Body);
+            long content = entry.ContentSize(layer.Body);
             if (layer.BodySize % 4 != 0 || content > layer.BodySize)
             {
                 throw new ArgumentException(
@@ -48,12 +50,16 @@ public static class KmodelWriter
                     nameof(file));
             }
 
-            BodyEncoder.Encode(layer.Body, span.Slice((int)bodyStart, (int)layer.BodySize), bodyStart);
+            entry.Write(layer.Body, span.Slice((int)bodyStart, (int)layer.BodySize), bodyStart);
             bodyStart += layer.BodySize;
         }
 
         return bytes;
     }
+
+    /// <summary>A body record from outside this library: there is no layout to write it with.</summary>
+    internal static ArgumentException UnknownRecord(LayerBody body) =>
+        new($"unknown body record {body.GetType().Name}", nameof(body));
 
     private static void WriteU32(Span<byte> span, int offset, params ReadOnlySpan<uint> values)
     {

@@ -1,3 +1,5 @@
+using Emc.Kmodel;
+
 namespace Emc.Compiler.K210.Graph;
 
 /// <summary>One layer of the lowered graph; becomes one kmodel layer (spec §4).</summary>
@@ -28,4 +30,13 @@ internal abstract class K210Layer
     public virtual long Macs => 0;
 
     public override string ToString() => $"{Kind} '{Name}'";
+
+    /// <summary>The kmodel body this layer emits, once quantized and memory-planned (spec §4.1).</summary>
+    internal abstract LayerBody ToBody();
+
+    /// <summary>A planned tensor's main-memory byte offset (or KPU unit) as a body field.</summary>
+    private protected static uint At(K210Tensor t) => (uint)t.Address;
+
+    /// <summary>A tensor's element count as a body field.</summary>
+    private protected static uint Count(K210Tensor t) => (uint)t.ElementCount;
 }

@@ -1,4 +1,6 @@
+using Emc.Compiler.K210.Emission;
 using Emc.Compiler.K210.Kpu;
+using Emc.Kmodel;
 
 namespace Emc.Compiler.K210.Graph;
 
@@ -54,4 +56,6 @@ internal sealed class KpuConvLayer : K210Layer
     public override bool OnKpu => true;
 
     public override long Macs => (long)Inputs[0].Height * Inputs[0].Width * Weights.OutChannels * Weights.WeightsPerOutput;
+
+    internal override LayerBody ToBody() => KpuConvEncoder.Encode(this);
 }

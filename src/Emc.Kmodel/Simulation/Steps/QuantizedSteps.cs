@@ -1,11 +1,12 @@
+using Emc.Kmodel.Catalogue;
+
 namespace Emc.Kmodel.Simulation.Steps;
 
 // uint8 and (de)quantization CPU layers (spec §4.1, §6.4): integer ones are exact; float ones follow kpu.c.
 
 internal sealed class QuantizedAddStep(int index, QuantizedAddBody b) : SimulationStep(index, KmodelLayerType.QuantizedAdd)
 {
-    /// <summary>kpu.c processes the count rounded up to 8 (it reads and writes up to 7 extra bytes).</summary>
-    public long Processed => (b.Count + 7L) / 8 * 8;
+    public long Processed => QuantizedAddEntry.Processed(b);
 
     public override void Run(SimulationState s)
     {
