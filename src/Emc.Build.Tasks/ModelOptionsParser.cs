@@ -116,6 +116,32 @@ internal static class ModelOptionsParser
             }
         }
 
+        string inputShape = item.GetMetadata(ModelMetadata.InputShape);
+        if (inputShape.Length > 0)
+        {
+            if (OptionSyntax.ParseInputShapes([inputShape], out string? error) is { } shapes)
+            {
+                options = options with { InputShapes = shapes };
+            }
+            else
+            {
+                Bad(diagnostics, file, model, ModelMetadata.InputShape, inputShape, "NAME=d0,d1,… entries separated by ';' (or d0,d1,… for the only input); " + error);
+            }
+        }
+
+        string outputs = item.GetMetadata(ModelMetadata.Outputs);
+        if (outputs.Length > 0)
+        {
+            if (OptionSyntax.ParseNames([outputs], out _) is { } names)
+            {
+                options = options with { Outputs = names };
+            }
+            else
+            {
+                Bad(diagnostics, file, model, ModelMetadata.Outputs, outputs, "comma-separated tensor names");
+            }
+        }
+
         return options;
     }
 
@@ -135,6 +161,8 @@ internal static class ModelOptionsParser
             "calibration=" + o.Calibration,
             "maxSamples=" + o.MaxCalibrationSamples.ToString(CultureInfo.InvariantCulture),
             "fullyConnected=" + o.FullyConnected,
+            "inputShapes=" + OptionSyntax.Format(o.InputShapes),
+            "outputs=" + (o.Outputs is null ? "" : string.Join(',', o.Outputs)),
         };
         foreach (string name in new[]
                  {

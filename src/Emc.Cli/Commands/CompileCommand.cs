@@ -9,7 +9,7 @@ namespace Emc.Cli.Commands;
 /// <summary>
 /// <c>emc compile model.onnx -o model.kmodel [--dataset DIR|FILE…] [--input-range lo,hi | --mean m[,m,m] --std s[,s,s]]
 /// [--channel-order rgb|bgr] [--weight-bits 8|16] [--calibration default|minmax|percentile|mse|kld] [--fully-connected default|cpu|kpu]
-/// [--report report.json] [--verbose]</c>.
+/// [--report report.json] [--input-shape NAME=d0,d1,…] [--outputs t1,t2] [--verbose]</c>.
 /// Progress goes to stderr, the report table to stdout; the kmodel is written atomically and only on success.
 /// </summary>
 public static class CompileCommand
@@ -27,7 +27,9 @@ public static class CompileCommand
         string Calibration = "default",
         FileInfo? Report = null,
         string FullyConnected = "default",
-        bool Verbose = false);
+        bool Verbose = false,
+        IReadOnlyList<string>? InputShapes = null,
+        IReadOnlyList<string>? Outputs = null);
 
     public static Command Create()
     {
@@ -42,14 +44,16 @@ public static class CompileCommand
         var calibration = new Option<string>("--calibration") { Description = "default | minmax | percentile | mse | kld.", DefaultValueFactory = _ => "default" };
         var report = new Option<FileInfo>("--report") { Description = "Write the compile report as JSON here." };
         var fc = new Option<string>("--fully-connected") { Description = "Gemm/MatMul on: default | cpu (float FULLY_CONNECTED) | kpu (4x4 padding trick).", DefaultValueFactory = _ => "default" };
+        var inputShape = new Option<string[]>("--input-shape") { Description = "Static shape of a graph input with dynamic dimensions: NAME=1,3,240,320 (or 1,3,240,320 for the only input); repeatable.", AllowMultipleArgumentsPerToken = true };
+        var outputs = new Option<string[]>("--outputs") { Description = "Compile up to these tensors (comma-separated names); they become the kmodel's outputs.", AllowMultipleArgumentsPerToken = true };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Also print the compiler's passes in order, with how often each applied." };
         var command = new Command("compile", "Compile an ONNX model to a K210 kmodel v3, calibrated on a dataset and checked in the simulator.")
         {
-            model, output, dataset, range, mean, std, order, bits, calibration, report, fc, verbose,
+            model, output, dataset, range, mean, std, order, bits, calibration, report, fc, inputShape, outputs, verbose,
         };
         command.SetAction(p => Run(
             new Arguments(p.GetValue(model)!, p.GetValue(output)!, p.GetValue(dataset) ?? [], p.GetValue(range), p.GetValue(mean), p.GetValue(std),
-                p.GetValue(order) ?? "rgb", p.GetValue(bits), p.GetValue(calibration) ?? "default", p.GetValue(report), p.GetValue(fc) ?? "default", p.GetValue(verbose)),
+                p.GetValue(order) ?? "rgb", p.GetValue(bits), p.GetValue(calibration) ?? "default", p.GetValue(report), p.GetValue(fc) ?? "default", p.GetValue(verbose), p.GetValue(inputShape), p.GetValue(outputs)),
             Console.Out,
             Console.Error));
         return command;
@@ -181,6 +185,18 @@ public static class CompileCommand
             Bad($"--fully-connected '{a.FullyConnected}': expected default, cpu or kpu");
         }
 
+        Dictionary<string, int[]>? shapes = null;
+        if (a.InputShapes is { Count: > 0 } shapeTexts && (shapes = OptionSyntax.ParseInputShapes(shapeTexts, out string? shapeError)) is null)
+        {
+            Bad($"--input-shape {shapeError}");
+        }
+
+        List<string>? outputNames = null;
+        if (a.Outputs is { Count: > 0 } outputTexts && (outputNames = OptionSyntax.ParseNames(outputTexts, out string? outputsError)) is null)
+        {
+            Bad($"--outputs: {outputsError}");
+        }
+
         if (a.WeightBits is not (8 or 16))
         {
             Bad($"--weight-bits {a.WeightBits}: expected 8 or 16");
@@ -201,6 +217,8 @@ public static class CompileCommand
             WeightBits = a.WeightBits,
             Calibration = method!.Value,
             FullyConnected = fullyConnected!.Value,
+            InputShapes = shapes,
+            Outputs = outputNames,
         };
     }
 

@@ -45,4 +45,10 @@ public sealed record CompileOptions
 
     /// <summary>At most this many calibration samples are used (sorted by path; deterministic).</summary>
     public int MaxCalibrationSamples { get; init; } = 256;
+
+    /// <summary>Static shapes for graph inputs with dynamic dimensions, by input name ("" = the only input).</summary>
+    public IReadOnlyDictionary<string, int[]>? InputShapes { get; init; }
+
+    /// <summary>Tensors to compile up to (they become the kmodel's outputs, in this order); null: the graph outputs.</summary>
+    public IReadOnlyList<string>? Outputs { get; init; }
 }

@@ -46,4 +46,10 @@ public static class CompilerDiagnostics
 
     public static readonly DiagnosticDescriptor CalibrationFailed =
         new("EMC0605", DiagnosticSeverity.Error, "Float evaluation of a calibration sample failed");
+
+    public static readonly DiagnosticDescriptor UnknownOutput =
+        new("EMC0520", DiagnosticSeverity.Error, "Requested output is not a computed tensor of the model");
+
+    public static readonly DiagnosticDescriptor OutputsSuggestion =
+        new("EMC0521", DiagnosticSeverity.Info, "Only a tail blocks the model: outputs that would compile");
 }

@@ -17,7 +17,7 @@ public static class KmodelCompiler
 
     public static CompileResult Compile(string onnxPath, CompileOptions options, Action<string>? progress = null)
     {
-        var imported = OnnxImporter.Import(onnxPath);
+        var imported = OnnxImporter.Import(onnxPath, new ImportOptions { InputShapes = options.InputShapes });
         if (imported.Value is null)
         {
             return new CompileResult(null, null, null, imported.Diagnostics);

@@ -16,7 +16,7 @@ internal sealed class GraphBuilder
     private readonly ModelProto _model;
     private readonly GraphProto _proto;
     private readonly string? _path;
-    private readonly ImportOptions _options;
+    private ImportOptions _options;
     private readonly DiagnosticBag _diagnostics;
     private readonly Dictionary<string, Value> _values = new(StringComparer.Ordinal);
     private readonly long _opset;
@@ -104,6 +104,7 @@ internal sealed class GraphBuilder
 
     private void AddInputs(Graph graph)
     {
+        ResolveInputShapeNames();
         foreach (var input in _proto.Input)
         {
             string name = input.Name;
@@ -151,12 +152,29 @@ internal sealed class GraphBuilder
             return new Value(name, DataType.Undefined);
         }
 
+        var declared = tensorType.Shape?.Dim;
         if (_options.InputShapes?.TryGetValue(name, out int[]? overridden) == true)
         {
-            if (overridden.Any(d => d < 0))
+            if (overridden.Any(d => d <= 0))
             {
-                Error(IrDiagnostics.UnresolvedDimension, $"the shape given for graph input '{name}' has a negative dimension");
+                Error(IrDiagnostics.UnresolvedDimension, $"the shape given for graph input '{name}' ({string.Join(",", overridden)}) has a dimension below 1");
                 return new Value(name, elementType);
+            }
+
+            if (declared is not null && declared.Count != overridden.Length)
+            {
+                Error(IrDiagnostics.UnresolvedDimension, $"the shape given for graph input '{name}' has {overridden.Length} dimensions; the model declares {declared.Count} ({DescribeShape(declared)})");
+                return new Value(name, elementType);
+            }
+
+            for (int i = 0; declared is not null && i < declared.Count; i++)
+            {
+                if (declared[i].HasDimValue && declared[i].DimValue > 0 && declared[i].DimValue != overridden[i])
+                {
+                    Error(IrDiagnostics.UnresolvedDimension,
+                        $"the shape given for graph input '{name}' sets dimension {i} to {overridden[i]}; the model fixes it at {declared[i].DimValue} ({DescribeShape(declared)})");
+                    return new Value(name, elementType);
+                }
             }
 
             return new Value(name, elementType, new Shape(overridden));
@@ -164,7 +182,7 @@ internal sealed class GraphBuilder
 
         if (tensorType.Shape is null)
         {
-            Error(IrDiagnostics.UnresolvedDimension, $"graph input '{name}' has no shape (unknown rank); give its shape in the import options");
+            Error(IrDiagnostics.UnresolvedDimension, $"graph input '{name}' has no shape (unknown rank); give its shape with --input-shape {name}=d0,d1,… (MSBuild: the EmcModel item's InputShape metadata)");
             return new Value(name, elementType);
         }
 
@@ -173,24 +191,64 @@ internal sealed class GraphBuilder
         for (int i = 0; i < dims.Length; i++)
         {
             var dim = tensorType.Shape.Dim[i];
-            if (dim.HasDimValue && dim.DimValue >= 0 && dim.DimValue <= int.MaxValue)
+            if (dim.HasDimValue && dim.DimValue > 0 && dim.DimValue <= int.MaxValue)
             {
                 dims[i] = (int)dim.DimValue;
             }
-            else if (i == 0 && !dim.HasDimValue)
+            else if (i == 0 && (!dim.HasDimValue || dim.DimValue <= 0))
             {
                 dims[i] = _options.BatchSize;
             }
             else
             {
                 string what = dim.HasDimParam ? $"symbolic '{dim.DimParam}'" : dim.HasDimValue ? $"{dim.DimValue}" : "unknown";
-                Error(IrDiagnostics.UnresolvedDimension,
-                    $"graph input '{name}': dimension {i} is {what}; only the first (batch) dimension may be dynamic — give a static shape in the import options");
+                if (resolved)
+                {
+                    Error(IrDiagnostics.UnresolvedDimension,
+                        $"graph input '{name}' ({DescribeShape(tensorType.Shape.Dim)}): dimension {i} is {what}; only the batch dimension may be dynamic — give a static shape with --input-shape {name}={ExampleShape(tensorType.Shape.Dim)} (MSBuild: InputShape=\"{name}={ExampleShape(tensorType.Shape.Dim)}\" on the EmcModel item)");
+                }
+
                 resolved = false;
             }
         }
 
         return resolved ? new Value(name, elementType, new Shape(dims)) : new Value(name, elementType);
+    }
+
+    /// <summary>The declared shape as text: static sizes, symbol names, '?' for unknown.</summary>
+    private static string DescribeShape(IReadOnlyList<TensorShapeProto.Types.Dimension> dims) =>
+        "[" + string.Join(", ", dims.Select(d => d.HasDimValue && d.DimValue > 0 ? d.DimValue.ToString(CultureInfo.InvariantCulture) : d.HasDimParam ? d.DimParam : "?")) + "]";
+
+    /// <summary>A shape to suggest: the static sizes, 1 for the batch, placeholders H/W/D for the others.</summary>
+    private static string ExampleShape(IReadOnlyList<TensorShapeProto.Types.Dimension> dims) =>
+        string.Join(",", dims.Select((d, i) => d.HasDimValue && d.DimValue > 0 ? d.DimValue.ToString(CultureInfo.InvariantCulture)
+            : i == 0 ? "1" : dims.Count == 4 && i >= 2 ? (i == 2 ? "H" : "W") : "D" + i.ToString(CultureInfo.InvariantCulture)));
+
+    /// <summary>Input shapes name graph inputs; the empty name stands for the model's only input.</summary>
+    private void ResolveInputShapeNames()
+    {
+        if (_options.InputShapes is not { Count: > 0 } shapes)
+        {
+            return;
+        }
+
+        var names = _proto.Input.Select(i => i.Name).Where(n => !_values.ContainsKey(n) && _options.ConstantInputs?.ContainsKey(n) != true).ToList();
+        var resolved = new Dictionary<string, int[]>(StringComparer.Ordinal);
+        foreach (var (key, shape) in shapes)
+        {
+            string? name = key.Length == 0 ? (names.Count == 1 ? names[0] : null) : names.Contains(key) ? key : null;
+            if (name is null)
+            {
+                Error(IrDiagnostics.UnresolvedDimension, key.Length == 0
+                    ? $"an input shape without a name needs a model with exactly one input; it has {names.Count} ({string.Join(", ", names)}): write NAME=d0,d1,…"
+                    : $"an input shape names '{key}', which is not a graph input (inputs: {string.Join(", ", names)})");
+                continue;
+            }
+
+            resolved[name] = shape;
+        }
+
+        _options = _options with { InputShapes = resolved };
     }
 
     private List<Node> CreateNodes(IReadOnlyList<int> order)

@@ -17,6 +17,7 @@ public static class CompilerPipeline
     internal static IReadOnlyList<ICompileStage> Stages { get; } =
     [
         CheckOptions.Instance,
+        SelectOutputs.Instance,
         LowerToK210.Instance,
         LoadCalibrationData.Instance,
         Calibrate.Instance,

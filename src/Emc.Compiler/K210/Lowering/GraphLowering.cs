@@ -23,6 +23,7 @@ internal static class GraphLowering
         BindGraphOutputs.Instance,
         CheckFirstLayer.Instance,
         CheckKpuLimits.Instance,
+        SuggestOutputs.Instance,
     ];
 
     public static K210Model? Lower(Ir.Graph graph, CompileOptions options, DiagnosticBag diagnostics) =>
