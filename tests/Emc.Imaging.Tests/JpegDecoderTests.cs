@@ -12,8 +12,8 @@ public sealed class JpegDecoderTests
 
     public static IEnumerable<object[]> AllTestDataJpegs()
     {
-        string root = Path.GetFullPath(Path.Combine(TestData.RepositoryRoot, "..", "shared", "testdata"));
-        if (!Directory.Exists(root))
+        string? root = TestData.RootOrNull;
+        if (root is null)
         {
             return [["<testdata missing>"]];
         }
