@@ -33,6 +33,7 @@ public sealed class JpegDecoderTests
     }
 
     [TestMethod]
+    [TestCategory(TestCategories.Conformance)]
     [DynamicData(nameof(AllTestDataJpegs))]
     public void TestDataJpegMatchesLibjpegTurbo(string relative)
     {

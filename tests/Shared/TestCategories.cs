@@ -18,4 +18,6 @@ public static class TestCategories
     /// <summary>Any other test that takes seconds: whole-network compiles, real-model simulation, ORT differential batches.</summary>
     public const string Slow = "Slow";
 
+    /// <summary>Uses the real compiler behind the MSBuild tasks (informational: not excluded by --fast on its own).</summary>
+    public const string RealCompiler = "RealCompiler";
 }

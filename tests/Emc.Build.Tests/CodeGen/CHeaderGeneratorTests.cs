@@ -45,6 +45,7 @@ public sealed class CHeaderGeneratorTests
     ];
 
     [TestMethod]
+    [TestCategory(TestCategories.Slow)]
     [DynamicData(nameof(Compilers))]
     public void RealKmodelHeaderCompilesWarningFreeAndCarriesTheFileExactly(string compiler, string standard, string source)
     {

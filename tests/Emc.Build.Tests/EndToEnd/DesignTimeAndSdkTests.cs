@@ -1,10 +1,11 @@
 using Emc.Build.Tests.Support;
 using Emc.Compiler.CodeGen;
+using Emc.Tests;
 
 namespace Emc.Build.Tests.EndToEnd;
 
 [TestClass]
-[TestCategory("EndToEnd")]
+[TestCategory(TestCategories.EndToEnd)]
 public sealed class DesignTimeAndSdkTests
 {
     [TestMethod]

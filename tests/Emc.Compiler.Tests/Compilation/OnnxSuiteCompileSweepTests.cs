@@ -14,6 +14,7 @@ namespace Emc.Compiler.Tests.Compilation;
 /// never an exception — and every node-level lowering diagnostic names its node and op.
 /// </summary>
 [TestClass]
+[TestCategory(TestCategories.Conformance)]
 public sealed class OnnxSuiteCompileSweepTests
 {
     /// <summary>Codes about one node (the others concern the whole model: input form, options, dataset).</summary>

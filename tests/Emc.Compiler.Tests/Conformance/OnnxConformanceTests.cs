@@ -11,6 +11,7 @@ namespace Emc.Compiler.Tests.Conformance;
 /// (see <see cref="Support.ModelRunner"/>).
 /// </summary>
 [TestClass]
+[TestCategory(TestCategories.Conformance)]
 public sealed class OnnxConformanceTests
 {
     public TestContext TestContext { get; set; } = null!;

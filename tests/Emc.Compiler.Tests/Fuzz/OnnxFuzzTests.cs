@@ -12,6 +12,7 @@ namespace Emc.Compiler.Tests.Fuzz;
 /// graph is small) the evaluator: only diagnostics may come out — no exception, no hang, no huge allocation.
 /// </summary>
 [TestClass]
+[TestCategory(TestCategories.Fuzz)]
 public sealed class OnnxFuzzTests
 {
     private const int MutationsPerSeed = 260;
