@@ -26,13 +26,6 @@ public sealed class JpegDecoderTests
     }
 
     [TestMethod]
-    public void TestDataHolds52Jpegs()
-    {
-        TestData.Path("maix-emc-mbnetv1");
-        Assert.AreEqual(52, AllTestDataJpegs().Count());
-    }
-
-    [TestMethod]
     [TestCategory(TestCategories.Conformance)]
     [DynamicData(nameof(AllTestDataJpegs))]
     public void TestDataJpegMatchesLibjpegTurbo(string relative)
