@@ -17,6 +17,7 @@ public sealed class CompileCommandTests
     }
 
     [TestMethod]
+    [TestCategory(TestCategories.Slow)]
     public void MobileNetCompilesWithReportAndClassifiesTheTiger()
     {
         var model = new FileInfo(TestData.Path("mobilenetv1-0.25-imagenet", "model.onnx"));

@@ -6,6 +6,7 @@ namespace Emc.Imaging.Tests;
 
 /// <summary>Mutated real images must give a result or EMC07xx diagnostics: never an exception, never a hang.</summary>
 [TestClass]
+[TestCategory(TestCategories.Fuzz)]
 public sealed class FuzzTests
 {
     public TestContext TestContext { get; set; } = null!;

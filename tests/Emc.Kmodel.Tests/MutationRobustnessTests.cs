@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Emc.Diagnostics;
+using Emc.Tests;
 
 namespace Emc.Kmodel.Tests;
 
@@ -8,6 +9,7 @@ namespace Emc.Kmodel.Tests;
 /// never throw, never hit its internal-error path, and tag every failure with an EMC03xx code.
 /// </summary>
 [TestClass]
+[TestCategory(TestCategories.Fuzz)]
 public sealed class MutationRobustnessTests
 {
     [TestMethod]

@@ -10,7 +10,7 @@ public sealed class RealFileReadTests
     public void EveryV3FileReadsWithoutErrorsOrWarningsAndMatchesIndexFacts()
     {
         var files = KmodelCorpus.V3Files().ToList();
-        Assert.AreEqual(12, files.Count, "index.json lists 12 v3 files");
+        Assert.IsGreaterThanOrEqualTo(12, files.Count, "the 12 v3 files of index.json (a floor: the loop must not run on nothing)");
         var failures = new List<string>();
         foreach (var (relative, facts) in files)
         {

@@ -1,7 +1,8 @@
 namespace Emc.Tests;
 
 /// <summary>
-/// Locates the external test data (../shared/testdata beside the repository root). When it is absent — a
+/// Locates the external test data (../shared/testdata beside the repository root, or the folder EMC_TESTDATA names,
+/// e.g. for a git worktree whose parent has no shared/). When it is absent — a
 /// user's machine — tests that need it are reported inconclusive (skipped) with a message; under CI
 /// (CI=true) its absence fails them, because CI must run them.
 /// </summary>
@@ -32,6 +33,9 @@ public static class TestData
 
     public static bool IsAvailable => s_root.Value is not null;
 
+    /// <summary>The test data folder, or null when it is absent (for test-case discovery, which must not skip).</summary>
+    public static string? RootOrNull => s_root.Value;
+
     public static bool RunningInCi =>
         string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
@@ -47,6 +51,11 @@ public static class TestData
 
     private static string? FindRoot()
     {
+        if (Environment.GetEnvironmentVariable("EMC_TESTDATA") is { Length: > 0 } overridden)
+        {
+            return Directory.Exists(overridden) ? System.IO.Path.GetFullPath(overridden) : null;
+        }
+
         string candidate = System.IO.Path.GetFullPath(System.IO.Path.Combine(RepositoryRoot, "..", "shared", "testdata"));
         return Directory.Exists(candidate) ? candidate : null;
     }

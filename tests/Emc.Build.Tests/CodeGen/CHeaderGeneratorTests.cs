@@ -45,6 +45,7 @@ public sealed class CHeaderGeneratorTests
     ];
 
     [TestMethod]
+    [TestCategory(TestCategories.Slow)]
     [DynamicData(nameof(Compilers))]
     public void RealKmodelHeaderCompilesWarningFreeAndCarriesTheFileExactly(string compiler, string standard, string source)
     {
@@ -101,10 +102,7 @@ public sealed class CHeaderGeneratorTests
 
     private static string CompileAndRun(string compiler, string standard, string source, GeneratedModel model, out byte[] blob)
     {
-        if (ProcessRunner.Which(compiler) is null)
-        {
-            Assert.Inconclusive($"{compiler} is not installed");
-        }
+        RequiredTool.Require(compiler);
 
         using var dir = new TempDirectory("emc-header");
         File.WriteAllText(dir.File("model.h"), CHeaderGenerator.Generate(model));

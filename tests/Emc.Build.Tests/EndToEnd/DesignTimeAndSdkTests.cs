@@ -1,10 +1,11 @@
 using Emc.Build.Tests.Support;
 using Emc.Compiler.CodeGen;
+using Emc.Tests;
 
 namespace Emc.Build.Tests.EndToEnd;
 
 [TestClass]
-[TestCategory("EndToEnd")]
+[TestCategory(TestCategories.EndToEnd)]
 public sealed class DesignTimeAndSdkTests
 {
     [TestMethod]
@@ -59,10 +60,7 @@ public sealed class DesignTimeAndSdkTests
         Assert.IsTrue(File.Exists(header));
         foreach (var (compiler, standard, source) in new[] { ("gcc", "-std=c99", "main.c"), ("g++", "-std=c++17", "main.cpp") })
         {
-            if (ProcessRunner.Which(compiler) is null)
-            {
-                Assert.Inconclusive(compiler + " is not installed");
-            }
+            RequiredTool.Require(compiler);
 
             project.Write(source, """
                 #include <stdio.h>

@@ -1,90 +1,108 @@
 using Emc.Build.Tests.Support;
+using Emc.Tests;
 
 namespace Emc.Build.Tests.EndToEnd;
 
 /// <summary>
 /// Real `dotnet build` runs of a project consuming the packed Emc.Sdk, with the fake compiler (the MSBuild
-/// mechanics do not depend on what the compiler computes). One sequence per test to keep the suite fast.
+/// mechanics do not depend on what the compiler computes). Each test starts from its own fresh
+/// <see cref="TwoModelProject"/>; the package is packed once per run.
 /// </summary>
 [TestClass]
-[TestCategory("EndToEnd")]
+[TestCategory(TestCategories.EndToEnd)]
 public sealed class IncrementalBuildTests
 {
-    private const string UserCode = """
-        namespace Sample;
-        public static class Uses
-        {
-            public static int Facts() => Alpha.KmodelLength + Beta.LayerCount + Alpha.Input0Shape.Length + Alpha.Load().Layers.Count;
-        }
-        """;
-
     [TestMethod]
-    public void FirstBuildGeneratesNoOpSkipsTouchAndMetadataRebuildOnlyThatModelRemovalPrunesCleanRemoves()
+    public void FirstBuildGeneratesEveryOutputCompilesTheWrappersAndCopiesTheKmodels()
     {
-        using var project = new TestProject();
-        project.Write("models/alpha.onnx", SampleModels.TinyCnn(seed: 1));
-        project.Write("models/beta.onnx", SampleModels.TinyCnn(seed: 2));
-        project.Write("Uses.cs", UserCode);
-        string Items(string betaRange) => $"""
-            <EmcModel Include="models/alpha.onnx" InputRange="0,1" />
-            <EmcModel Include="models/beta.onnx" InputRange="{betaRange}" />
-            """;
-        project.Write("app.csproj", TestProject.LibraryProject(Items("0,1")));
-        string emc = project.PathOf("obj/Debug/net10.0/emc/");
+        using var app = new TwoModelProject();
 
-        // 1. First build: every output, C# compiled into the assembly, kmodel copied to bin.
-        var first = project.Dotnet("build");
-        Assert.IsTrue(first.Succeeded, first.ToString());
+        app.Build();
+
         foreach (string name in new[] { "alpha", "beta" })
         {
             foreach (string ext in new[] { ".kmodel", ".h", ".g.cs", ".report.json", ".options", ".compiled" })
             {
-                Assert.IsTrue(File.Exists(emc + name + ext), name + ext);
+                Assert.IsTrue(File.Exists(app.Emc + name + ext), name + ext);
             }
 
-            Assert.IsTrue(File.Exists(project.PathOf($"bin/Debug/net10.0/{name}.kmodel")), "copied to output");
+            Assert.IsTrue(File.Exists(app.Project.PathOf($"bin/Debug/net10.0/{name}.kmodel")), "copied to output");
         }
 
-        CollectionAssert.AreEquivalent(new[] { "alpha.onnx", "beta.onnx" }, project.Compiled());
-        Assert.IsTrue(File.Exists(project.PathOf("bin/Debug/net10.0/Emc.Kmodel.dll")), "runtime for the wrapper");
+        CollectionAssert.AreEquivalent(new[] { "alpha.onnx", "beta.onnx" }, app.Project.Compiled());
+        Assert.IsTrue(File.Exists(app.Project.PathOf("bin/Debug/net10.0/Emc.Kmodel.dll")), "runtime for the wrapper");
+    }
 
-        // 2. No-op: the compile target is skipped (binlog) and nothing is compiled.
-        var kmodelTime = File.GetLastWriteTimeUtc(emc + "alpha.kmodel");
-        var noop = project.Dotnet("build");
-        Assert.IsTrue(noop.Succeeded, noop.ToString());
+    [TestMethod]
+    public void NoOpBuildSkipsTheCompileTargetAndRewritesNothing()
+    {
+        using var app = new TwoModelProject();
+        app.Build();
+        var kmodelTime = File.GetLastWriteTimeUtc(app.Emc + "alpha.kmodel");
+
+        var noop = app.Build();
+
         Assert.AreEqual(0, noop.CompileTaskRuns(), "no-op build ran EmcCompileModels");
         Assert.IsTrue(noop.TargetSkippedAsUpToDate("_EmcCompileModels"));
-        Assert.HasCount(2, project.Compiled());
-        Assert.AreEqual(kmodelTime, File.GetLastWriteTimeUtc(emc + "alpha.kmodel"));
+        Assert.HasCount(2, app.Project.Compiled());
+        Assert.AreEqual(kmodelTime, File.GetLastWriteTimeUtc(app.Emc + "alpha.kmodel"));
+    }
 
-        // 3. Touch one model: only it is compiled; identical content leaves its kmodel's timestamp alone.
-        File.SetLastWriteTimeUtc(project.PathOf("models/alpha.onnx"), DateTime.UtcNow);
-        var touched = project.Dotnet("build");
-        Assert.IsTrue(touched.Succeeded, touched.ToString());
-        CollectionAssert.AreEqual(new[] { "alpha.onnx", "beta.onnx", "alpha.onnx" }, project.Compiled());
-        Assert.AreEqual(kmodelTime, File.GetLastWriteTimeUtc(emc + "alpha.kmodel"), "unchanged bytes are not rewritten");
+    [TestMethod]
+    public void TouchingOneModelCompilesOnlyItAndIdenticalBytesKeepTheKmodelTimestamp()
+    {
+        using var app = new TwoModelProject();
+        app.Build();
+        var kmodelTime = File.GetLastWriteTimeUtc(app.Emc + "alpha.kmodel");
 
-        // 4. Change beta's metadata: only beta is compiled, and its kmodel changes.
-        byte[] betaBefore = File.ReadAllBytes(emc + "beta.kmodel");
-        project.Write("app.csproj", TestProject.LibraryProject(Items("-1,1")));
-        var changed = project.Dotnet("build");
-        Assert.IsTrue(changed.Succeeded, changed.ToString());
-        Assert.AreEqual("beta.onnx", project.Compiled()[^1]);
-        Assert.HasCount(4, project.Compiled());
-        CollectionAssert.AreNotEqual(betaBefore, File.ReadAllBytes(emc + "beta.kmodel"));
+        File.SetLastWriteTimeUtc(app.Project.PathOf("models/alpha.onnx"), DateTime.UtcNow);
+        app.Build();
 
-        // 5. Remove beta (and the code using it): its outputs are pruned; alpha is not recompiled.
-        project.Write("Uses.cs", UserCode.Replace(" + Beta.LayerCount", "", StringComparison.Ordinal));
-        project.Write("app.csproj", TestProject.LibraryProject("""<EmcModel Include="models/alpha.onnx" InputRange="0,1" />"""));
-        var removed = project.Dotnet("build");
-        Assert.IsTrue(removed.Succeeded, removed.ToString());
-        Assert.HasCount(4, project.Compiled());
-        Assert.IsFalse(Directory.EnumerateFiles(emc, "beta.*").Any(), "stale beta outputs remain");
-        Assert.IsTrue(File.Exists(emc + "alpha.kmodel"));
+        CollectionAssert.AreEqual(new[] { "alpha.onnx", "beta.onnx", "alpha.onnx" }, app.Project.Compiled());
+        Assert.AreEqual(kmodelTime, File.GetLastWriteTimeUtc(app.Emc + "alpha.kmodel"), "unchanged bytes are not rewritten");
+    }
 
-        // 6. Clean removes every generated file.
-        var clean = project.Dotnet("clean");
+    [TestMethod]
+    public void ChangingOneModelsMetadataCompilesOnlyThatModelAndChangesItsKmodel()
+    {
+        using var app = new TwoModelProject();
+        app.Build();
+        byte[] betaBefore = File.ReadAllBytes(app.Emc + "beta.kmodel");
+
+        app.Project.Write("app.csproj", TestProject.LibraryProject(TwoModelProject.Items("-1,1")));
+        app.Build();
+
+        Assert.AreEqual("beta.onnx", app.Project.Compiled()[^1]);
+        Assert.HasCount(3, app.Project.Compiled(), "two on the first build, then beta alone");
+        CollectionAssert.AreNotEqual(betaBefore, File.ReadAllBytes(app.Emc + "beta.kmodel"));
+    }
+
+    [TestMethod]
+    public void RemovingAModelPrunesItsOutputsWithoutRecompilingTheOther()
+    {
+        using var app = new TwoModelProject();
+        app.Build();
+
+        // Remove beta and the code using it.
+        app.Project.Write("Uses.cs", TwoModelProject.UserCode.Replace(" + Beta.LayerCount", "", StringComparison.Ordinal));
+        app.Project.Write("app.csproj", TestProject.LibraryProject("""<EmcModel Include="models/alpha.onnx" InputRange="0,1" />"""));
+        app.Build();
+
+        Assert.HasCount(2, app.Project.Compiled(), "alpha was recompiled");
+        Assert.IsFalse(Directory.EnumerateFiles(app.Emc, "beta.*").Any(), "stale beta outputs remain");
+        Assert.IsTrue(File.Exists(app.Emc + "alpha.kmodel"));
+    }
+
+    [TestMethod]
+    public void CleanRemovesEveryGeneratedFile()
+    {
+        using var app = new TwoModelProject();
+        app.Build();
+
+        var clean = app.Project.Dotnet("clean");
+
         Assert.IsTrue(clean.Succeeded, clean.ToString());
+        string emc = app.Emc;
         Assert.IsFalse(Directory.Exists(emc) && Directory.EnumerateFiles(emc).Any(), "clean left: " + string.Join(", ", Directory.Exists(emc) ? Directory.EnumerateFiles(emc) : []));
     }
 

@@ -1,11 +1,12 @@
 using Emc.Build.Tests.Support;
+using Emc.Tests;
 
 namespace Emc.Build.Tests.EndToEnd;
 
 /// <summary>`dotnet build` with the packed Emc.Sdk and the REAL compiler (no EmcCompilerAssembly override).</summary>
 [TestClass]
-[TestCategory("EndToEnd")]
-[TestCategory("RealCompiler")]
+[TestCategory(TestCategories.EndToEnd)]
+[TestCategory(TestCategories.RealCompiler)]
 public sealed class RealCompilerBuildTests
 {
     [TestMethod]

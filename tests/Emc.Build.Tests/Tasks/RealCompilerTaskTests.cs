@@ -2,13 +2,14 @@ using Emc.Build.Tasks;
 using Emc.Build.Tests.Support;
 using Emc.Kmodel;
 using Emc.Kmodel.Simulation;
+using Emc.Tests;
 using Microsoft.Build.Utilities;
 
 namespace Emc.Build.Tests.Tasks;
 
 /// <summary>The compile task with the REAL compiler (in process, no dotnet build): the sample CNN and the unsupported-op model.</summary>
 [TestClass]
-[TestCategory("RealCompiler")]
+[TestCategory(TestCategories.RealCompiler)]
 public sealed class RealCompilerTaskTests
 {
     [TestMethod]

@@ -10,6 +10,7 @@ namespace Emc.Compiler.Tests.Compilation;
 public sealed class LayerComparisonTests
 {
     [TestMethod]
+    [TestCategory(TestCategories.Slow)]
     public void MobileNetLayersFollowTheFloatModel()
     {
         string onnx = TestData.Path("mobilenetv1-0.25-imagenet", "model.onnx");

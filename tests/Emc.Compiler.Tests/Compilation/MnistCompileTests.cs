@@ -1,14 +1,15 @@
-using Emc.Tests;
 using Emc.Compiler.Compilation;
 using Emc.Compiler.Evaluation;
 using Emc.Compiler.Import;
 using Emc.Compiler.Ir;
 using Emc.Kmodel;
 using Emc.Kmodel.Simulation;
+using Emc.Tests;
 
 namespace Emc.Compiler.Tests.Compilation;
 
 [TestClass]
+[TestCategory(TestCategories.Slow)]
 public sealed class MnistCompileTests
 {
     private const int Calibration = 64;

@@ -9,6 +9,7 @@ namespace Emc.Compiler.Tests.Compilation;
 
 /// <summary>MobileNetV1-0.25 (TF-SAME stride 2) compiled, simulated and judged against ONNX Runtime's stored results.</summary>
 [TestClass]
+[TestCategory(TestCategories.Slow)]
 public sealed class MobileNetCompileTests
 {
     private static CompileResult? s_result;

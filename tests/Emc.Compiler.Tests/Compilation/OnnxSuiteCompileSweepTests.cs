@@ -14,15 +14,22 @@ namespace Emc.Compiler.Tests.Compilation;
 /// never an exception — and every node-level lowering diagnostic names its node and op.
 /// </summary>
 [TestClass]
+[TestCategory(TestCategories.Conformance)]
 public sealed class OnnxSuiteCompileSweepTests
 {
     /// <summary>Codes about one node (the others concern the whole model: input form, options, dataset).</summary>
     private static readonly HashSet<string> s_nodeCodes = ["EMC0501", "EMC0502", "EMC0503", "EMC0505", "EMC0507", "EMC0601"];
 
+    /// <summary>
+    /// Rows: suite, then the fewest models that must compile and that must get past import — exactly what the code
+    /// reaches today (measured). These minimums only go up: raise them when the compiler accepts more, never lower
+    /// them to make the test pass. (Most ONNX node tests cannot compile: kmodel v3 feeds its one [1, C, H, W] input to
+    /// a first KPU convolution, EMC0504; the pytorch-converted models all have a batch size other than 1.)
+    /// </summary>
     [TestMethod]
-    [DataRow("onnx-node")]
-    [DataRow("onnx-pytorch-converted")]
-    public void EveryModelCompilesOrIsDiagnosedByNodeAndOp(string suite)
+    [DataRow("onnx-node", 6, 163)]
+    [DataRow("onnx-pytorch-converted", 0, 38)]
+    public void EveryModelCompilesOrIsDiagnosedByNodeAndOp(string suite, int minimumCompiled, int minimumImported)
     {
         string root = TestData.Path(suite);
         int compiled = 0, rejectedOnImport = 0, rejectedOnLowering = 0;
@@ -77,9 +84,12 @@ public sealed class OnnxSuiteCompileSweepTests
         Console.WriteLine($"{suite}: {compiled} compiled, {rejectedOnImport} rejected on import, {rejectedOnLowering} rejected by the compiler ({string.Join(", ", reasons.Select(r => $"{r.Key}×{r.Value}"))})");
         Assert.IsEmpty(problems, string.Join(Environment.NewLine, problems));
         Assert.AreEqual(Directory.GetDirectories(root, "test_*").Length, compiled + rejectedOnImport + rejectedOnLowering);
+        Assert.IsGreaterThanOrEqualTo(minimumCompiled, compiled, "models compiled");
+        Assert.IsGreaterThanOrEqualTo(minimumImported, compiled + rejectedOnLowering, "models past import");
     }
 
-    /// <summary>Imports with non-float test inputs, and inputs the importer needs constant (EMC0203), bound as constants.</summary>
+    /// <summary>Imports with every input but the first, non-float test inputs and inputs the importer needs constant
+    /// (EMC0203) bound as constants.</summary>
     private static Graph? Import(string folder, out IReadOnlyList<Diagnostic> diagnostics)
     {
         string path = Path.Combine(folder, "model.onnx");
@@ -101,10 +111,11 @@ public sealed class OnnxSuiteCompileSweepTests
             inputs.Add(read.Value);
         }
 
+        // kmodel v3 has one input: every other graph input (weights, second operands) is bound like an initializer.
         var constants = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         for (int i = 0; i < names.Count; i++)
         {
-            if (inputs[i] is { } t && t.Type != DataType.Float32)
+            if (inputs[i] is { } t && (i > 0 || t.Type != DataType.Float32))
             {
                 constants[names[i]] = t;
             }

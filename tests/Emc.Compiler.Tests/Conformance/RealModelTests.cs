@@ -14,6 +14,7 @@ namespace Emc.Compiler.Tests.Conformance;
 /// <summary>Real trained models (../shared/testdata/real-onnx) evaluated by us: stored reference outputs, the labels
 /// PROVENANCE.md gives, and ONNX Runtime on the same input where no stored output exists.</summary>
 [TestClass]
+[TestCategory(TestCategories.Conformance)]
 public sealed class RealModelTests
 {
     public TestContext TestContext { get; set; } = null!;

@@ -1,3 +1,5 @@
+using Emc.Tests;
+
 namespace Emc.Compiler.Tests.Differential;
 
 /// <summary>
@@ -6,6 +8,7 @@ namespace Emc.Compiler.Tests.Differential;
 /// atol 1e-5 (float32 summation order differs from ORT's MLAS kernels; see the CNN test for its own bound).
 /// </summary>
 [TestClass]
+[TestCategory(TestCategories.Slow)]
 public sealed class OrtDifferentialTests
 {
     public TestContext TestContext { get; set; } = null!;

@@ -12,6 +12,7 @@ namespace Emc.Compiler.Tests.Fuzz;
 /// graph is small) the evaluator: only diagnostics may come out — no exception, no hang, no huge allocation.
 /// </summary>
 [TestClass]
+[TestCategory(TestCategories.Fuzz)]
 public sealed class OnnxFuzzTests
 {
     private const int MutationsPerSeed = 260;
@@ -93,6 +94,11 @@ public sealed class OnnxFuzzTests
         {
             Assert.Fail($"{failures.Count} of {cases} mutations misbehaved:\n" + string.Join("\n", failures.Take(30)));
         }
+
+        // The mutations must reach the deep stages, or the test proves less than it claims. Exactly what the seeded
+        // mutator reaches today (measured); these minimums only go up.
+        Assert.IsGreaterThanOrEqualTo(112, outcomes.GetValueOrDefault("evaluated"), "mutated models evaluated");
+        Assert.IsGreaterThanOrEqualTo(1_103, cases - outcomes.GetValueOrDefault("rejected by loader"), "mutated models past the loader");
     }
 
     private static int StableHash(string text)

@@ -5,6 +5,7 @@ using Emc.Tests;
 namespace Emc.Compiler.Tests.Import;
 
 [TestClass]
+[TestCategory(TestCategories.Slow)]
 public sealed class ImportRealModelTests
 {
     private static Graph ImportOk(string path, ImportOptions? options = null)

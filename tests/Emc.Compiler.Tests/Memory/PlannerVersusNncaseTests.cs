@@ -19,6 +19,7 @@ public sealed class PlannerVersusNncaseTests
     public static IEnumerable<object[]> Seeds => Enumerable.Range(1, RandomNetworks).Select(s => new object[] { s });
 
     [TestMethod]
+    [TestCategory(TestCategories.Slow)]
     public void MobileNetV1()
     {
         string onnx = TestData.Path("mobilenetv1-0.25-imagenet", "model.onnx");

@@ -20,12 +20,18 @@ public sealed class QuantParamTests
     [TestMethod]
     public void StoredScaleAndBiasMatchRuntimeFormula()
     {
-        // Spec §7.1: runtime x = q·scale + bias with scale = 1/s, bias = b/s.
+        // Spec §7.1/§7.2 by hand for [−2.5, 7.25]: s = 255/9.75, b = RoundEven(−2.5·s) = RoundEven(−65.38…) = −65;
+        // the runtime computes x = q·scale + bias with scale = 1/s, bias = b/s, i.e. x = (q + b)/s.
+        const double s = 255 / 9.75;
+        const double b = -65;
         var p = QuantParam.FromRange(-2.5, 7.25);
+        Assert.AreEqual((float)(1 / s), p.StoredScale);
+        Assert.AreEqual((float)(b / s), p.StoredBias);
         for (int q = 0; q < 256; q++)
         {
             double runtime = (q * (double)p.StoredScale) + p.StoredBias;
-            Assert.AreEqual(p.Dequantize(q), runtime, 1e-5);
+            Assert.AreEqual((q + b) / s, runtime, 1e-5);
+            Assert.AreEqual((q + b) / s, p.Dequantize(q), 1e-12);
         }
     }
 

@@ -6,6 +6,7 @@ namespace Emc.Kmodel.Tests.Simulation;
 
 /// <summary>End-to-end runs of real kmodel files; expected values come from upstream READMEs and examples (spec A.3).</summary>
 [TestClass]
+[TestCategory(TestCategories.Slow)]
 public sealed class RealModelTests
 {
     private const string Root = "kmodel-v3";

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Emc.Diagnostics;
 using Emc.Kmodel.Simulation;
+using Emc.Tests;
 
 namespace Emc.Kmodel.Tests.Simulation;
 
@@ -12,6 +13,7 @@ namespace Emc.Kmodel.Tests.Simulation;
 /// them costs ~0.1 s), and every case is capped by <see cref="SimulatorOptions.MaxMultiplyAccumulates"/>.
 /// </summary>
 [TestClass]
+[TestCategory(TestCategories.Fuzz)]
 public sealed class SimulatorMutationTests
 {
     private const long MaxAllocatedBytesPerCase = 256L << 20;
