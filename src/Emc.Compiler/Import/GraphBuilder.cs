@@ -191,11 +191,11 @@ internal sealed class GraphBuilder
         for (int i = 0; i < dims.Length; i++)
         {
             var dim = tensorType.Shape.Dim[i];
-            if (dim.HasDimValue && dim.DimValue > 0 && dim.DimValue <= int.MaxValue)
+            if (dim.HasDimValue && dim.DimValue >= 0 && dim.DimValue <= int.MaxValue)
             {
                 dims[i] = (int)dim.DimValue;
             }
-            else if (i == 0 && (!dim.HasDimValue || dim.DimValue <= 0))
+            else if (i == 0 && (!dim.HasDimValue || dim.DimValue < 0))
             {
                 dims[i] = _options.BatchSize;
             }
@@ -219,10 +219,10 @@ internal sealed class GraphBuilder
     private static string DescribeShape(IReadOnlyList<TensorShapeProto.Types.Dimension> dims) =>
         "[" + string.Join(", ", dims.Select(d => d.HasDimValue && d.DimValue > 0 ? d.DimValue.ToString(CultureInfo.InvariantCulture) : d.HasDimParam ? d.DimParam : "?")) + "]";
 
-    /// <summary>A shape to suggest: the static sizes, 1 for the batch, placeholders H/W/D for the others.</summary>
+    /// <summary>A shape to suggest: the static sizes, 1 for the batch, the symbol (or '?') where a size is needed.</summary>
     private static string ExampleShape(IReadOnlyList<TensorShapeProto.Types.Dimension> dims) =>
         string.Join(",", dims.Select((d, i) => d.HasDimValue && d.DimValue > 0 ? d.DimValue.ToString(CultureInfo.InvariantCulture)
-            : i == 0 ? "1" : dims.Count == 4 && i >= 2 ? (i == 2 ? "H" : "W") : "D" + i.ToString(CultureInfo.InvariantCulture)));
+            : i == 0 ? "1" : d.HasDimParam && d.DimParam.Length > 0 ? d.DimParam : "?"));
 
     /// <summary>Input shapes name graph inputs; the empty name stands for the model's only input.</summary>
     private void ResolveInputShapeNames()

@@ -18,12 +18,3 @@ internal sealed class RemovePaddingLayer(string name, K210Tensor input, K210Tens
 
     internal override LayerBody ToBody() => new K210RemovePaddingBody(At(Inputs[0]), At(Output), (uint)Output.Channels);
 }
-
-/// <summary>REQUANTIZE: uint8 → uint8 through a 256-entry table from the input's to the output's quantization.</summary>
-internal sealed class RequantizeLayer(string name, K210Tensor input, K210Tensor output) : K210Layer(name, [input], output)
-{
-    public override string Kind => "requantize";
-
-    internal override LayerBody ToBody() => new RequantizeBody(
-        At(Inputs[0]), At(Output), Count(Output), QuantizedAddParameters.RequantizeTable(Inputs[0].Quant!.Value, Output.Quant!.Value));
-}

@@ -76,14 +76,15 @@ internal static class KpuConvQuantizer
             return null;
         }
 
+        // A 1×1 kernel never reads padding, so its input range need not contain 0 (pad_value is then unused).
         double zeroPad = -input.B;
-        if (zeroPad < 0 || zeroPad > 255)
+        if ((zeroPad < 0 || zeroPad > 255) && conv.KernelSize != 1)
         {
             error = $"the input range does not contain 0 (pad_value −b_x = {zeroPad} is outside 0..255)";
             return null;
         }
 
-        byte padValue = (byte)Rounding.Even(zeroPad);
+        byte padValue = (byte)Rounding.Even(Math.Clamp(zeroPad, 0, 255));
         double argAddExact = wq.B * input.B * k2;
         long argAdd = Rounding.EvenToLong(argAddExact);
         if (argAdd < -(1L << 39) || argAdd >= (1L << 39))

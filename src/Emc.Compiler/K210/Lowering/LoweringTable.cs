@@ -19,6 +19,7 @@ internal static class LoweringTable
         ResizeLowering.Instance,
         SoftmaxLowering.Instance,
         SigmoidLowering.Instance,
+        ElementwiseTableLowering.Instance,
         ReshapeLowering.Instance,
         ZeroPadLowering.Instance,
         FusedOnlyLowering.Instance,

@@ -20,10 +20,16 @@ internal sealed class AddLowering : INodeLowering
 
     public IReadOnlyList<string> OpTypes { get; } = ["Add"];
 
-    public IReadOnlyList<IPass> Rewrites { get; } = [FuseClampIntoOutputRange.Instance];
+    public IReadOnlyList<IPass> Rewrites { get; } = [FuseClampIntoOutputRange.Instance, ElementwiseTable.Instance];
 
     public void Lower(LoweringContext ctx, Node node)
     {
+        // x + c with one repeated constant (or x + f(x)) is an element-wise function of x: a table.
+        if ((node.Inputs.Any(v => v?.Constant is not null) || node.Inputs[0] == node.Inputs[1]) && ElementwiseTable.Instance.TryLower(ctx, node))
+        {
+            return;
+        }
+
         if (node.Inputs.Count != 2 || node.Inputs[0]?.Shape is not { } a || node.Inputs[1]?.Shape is not { } b || !a.Equals(b)
             || node.Inputs[0]!.Constant is not null || node.Inputs[1]!.Constant is not null)
         {

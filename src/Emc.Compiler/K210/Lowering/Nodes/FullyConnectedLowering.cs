@@ -18,7 +18,7 @@ internal sealed class FullyConnectedLowering : INodeLowering
 
     public IReadOnlyList<string> OpTypes { get; } = ["Gemm", "MatMul"];
 
-    public IReadOnlyList<IPass> Rewrites { get; } = [FoldFullyConnectedBiasAdd.Instance, FullyConnectedOnKpu.Instance, FuseActivationIntoFullyConnected.Instance];
+    public IReadOnlyList<IPass> Rewrites { get; } = [FoldFullyConnectedBiasAdd.Instance, FoldBatchNorm.Instance, FullyConnectedOnKpu.Instance, FuseActivationIntoFullyConnected.Instance];
 
     public void Lower(LoweringContext ctx, Node node)
     {
@@ -54,6 +54,7 @@ internal sealed class FullyConnectedLowering : INodeLowering
         }
 
         var output = FoldFullyConnectedBiasAdd.Instance.Apply(ctx, node.Outputs[0], bias);
+        output = LinearFollowers.Fold(ctx, output, new LinearWeights(weights, bias, kDim));
         if (FullyConnectedOnKpu.Instance.TryLower(ctx, node, output, weights, bias, kDim, n))
         {
             return;

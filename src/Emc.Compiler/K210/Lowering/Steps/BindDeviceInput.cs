@@ -1,16 +1,18 @@
 using Emc.Compiler.Compilation;
 using Emc.Compiler.K210.Graph;
+using Emc.Compiler.K210.Lowering.Fusions;
 
 namespace Emc.Compiler.K210.Lowering.Steps;
 
-/// <summary>The uint8 device image becomes a KPU tensor standing for the (normalized) graph input; it must feed one Conv.</summary>
+/// <summary>The uint8 device image becomes a KPU tensor standing for the (normalized) graph input: read directly by
+/// its one Conv, or through an identity first layer when it feeds anything else.</summary>
 internal sealed class BindDeviceInput : ILoweringStep
 {
     public static readonly BindDeviceInput Instance = new();
 
     public string Name => "bind-device-input";
 
-    public string Summary => "the uint8 device image becomes the KPU map the first Conv reads, quantized by the input map";
+    public string Summary => "the uint8 device image becomes the KPU map the first Conv reads (or an identity layer, see identity-input-layer), quantized by the input map";
 
     public bool Run(LoweringContext ctx)
     {
@@ -22,16 +24,18 @@ internal sealed class BindDeviceInput : ILoweringStep
         device.Quant = InputPreprocessing.DeviceQuant(ctx.Preprocessing!);
         ctx.Model.Input = device;
         ctx.Slot(input).Kpu = device;
-        ctx.Slot(fed).Kpu = device;
-
-        if (fed.Consumers.Count != 1 || fed.Consumers[0].OpType != "Conv")
+        if (IdentityInputLayer.FeedsOneConv(ctx, fed))
         {
-            string what = fed == input ? $"the input '{input.Name}'" : $"the input '{input.Name}' (normalized as '{fed.Name}')";
-            ctx.Diagnostics.Add(CompilerDiagnostics.UnsupportedInput.Create(
-                $"{what} must feed exactly one Conv (the device delivers the image to the first KPU convolution only); it feeds {string.Join(", ", fed.Consumers.Select(c => $"{c.OpType} '{c.Name}'"))}",
-                ctx.Graph.SourcePath));
+            ctx.Slot(fed).Kpu = device;
+            return true;
         }
 
-        return true;
+        if (ctx.Preprocessing!.SwapRedBlue && shape[1] != 3)
+        {
+            ctx.Diagnostics.Add(CompilerDiagnostics.Preprocessing.Create($"channel order bgr needs 3 input channels, the model has {shape[1]}", ctx.Graph.SourcePath));
+            return false;
+        }
+
+        return IdentityInputLayer.Instance.Apply(ctx, fed, device);
     }
 }

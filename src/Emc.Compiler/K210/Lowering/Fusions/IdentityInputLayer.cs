@@ -1,0 +1,91 @@
+using Emc.Compiler.Compilation;
+using Emc.Compiler.Ir;
+using Emc.Compiler.K210.Graph;
+using Emc.Compiler.K210.Kpu;
+using Emc.Compiler.K210.Lowering.Nodes;
+using Emc.Compiler.Passes;
+
+namespace Emc.Compiler.K210.Lowering.Fusions;
+
+/// <summary>
+/// kmodel v3 delivers the input image to the first KPU convolution only. When the (normalized) graph input feeds
+/// anything else — several layers, an Add, a pool, a Reshape, a graph output — a 1×1 KPU conv that computes the
+/// identity becomes the first layer, and its output (a KPU map, plus a main-memory copy when a CPU layer reads it)
+/// stands for the input. With a uniform input map the layer shares the device input's quantization and is exact
+/// byte for byte; a per-channel map or a channel swap is applied by the layer's weights and bias instead (the
+/// consumers then see the normalized input, quantized on its calibrated range).
+/// </summary>
+internal sealed class IdentityInputLayer : IPass
+{
+    public static readonly IdentityInputLayer Instance = new();
+
+    public string Name => "identity-input-layer";
+
+    public string Summary => "a graph input that feeds anything but exactly one Conv lands in a 1×1 identity KPU conv, the first layer, which its consumers read";
+
+    /// <summary>True when the device input can go straight to its consumer (one Conv, not also a graph output).</summary>
+    public static bool FeedsOneConv(LoweringContext ctx, Value fed) =>
+        fed.Consumers.Count == 1 && fed.Consumers[0].OpType == "Conv" && !ctx.Graph.Outputs.Contains(fed);
+
+    /// <summary>Adds the identity layer reading <paramref name="device"/>; false after a diagnostic.</summary>
+    public bool Apply(LoweringContext ctx, Value fed, K210Tensor device)
+    {
+        var pre = ctx.Preprocessing!;
+        int c = device.Channels, h = device.Height, w = device.Width;
+        if (h < ConvLowering.MinSize || w < ConvLowering.MinSize || h > ConvLowering.MaxHeight || w > ConvLowering.MaxWidth || c > ConvLowering.MaxChannels)
+        {
+            ctx.Diagnostics.Add(CompilerDiagnostics.UnsupportedInput.Create(
+                $"the input '{fed.Name}' feeds {Consumers(fed)}, so it must pass through a KPU identity layer, but its {c}×{h}×{w} map is outside the KPU's limits (4×4 to {ConvLowering.MaxHeight}×{ConvLowering.MaxWidth}, ≤ {ConvLowering.MaxChannels} channels)",
+                ctx.Graph.SourcePath));
+            return false;
+        }
+
+        bool uniform = pre.Scale.All(v => v == pre.Scale[0]) && pre.Offset.All(v => v == pre.Offset[0]);
+        var weights = Weights(pre, c, uniform);
+        var output = ctx.NewTensor(fed.Name + ".identity", K210ElementType.UInt8, K210MemoryKind.Kpu, c, h, w);
+        if (uniform)
+        {
+            output.QuantFrom = device; // weight 1 between equal quantizations: every byte passes unchanged
+        }
+        else
+        {
+            output.RangeSource = fed;
+        }
+
+        var layer = ctx.Add(new KpuConvLayer("(input) " + fed.Name, device, output, weights, KpuActivationFunction.Linear, KpuPoolType.Bypass));
+        var slot = ctx.Slot(fed);
+        slot.Kpu = output;
+        slot.KpuProducer = layer;
+        ctx.Passes.Record(this);
+        return true;
+    }
+
+    /// <summary>Depthwise weight 1 (or Scale[c], bias Offset[c] for a per-channel map); a channel swap needs a regular conv.</summary>
+    private static KpuConvWeights Weights(Preprocessing pre, int channels, bool uniform)
+    {
+        var bias = new float[channels];
+        if (!pre.SwapRedBlue)
+        {
+            var scale = new float[channels];
+            for (int o = 0; o < channels; o++)
+            {
+                scale[o] = uniform ? 1 : (float)pre.Scale[o];
+                bias[o] = uniform ? 0 : (float)pre.Offset[o];
+            }
+
+            return new KpuConvWeights(channels, channels, 1, true, scale, bias);
+        }
+
+        var matrix = new float[channels * channels];
+        for (int o = 0; o < channels; o++)
+        {
+            int source = channels == 3 ? 2 - o : o;
+            matrix[(o * channels) + source] = uniform ? 1 : (float)pre.Scale[o];
+            bias[o] = uniform ? 0 : (float)pre.Offset[o];
+        }
+
+        return new KpuConvWeights(channels, channels, 1, false, matrix, bias);
+    }
+
+    private static string Consumers(Value fed) => string.Join(", ", fed.Consumers.Select(n => $"{n.OpType} '{n.Name}'"));
+}
