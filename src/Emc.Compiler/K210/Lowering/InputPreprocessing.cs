@@ -7,12 +7,24 @@ namespace Emc.Compiler.K210.Lowering;
 /// <summary>The device input map from the compile options: per model channel, real = q·Scale + Offset.</summary>
 internal static class InputPreprocessing
 {
+    /// <summary>How far (in quantization steps) a zero point may sit from an integer and still be taken as that integer.</summary>
+    public const double ZeroPointNoise = 1e-5;
+
     /// <summary>The device input's quantization for a preprocessing map: exact when uniform over channels, else
     /// identity (the per-channel map is then folded into the first conv's weights).</summary>
     public static QuantParam DeviceQuant(Preprocessing pre)
     {
         bool uniform = pre.Scale.All(v => v == pre.Scale[0]) && pre.Offset.All(v => v == pre.Offset[0]);
-        return uniform ? new QuantParam(1 / pre.Scale[0], pre.Offset[0] / pre.Scale[0]) : new QuantParam(1, 0);
+        if (!uniform)
+        {
+            return new QuantParam(1, 0);
+        }
+
+        // A map stated in decimals (mean 0.498039…, std 0.501960…) lands within float noise of an integer zero point
+        // (−127.00000003); the map meant is the integer one.
+        double b = pre.Offset[0] / pre.Scale[0];
+        double nearest = Math.Round(b);
+        return new QuantParam(1 / pre.Scale[0], Math.Abs(b - nearest) <= ZeroPointNoise ? nearest : b);
     }
 
     /// <summary>The input preprocessing the options describe (per model channel), or null after a diagnostic.</summary>

@@ -1,0 +1,192 @@
+using System.Globalization;
+using System.Text;
+using Emc.Compiler.Compilation;
+using Emc.Compiler.Evaluation;
+using Emc.Compiler.Import;
+using Emc.Compiler.Ir;
+using Emc.Kmodel;
+using Emc.Kmodel.Simulation;
+using Emc.Tests;
+
+namespace Emc.Compiler.Tests.Conformance;
+
+/// <summary>
+/// The yardstick of coverage (issues 9, 10, 16): every real trained model in <c>testdata/real-zoo</c>, compiled with the
+/// options its repository's preprocessing implies, calibrated on the real photos (or, for non-image inputs, on the
+/// stored inputs). Each compiled model is simulated on the stored, preprocessed inputs and compared per output with
+/// ONNX Runtime's stored outputs (or, where <c>--outputs</c> cuts the graph, with the float evaluator's values of the
+/// named tensors). Prints the coverage table; the compiled count and each model's SQNR floor are minimums.
+/// </summary>
+[TestClass]
+[TestCategory(TestCategories.Slow)]
+public sealed class RealZooCoverageTests
+{
+    /// <summary>Models that compile today (as published or with the options below); only goes up.</summary>
+    private const int MinimumCompiled = 2;
+
+    /// <summary>A misplaced pixel, channel or parameter gives about 0 dB; a model that compiles must beat this.</summary>
+    private const double SanityFloorDb = 10;
+
+    /// <summary>Options per model from its info.json preprocessing (file and lines cited there).</summary>
+    private static readonly (string Name, string Options, bool Images)[] s_models =
+    [
+        ("burn-mnist", "mean=0.1307 std=0.3081", true),
+        ("catdog-cnn", "range=0,1", true),
+        ("cifar100-selu", "range=0,1", true),
+        ("deeplabv3-mnv2-257", "range=-1,1", true),
+        ("iris-shufflenetv2", "range=0,1", true),
+        ("kazuhito-mnist", "range=0,1", true),
+        ("light-person-detector", "range=0,255 bgr", true),
+        ("mtcnn-onet", "mean=0.5 std=0.50196078", true),
+        ("mtcnn-pnet", "mean=0.5 std=0.50196078", true),
+        ("mtcnn-rnet", "mean=0.5 std=0.50196078", true),
+        ("oww-embedding", "range=0,12.75", false),
+        ("pfld-68", "range=0,1", true),
+        ("ppocr-cls-mobile-v2", "range=-1,1 bgr", true),
+        ("ppocr-det-mobile-v2", "mean=0.485,0.456,0.406 std=0.229,0.224,0.225 bgr", true),
+        ("ppocr-rec-en-number", "range=-1,1 bgr", true),
+        ("sci-lowlight-240x320", "range=0,1", true),
+        ("seeta-face-detector", "range=0,255", true),
+        ("seeta-landmark-pts5", "range=0,255", true),
+        ("yunet-120x160", "range=0,255", true),
+    ];
+
+    [TestMethod]
+    public void CoverageTable()
+    {
+        TestData.Path("real-zoo");
+        var table = new StringBuilder("| model | result | options | output SQNR vs reference (min over test sets) |\n|---|---|---|---|\n");
+        int compiled = 0;
+        var failures = new List<string>();
+        foreach (var (name, text, images) in s_models)
+        {
+            var options = Options(name, text, images);
+            var result = KmodelCompiler.Compile(TestData.Path("real-zoo", name, "model.onnx"), options);
+            string shown = text + (options.InputShapes is { Count: > 0 } s ? " shape=" + OptionSyntax.Format(s) : "");
+            if (!result.Succeeded)
+            {
+                var codes = result.Diagnostics.Where(d => d.IsError).Select(d => d.Code).Distinct().Order(StringComparer.Ordinal);
+                table.Append(CultureInfo.InvariantCulture, $"| {name} | rejected {string.Join(", ", codes)} | {shown} | |\n");
+                continue;
+            }
+
+            compiled++;
+            var sqnr = Measure(name, options, result);
+            table.Append(CultureInfo.InvariantCulture, $"| {name} | compiled | {shown} | {string.Join("; ", sqnr.Select(o => $"{o.Output} {o.Db:F1} dB"))} |\n");
+            failures.AddRange(sqnr.Where(o => !(o.Db >= SanityFloorDb)).Select(o => $"{name} output {o.Output}: {o.Db:F1} dB"));
+        }
+
+        Console.WriteLine(table);
+        Assert.IsGreaterThanOrEqualTo(MinimumCompiled, compiled, table.ToString());
+        Assert.IsEmpty(failures, string.Join(Environment.NewLine, failures));
+    }
+
+    /// <summary>SQNR per kmodel output, the minimum over the stored test sets.</summary>
+    private static List<(string Output, double Db)> Measure(string name, CompileOptions options, CompileResult result)
+    {
+        var file = KmodelReader.Read(result.Kmodel!).Value!;
+        var simulator = KmodelSimulator.Create(file).Value!;
+        var input = result.Interface!.Inputs[0];
+        var graph = OnnxImporter.Import(TestData.Path("real-zoo", name, "model.onnx"), new ImportOptions { InputShapes = options.InputShapes }).Value!;
+        var evaluator = new ReferenceEvaluator(graph);
+        var outputs = result.Interface.Outputs;
+        var worst = outputs.Select(o => (o.Name, double.PositiveInfinity)).ToList();
+        foreach (string set in Directory.GetDirectories(TestData.Path("real-zoo", name), "test_data_set_*").Order(StringComparer.Ordinal))
+        {
+            var x = TensorProtoConverter.ReadFile(Path.Combine(set, "input_0.pb")).Value!;
+            if (!x.Shape.ToArray().SequenceEqual(input.Shape))
+            {
+                continue; // a test set at another size than the one compiled (dynamic models)
+            }
+
+            var run = simulator.Run(DeviceBytes(x.ToFloatArray(), input.Scale, input.Bias, input.Shape[1], options.ChannelOrder));
+            var reference = References(graph, evaluator, x, set, outputs.Select(o => o.Name).ToList());
+            for (int o = 0; o < outputs.Count; o++)
+            {
+                double db = Sqnr(reference[o], run.Outputs[o].AsFloat32()!);
+                worst[o] = (worst[o].Name, Math.Min(worst[o].Item2, db));
+            }
+        }
+
+        return worst;
+    }
+
+    /// <summary>ONNX Runtime's stored outputs when the kmodel's outputs are the graph's; else the evaluator's values.</summary>
+    private static List<float[]> References(Ir.Graph graph, ReferenceEvaluator evaluator, Tensor x, string set, List<string> names)
+    {
+        var graphOutputs = graph.Outputs.Select(v => v.Name).ToList();
+        if (names.All(graphOutputs.Contains))
+        {
+            return names.Select(n => TensorProtoConverter.ReadFile(Path.Combine(set, $"output_{graphOutputs.IndexOf(n)}.pb")).Value!.ToFloatArray()).ToList();
+        }
+
+        var captured = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        var observing = new ReferenceEvaluator(graph, new EvaluatorOptions { Observer = (v, t) => captured[v.Name] = t.ToFloatArray() });
+        observing.Run(x);
+        return names.Select(n => captured[n]).ToList();
+    }
+
+    /// <summary>The stored model input as the device takes it: q = round((x − bias) / scale), planes in device order.</summary>
+    private static byte[] DeviceBytes(float[] x, float scale, float bias, int channels, ChannelOrder order)
+    {
+        var bytes = new byte[x.Length];
+        int plane = x.Length / channels;
+        for (int c = 0; c < channels; c++)
+        {
+            int model = order == ChannelOrder.Bgr && channels == 3 ? 2 - c : c;
+            for (int i = 0; i < plane; i++)
+            {
+                bytes[(c * plane) + i] = (byte)Math.Clamp(Math.Round((x[(model * plane) + i] - bias) / scale), 0, 255);
+            }
+        }
+
+        return bytes;
+    }
+
+    private static double Sqnr(float[] want, float[] got)
+    {
+        double signal = 0, noise = 0;
+        for (int i = 0; i < Math.Min(want.Length, got.Length); i++)
+        {
+            signal += (double)want[i] * want[i];
+            noise += ((double)want[i] - got[i]) * ((double)want[i] - got[i]);
+        }
+
+        return want.Length != got.Length ? double.NaN : noise == 0 ? double.PositiveInfinity : 10 * Math.Log10(signal / noise);
+    }
+
+    private static CompileOptions Options(string name, string text, bool images)
+    {
+        var options = new CompileOptions
+        {
+            Dataset = images
+                ? [TestData.Path("real-zoo", "images")]
+                : Directory.GetDirectories(TestData.Path("real-zoo", name), "test_data_set_*").Order(StringComparer.Ordinal).Select(d => Path.Combine(d, "input_0.pb")).ToList(),
+            InputShapes = StoredInputShape(name),
+        };
+        foreach (string part in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var kv = part.Split('=');
+            options = kv[0] switch
+            {
+                "range" => options with { InputRange = (Floats(kv[1])[0], Floats(kv[1])[1]) },
+                "mean" => options with { Mean = Floats(kv[1]) },
+                "std" => options with { Std = Floats(kv[1]) },
+                "bgr" => options with { ChannelOrder = ChannelOrder.Bgr },
+                "outputs" => options with { Outputs = kv[1].Split(',') },
+                _ => throw new ArgumentException(part),
+            };
+        }
+
+        return options;
+    }
+
+    /// <summary>The concrete shape of the stored inputs, for models whose file leaves dimensions dynamic.</summary>
+    private static Dictionary<string, int[]>? StoredInputShape(string name)
+    {
+        var x = TensorProtoConverter.ReadFile(TestData.Path("real-zoo", name, "test_data_set_0", "input_0.pb")).Value!;
+        return new Dictionary<string, int[]> { [""] = x.Shape.ToArray() };
+    }
+
+    private static float[] Floats(string text) => text.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+}
