@@ -17,14 +17,33 @@ public static class KmodelCompiler
 
     public static CompileResult Compile(string onnxPath, CompileOptions options, Action<string>? progress = null)
     {
-        var imported = OnnxImporter.Import(onnxPath, new ImportOptions { InputShapes = options.InputShapes });
-        if (imported.Value is null)
+        var (graph, importDiagnostics) = OnnxImporter.ImportPartial(onnxPath, new ImportOptions { InputShapes = options.InputShapes });
+        if (graph is null)
         {
-            return new CompileResult(null, null, null, imported.Diagnostics);
+            return new CompileResult(null, null, null, importDiagnostics);
         }
 
-        var result = Compile(imported.Value, options, progress);
-        return result with { Diagnostics = [.. imported.Diagnostics, .. result.Diagnostics] };
+        if (importDiagnostics.Any(d => d.IsError))
+        {
+            // The nodes that imported are still lowered, so one run lists every problem (import and lowering).
+            return new CompileResult(null, null, null, [.. importDiagnostics, .. LoweringProblems(graph, options)]);
+        }
+
+        var result = Compile(graph, options, progress);
+        return result with { Diagnostics = [.. importDiagnostics, .. result.Diagnostics] };
+    }
+
+    /// <summary>The lowering errors of a partially imported graph (none when its input has no static shape).</summary>
+    private static IEnumerable<Diagnostic> LoweringProblems(Ir.Graph graph, CompileOptions options)
+    {
+        if (graph.Inputs.Count == 0 || graph.Inputs.Any(i => i.Shape is null))
+        {
+            return [];
+        }
+
+        var diagnostics = new DiagnosticBag();
+        K210.Lowering.GraphLowering.Lower(graph, options, diagnostics);
+        return diagnostics.Where(d => d.IsError);
     }
 
     public static CompileResult Compile(Ir.Graph graph, CompileOptions options, Action<string>? progress = null) =>

@@ -51,20 +51,25 @@ internal sealed class GraphBuilder
         var nodes = CreateNodes(order);
         ResolveOperators(nodes);
         AddOutputs(graph);
-        if (_diagnostics.HasErrors)
+        if (_diagnostics.HasErrors && !_options.KeepPartialGraph)
         {
             return null;
         }
 
         InferAndFold(graph, nodes);
-        if (_diagnostics.HasErrors)
+        if (_diagnostics.HasErrors && !_options.KeepPartialGraph)
         {
             return null;
         }
 
         CheckOutputs(graph);
+        if (_diagnostics.HasErrors && _options.KeepPartialGraph)
+        {
+            KeepNodesBeforeFailures(graph, nodes);
+        }
+
         ImportPasses.Run(graph);
-        return _diagnostics.HasErrors ? null : graph;
+        return _diagnostics.HasErrors && !_options.KeepPartialGraph ? null : graph;
     }
 
     private void FillMetadata(Graph graph)
@@ -361,9 +366,9 @@ internal sealed class GraphBuilder
         var workspace = new Workspace();
         foreach (var node in nodes)
         {
-            if (node.Inputs.Any(v => v is not null && v.Shape is null))
+            if (node.Operator is null || node.Inputs.Any(v => v is not null && v.Shape is null))
             {
-                continue; // an earlier node failed; its error is already reported
+                continue; // unsupported, or an earlier node failed; its error is already reported
             }
 
             var context = new InferenceContext(node, _opset, _path, _diagnostics);
@@ -466,6 +471,23 @@ internal sealed class GraphBuilder
         foreach (var output in node.Outputs)
         {
             output.Shape = null;
+        }
+    }
+
+    /// <summary>In a partial graph, the values that feed nodes which did not import become outputs too, so the nodes
+    /// before them stay (and later stages can report on them).</summary>
+    private static void KeepNodesBeforeFailures(Graph graph, List<Node> nodes)
+    {
+        var imported = new HashSet<Node>(graph.Nodes);
+        foreach (var node in nodes.Where(n => !imported.Contains(n) && n.Outputs.Any(o => o.Shape is null)))
+        {
+            foreach (var input in node.Inputs)
+            {
+                if (input is { Shape: not null, IsConstant: false } && !graph.Outputs.Contains(input) && !graph.Inputs.Contains(input))
+                {
+                    graph.Outputs.Add(input);
+                }
+            }
         }
     }
 

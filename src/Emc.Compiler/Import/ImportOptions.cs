@@ -15,6 +15,10 @@ public sealed record ImportOptions
     /// <summary>Static shapes that replace the declared shapes of graph inputs (by input name).</summary>
     public IReadOnlyDictionary<string, int[]>? InputShapes { get; init; }
 
+    /// <summary>With errors, still return the graph of the nodes that imported (their values have shapes; the others
+    /// none), so later stages can report their own problems in the same run.</summary>
+    public bool KeepPartialGraph { get; init; }
+
     /// <summary>The operators to resolve nodes with; <see cref="OperatorRegistry.Default"/> when null.</summary>
     public OperatorRegistry? Registry { get; init; }
 }

@@ -38,6 +38,22 @@ public static class OnnxImporter
 
     private static Result<Graph> Import(ModelProto model, string? path, ImportOptions? options, IReadOnlyList<Diagnostic> earlier)
     {
+        var (graph, diagnostics) = ImportCore(model, path, options, earlier);
+        return new Result<Graph>(graph, diagnostics);
+    }
+
+    /// <summary>Like <see cref="Import(string, ImportOptions?)"/>, but with errors still returns the graph of the nodes
+    /// that imported (see <see cref="ImportOptions.KeepPartialGraph"/>) so later stages can report on them too.</summary>
+    internal static (Graph? Graph, IReadOnlyList<Diagnostic> Diagnostics) ImportPartial(string path, ImportOptions options)
+    {
+        var loaded = OnnxModelLoader.Load(path);
+        return loaded.Value is null
+            ? (null, loaded.Diagnostics)
+            : ImportCore(loaded.Value, path, options with { KeepPartialGraph = true }, loaded.Diagnostics);
+    }
+
+    private static (Graph? Graph, DiagnosticBag Diagnostics) ImportCore(ModelProto model, string? path, ImportOptions? options, IReadOnlyList<Diagnostic> earlier)
+    {
         var diagnostics = new DiagnosticBag(MaxDiagnosticsPerCode);
         diagnostics.AddRange(earlier);
         Graph? graph = null;
@@ -51,6 +67,6 @@ public static class OnnxImporter
         }
 
         diagnostics.Summarize(path);
-        return new Result<Graph>(graph, diagnostics);
+        return (graph, diagnostics);
     }
 }

@@ -17,6 +17,15 @@ internal sealed class LowerNodes : ILoweringStep
 
     public bool Run(LoweringContext ctx)
     {
+        // In a partially imported graph, values of nodes that did not import have no shape: they count as failed.
+        foreach (var value in ctx.Graph.Nodes.SelectMany(n => n.Inputs).Concat(ctx.Graph.Outputs))
+        {
+            if (value is { Shape: null })
+            {
+                ctx.Slot(value).Failed = true;
+            }
+        }
+
         foreach (var node in ctx.Graph.Nodes)
         {
             if (ctx.IsConsumed(node))
