@@ -15,6 +15,7 @@ internal static class ModelMetadata
     public const string FullyConnected = "FullyConnected";
     public const string InputShape = "InputShape";
     public const string Outputs = "Outputs";
+    public const string Tail = "Tail";
     public const string OutputName = "OutputName";
     public const string Namespace = "Namespace";
     public const string ClassName = "ClassName";

@@ -142,6 +142,19 @@ internal static class ModelOptionsParser
             }
         }
 
+        string tail = item.GetMetadata(ModelMetadata.Tail);
+        if (tail.Length > 0)
+        {
+            if (string.Equals(tail, "Auto", StringComparison.OrdinalIgnoreCase) && options.Outputs is null)
+            {
+                options = options with { AutoTail = true };
+            }
+            else if (!string.Equals(tail, "None", StringComparison.OrdinalIgnoreCase))
+            {
+                Bad(diagnostics, file, model, ModelMetadata.Tail, tail, options.Outputs is null ? "None or Auto" : "None (Outputs already chooses the outputs)");
+            }
+        }
+
         return options;
     }
 
@@ -163,6 +176,7 @@ internal static class ModelOptionsParser
             "fullyConnected=" + o.FullyConnected,
             "inputShapes=" + OptionSyntax.Format(o.InputShapes),
             "outputs=" + (o.Outputs is null ? "" : string.Join(',', o.Outputs)),
+            "autoTail=" + (o.AutoTail ? "true" : "false"),
         };
         foreach (string name in new[]
                  {

@@ -9,7 +9,7 @@ namespace Emc.Cli.Commands;
 /// <summary>
 /// <c>emc compile model.onnx -o model.kmodel [--dataset DIR|FILE…] [--input-range lo,hi | --mean m[,m,m] --std s[,s,s]]
 /// [--channel-order rgb|bgr] [--weight-bits 8|16] [--calibration default|minmax|percentile|mse|kld] [--fully-connected default|cpu|kpu]
-/// [--report report.json] [--input-shape NAME=d0,d1,…] [--outputs t1,t2] [--verbose]</c>.
+/// [--report report.json] [--input-shape NAME=d0,d1,…] [--outputs t1,t2 | --tail auto] [--verbose]</c>.
 /// Progress goes to stderr, the report table to stdout; the kmodel is written atomically and only on success.
 /// </summary>
 public static class CompileCommand
@@ -29,7 +29,8 @@ public static class CompileCommand
         string FullyConnected = "default",
         bool Verbose = false,
         IReadOnlyList<string>? InputShapes = null,
-        IReadOnlyList<string>? Outputs = null);
+        IReadOnlyList<string>? Outputs = null,
+        string Tail = "none");
 
     public static Command Create()
     {
@@ -46,14 +47,15 @@ public static class CompileCommand
         var fc = new Option<string>("--fully-connected") { Description = "Gemm/MatMul on: default | cpu (float FULLY_CONNECTED) | kpu (4x4 padding trick).", DefaultValueFactory = _ => "default" };
         var inputShape = new Option<string[]>("--input-shape") { Description = "Static shape of a graph input with dynamic dimensions: NAME=1,3,240,320 (or 1,3,240,320 for the only input); repeatable.", AllowMultipleArgumentsPerToken = true };
         var outputs = new Option<string[]>("--outputs") { Description = "Compile up to these tensors (comma-separated names); they become the kmodel's outputs.", AllowMultipleArgumentsPerToken = true };
+        var tail = new Option<string>("--tail") { Description = "none (default) | auto: when only a tail of the graph cannot run on the device, compile up to where it starts.", DefaultValueFactory = _ => "none" };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Also print the compiler's passes in order, with how often each applied." };
         var command = new Command("compile", "Compile an ONNX model to a K210 kmodel v3, calibrated on a dataset and checked in the simulator.")
         {
-            model, output, dataset, range, mean, std, order, bits, calibration, report, fc, inputShape, outputs, verbose,
+            model, output, dataset, range, mean, std, order, bits, calibration, report, fc, inputShape, outputs, tail, verbose,
         };
         command.SetAction(p => Run(
             new Arguments(p.GetValue(model)!, p.GetValue(output)!, p.GetValue(dataset) ?? [], p.GetValue(range), p.GetValue(mean), p.GetValue(std),
-                p.GetValue(order) ?? "rgb", p.GetValue(bits), p.GetValue(calibration) ?? "default", p.GetValue(report), p.GetValue(fc) ?? "default", p.GetValue(verbose), p.GetValue(inputShape), p.GetValue(outputs)),
+                p.GetValue(order) ?? "rgb", p.GetValue(bits), p.GetValue(calibration) ?? "default", p.GetValue(report), p.GetValue(fc) ?? "default", p.GetValue(verbose), p.GetValue(inputShape), p.GetValue(outputs), p.GetValue(tail) ?? "none"),
             Console.Out,
             Console.Error));
         return command;
@@ -197,6 +199,22 @@ public static class CompileCommand
             Bad($"--outputs: {outputsError}");
         }
 
+        bool autoTail = a.Tail.ToLowerInvariant() switch
+        {
+            "auto" => true,
+            "none" => false,
+            _ => false,
+        };
+        if (a.Tail.ToLowerInvariant() is not ("auto" or "none"))
+        {
+            Bad($"--tail '{a.Tail}': expected none or auto");
+        }
+
+        if (autoTail && outputNames is not null)
+        {
+            Bad("--tail auto and --outputs both choose the outputs; give one");
+        }
+
         if (a.WeightBits is not (8 or 16))
         {
             Bad($"--weight-bits {a.WeightBits}: expected 8 or 16");
@@ -219,6 +237,7 @@ public static class CompileCommand
             FullyConnected = fullyConnected!.Value,
             InputShapes = shapes,
             Outputs = outputNames,
+            AutoTail = autoTail,
         };
     }
 

@@ -51,4 +51,8 @@ public sealed record CompileOptions
 
     /// <summary>Tensors to compile up to (they become the kmodel's outputs, in this order); null: the graph outputs.</summary>
     public IReadOnlyList<string>? Outputs { get; init; }
+
+    /// <summary>When only a tail of the graph cannot run on the device, compile up to where it starts (the outputs
+    /// EMC0521 names) instead of failing; the host runs the tail.</summary>
+    public bool AutoTail { get; init; }
 }

@@ -52,4 +52,7 @@ public static class CompilerDiagnostics
 
     public static readonly DiagnosticDescriptor OutputsSuggestion =
         new("EMC0521", DiagnosticSeverity.Info, "Only a tail blocks the model: outputs that would compile");
+
+    public static readonly DiagnosticDescriptor TailLeftToHost =
+        new("EMC0522", DiagnosticSeverity.Info, "--tail auto compiled the device part; the host runs the tail");
 }

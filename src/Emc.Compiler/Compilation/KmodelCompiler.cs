@@ -82,6 +82,11 @@ public static class KmodelCompiler
             log.Record(stage);
             if (!stage.Run(state))
             {
+                if (stage == LowerToK210.Instance && options is { AutoTail: true, Outputs: null } && state.SuggestedOutputs is { } cut)
+                {
+                    return CompileDevicePart(graph, options, diagnostics, cut, progress, artifacts);
+                }
+
                 return new CompileResult(null, null, null, [.. diagnostics]);
             }
 
@@ -94,5 +99,20 @@ public static class KmodelCompiler
         }
 
         return state.Result!;
+    }
+
+    /// <summary>--tail auto: compiles up to <paramref name="cut"/>; the tail's errors become one note of what the host runs.</summary>
+    private static CompileResult CompileDevicePart(Ir.Graph graph, CompileOptions options, DiagnosticBag tailDiagnostics, IReadOnlyList<string> cut,
+        Action<string>? progress, CompilationArtifacts artifacts)
+    {
+        var tail = tailDiagnostics.Where(d => d.IsError).ToList();
+        var diagnostics = new DiagnosticBag();
+        diagnostics.AddRange(tailDiagnostics.Where(d => !d.IsError && d.Code != CompilerDiagnostics.OutputsSuggestion.Code));
+        diagnostics.Add(CompilerDiagnostics.TailLeftToHost.Create(
+            $"--tail auto: compiled up to {string.Join(", ", cut)}; the host runs the rest of the graph, which the device cannot: "
+            + string.Join("; ", tail.Select(d => d.NodeName is null ? d.Message : $"{d.OpType} '{d.NodeName}'").Distinct().Take(8))
+            + (tail.Count > 8 ? $" and {tail.Count - 8} more" : ""),
+            graph.SourcePath));
+        return CompileCore(graph, options with { Outputs = cut, AutoTail = false }, diagnostics, progress, artifacts);
     }
 }

@@ -50,6 +50,7 @@ public sealed class OptionsStampTests
         ["InputShape=1,3,8,8", "InputShape=1,3,8,16"],
         ["", "Outputs=y"],
         ["Outputs=y", "Outputs=y,z"],
+        ["", "Tail=Auto"],
         ["", "OutputName=other"],
         ["", "Namespace=Other.Space"],
         ["", "ClassName=Other"],

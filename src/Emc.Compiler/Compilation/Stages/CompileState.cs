@@ -24,6 +24,9 @@ internal sealed class CompileState(Ir.Graph graph, CompileOptions options, Diagn
 
     public K210Model? Model { get; set; }
 
+    /// <summary>Set by lowering when every error lies in the graph's tail: the outputs that would compile.</summary>
+    public IReadOnlyList<string>? SuggestedOutputs { get; set; }
+
     /// <summary>The input map the options give (before any in-graph normalization is folded in).</summary>
     public Preprocessing? Preprocessing { get; set; }
 

@@ -30,9 +30,15 @@ internal static class GraphLowering
         Lower(graph, options, diagnostics, new PassLog());
 
     /// <summary>Lowers, recording in <paramref name="log"/> how often each step, lowering and fusion applied.</summary>
-    public static K210Model? Lower(Ir.Graph graph, CompileOptions options, DiagnosticBag diagnostics, PassLog log)
+    public static K210Model? Lower(Ir.Graph graph, CompileOptions options, DiagnosticBag diagnostics, PassLog log) =>
+        Lower(graph, options, diagnostics, log, out _);
+
+    /// <summary>Lowers; when every error lies in the graph's tail, <paramref name="suggestedOutputs"/> names the tensors
+    /// that would compile (see <see cref="Steps.SuggestOutputs"/>).</summary>
+    public static K210Model? Lower(Ir.Graph graph, CompileOptions options, DiagnosticBag diagnostics, PassLog log, out IReadOnlyList<string>? suggestedOutputs)
     {
         var ctx = new LoweringContext(graph, options, diagnostics, log);
+        suggestedOutputs = null;
         foreach (var step in Steps)
         {
             log.Record(step);
@@ -42,6 +48,7 @@ internal static class GraphLowering
             }
         }
 
+        suggestedOutputs = ctx.SuggestedOutputs;
         return diagnostics.HasErrors ? null : ctx.Model;
     }
 }

@@ -39,6 +39,9 @@ internal sealed class LoweringContext
     /// <summary>The value the device input stands for: the graph input, or the end of its folded normalization.</summary>
     public Value? DeviceInputValue { get; set; }
 
+    /// <summary>Set when every lowering error lies in the graph's tail: the tensors to compile up to instead.</summary>
+    public IReadOnlyList<string>? SuggestedOutputs { get; set; }
+
     /// <summary>How often each fusion, realisation choice and lowering applied.</summary>
     public PassLog Passes { get; }
 

@@ -53,7 +53,8 @@ internal sealed class SuggestOutputs : ILoweringStep
             return true;
         }
 
-        string names = string.Join(",", cut.Select(v => v.Name));
+        ctx.SuggestedOutputs = cut.Select(v => v.Name).ToList();
+        string names = string.Join(",", ctx.SuggestedOutputs);
         var tailOps = failedNodes.Select(n => n.OpType).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
         ctx.Diagnostics.Add(CompilerDiagnostics.OutputsSuggestion.Create(
             $"every error above is in the graph's tail ({failedNodes.Count} nodes: {string.Join(", ", tailOps)}); compile the rest with --outputs {names} (MSBuild: Outputs=\"{names}\") and run the tail on the host from the kmodel's float outputs",
