@@ -9,8 +9,8 @@ namespace Emc.Cli.Commands;
 /// <summary>
 /// <c>emc compile model.onnx -o model.kmodel [--dataset DIR|FILE…] [--input-range lo,hi | --mean m[,m,m] --std s[,s,s]]
 /// [--channel-order rgb|bgr] [--weight-bits 8|16] [--calibration default|minmax|percentile|mse|kld] [--fully-connected default|cpu|kpu]
-/// [--report report.json] [--verbose]</c>.
-/// Progress goes to stderr, the report table to stdout; the kmodel is written atomically and only on success.
+/// [--report report.json|report.html] [--verbose]</c>.
+/// Progress goes to stderr only when it is a terminal, the report table to stdout; the kmodel is written atomically and only on success.
 /// </summary>
 public static class CompileCommand
 {
@@ -27,7 +27,8 @@ public static class CompileCommand
         string Calibration = "default",
         FileInfo? Report = null,
         string FullyConnected = "default",
-        bool Verbose = false);
+        bool Verbose = false,
+        bool? Progress = null);
 
     public static Command Create()
     {
@@ -40,7 +41,7 @@ public static class CompileCommand
         var order = new Option<string>("--channel-order") { Description = "rgb (default) or bgr planes on the device.", DefaultValueFactory = _ => "rgb" };
         var bits = new Option<int>("--weight-bits") { Description = "KPU weight width: 8 (default) or 16.", DefaultValueFactory = _ => 8 };
         var calibration = new Option<string>("--calibration") { Description = "default | minmax | percentile | mse | kld.", DefaultValueFactory = _ => "default" };
-        var report = new Option<FileInfo>("--report") { Description = "Write the compile report as JSON here." };
+        var report = new Option<FileInfo>("--report") { Description = "Write the compile report here: .html → a self-contained page (charts, layer table), anything else → JSON." };
         var fc = new Option<string>("--fully-connected") { Description = "Gemm/MatMul on: default | cpu (float FULLY_CONNECTED) | kpu (4x4 padding trick).", DefaultValueFactory = _ => "default" };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Also print the compiler's passes in order, with how often each applied." };
         var command = new Command("compile", "Compile an ONNX model to a K210 kmodel v3, calibrated on a dataset and checked in the simulator.")
@@ -64,7 +65,9 @@ public static class CompileCommand
             return CliRunner.Report(diagnostics, stderr);
         }
 
-        var result = KmodelCompiler.Compile(args.Model.FullName, options, message => stderr.WriteLine($"emc compile: {message}"));
+        using var progress = ConsoleProgress.Create("emc compile", stderr, args.Progress);
+        var result = KmodelCompiler.Compile(args.Model.FullName, options, progress.Report);
+        progress.Done();
         diagnostics.AddRange(result.Diagnostics);
         if (!result.Succeeded)
         {
@@ -76,7 +79,7 @@ public static class CompileCommand
             WriteAtomically(args.Output.FullName, result.Kmodel!);
             if (args.Report is { } reportFile)
             {
-                WriteAtomically(reportFile.FullName, CompileReportFormat.ToJson(result.Report!));
+                WriteAtomically(reportFile.FullName, CompileReportFormat.ForPath(result.Report!, reportFile.FullName));
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -97,7 +100,7 @@ public static class CompileCommand
     }
 
     /// <summary>Writes to a temporary file beside the target, then moves it over the target.</summary>
-    private static void WriteAtomically(string path, byte[] bytes)
+    internal static void WriteAtomically(string path, byte[] bytes)
     {
         string temp = path + "." + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + ".tmp";
         try

@@ -10,6 +10,12 @@ public static class CompileReportFormat
     /// <summary>Shown wherever the estimated device time appears.</summary>
     public const string EstimateNote = "estimate from a cost model of the K210 at 400 MHz (docs/cost-model.md), not a measurement";
 
+    /// <summary>The report in the format the file name asks for: <c>.html</c>/<c>.htm</c> → the HTML page, anything else → JSON.</summary>
+    public static byte[] ForPath(CompileReport report, string path) => IsHtml(path) ? CompileReportHtml.ToHtml(report) : ToJson(report);
+
+    public static bool IsHtml(string path) =>
+        Path.GetExtension(path) is { } ext && (ext.Equals(".html", StringComparison.OrdinalIgnoreCase) || ext.Equals(".htm", StringComparison.OrdinalIgnoreCase));
+
     public static byte[] ToJson(CompileReport report)
     {
         using var stream = new MemoryStream();
