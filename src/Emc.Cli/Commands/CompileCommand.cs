@@ -117,7 +117,7 @@ public static class CompileCommand
         }
     }
 
-    private static CompileOptions? ParseOptions(Arguments a, List<Diagnostic> diagnostics)
+    internal static CompileOptions? ParseOptions(Arguments a, List<Diagnostic> diagnostics)
     {
         string path = a.Model.FullName;
         void Bad(string message) => diagnostics.Add(CliDiagnostics.InvalidOption.Create(message, path));
