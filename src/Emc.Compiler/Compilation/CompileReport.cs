@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Emc.Compiler.Compilation;
 
 /// <summary>Per-layer facts of a compiled model (report JSON, console table, generated headers).</summary>
@@ -45,10 +47,13 @@ public sealed record CompileReport(
     /// <summary>ESTIMATED device time of one inference in µs: the sum of the layers' estimates (docs/cost-model.md).</summary>
     public double EstimatedMicroseconds { get; init; }
 
-    /// <summary>The options the model was compiled with (the report shows them).</summary>
+    /// <summary>The options the model was compiled with (the HTML report shows them). Not serialized: the build's
+    /// report.json stays free of absolute paths.</summary>
+    [JsonIgnore]
     public CompileOptions? Options { get; init; }
 
-    /// <summary>The ONNX file compiled, when known.</summary>
+    /// <summary>The ONNX file compiled, when known (the HTML report's title). Not serialized, like <see cref="Options"/>.</summary>
+    [JsonIgnore]
     public string? SourcePath { get; init; }
 }
 
