@@ -279,7 +279,7 @@ public static class CompileReportHtml
         .chart { width: 100%; height: auto; display: block; }
         .grid { stroke: var(--line); stroke-width: 1; } .axis { fill: var(--muted); font-size: 11px; }
         .line-main { fill: none; stroke: #2a9d5b; stroke-width: 2; } .line-kpu { fill: none; stroke: var(--kpu); stroke-width: 2; }
-        .peak-main { fill: #2a9d5b; } .peak-kpu { fill: var(--kpu); } .peak-label { font-size: 12px; font-weight: 600; fill: var(--ink); }
+        .peak-main { fill: #2a9d5b; } .peak-kpu { fill: var(--kpu); } .peak-label { font-size: 12px; font-weight: 600; fill: var(--ink); paint-order: stroke; stroke: #fff; stroke-width: 4px; stroke-linejoin: round; }
         .bar-kpu { fill: var(--kpu); } .bar-cpu { fill: var(--cpu); }
         .bar-good { fill: #2a9d5b; } .bar-fair { fill: #e0b000; } .bar-poor { fill: #c0392b; }
         .legend { font-size: 12px; color: var(--muted); }
