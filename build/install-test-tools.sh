@@ -9,6 +9,12 @@ if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1 && { ! command -v 
     echo "install-test-tools.sh: could not install libjpeg-turbo-progs/netpbm; imaging oracle tests will skip" >&2
 fi
 
+# Headless Chromium (Emc.Cli.Tests HtmlReportTests renders the HTML compile report). Root only, never fatal.
+if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1 && ! command -v chromium >/dev/null 2>&1; then
+  (timeout 120 apt-get update -qq && DEBIAN_FRONTEND=noninteractive timeout 900 apt-get install -y -qq --no-install-recommends chromium) >/dev/null 2>&1 ||
+    echo "install-test-tools.sh: could not install chromium; the HTML report rendering test will skip" >&2
+fi
+
 # ONNX Runtime oracle: npm onnxruntime-node (ships libonnxruntime.so + the N-API binding; no install script needed).
 ort="$repo/tests/tools/ort"
 want="$(sed -nE 's/.*"onnxruntime-node": *"([^"]+)".*/\1/p' "$ort/package.json")"

@@ -7,5 +7,6 @@ root.Subcommands.Add(InspectCommand.Create());
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(SimulateCommand.Create());
 root.Subcommands.Add(CompileCommand.Create());
+root.Subcommands.Add(EvalCommand.Create());
 
 return CliRunner.Run(root, args);

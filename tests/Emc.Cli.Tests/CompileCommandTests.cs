@@ -30,7 +30,7 @@ public sealed class CompileCommandTests
             var report = new FileInfo(Path.Combine(dir.FullName, "r.json"));
             var stdout = new StringWriter();
             var stderr = new StringWriter();
-            int code = CompileCommand.Run(new CompileCommand.Arguments(model, output, dataset, InputRange: "-1,1", Report: report), stdout, stderr);
+            int code = CompileCommand.Run(new CompileCommand.Arguments(model, output, dataset, InputRange: "-1,1", Report: report, Progress: true), stdout, stderr);
             Assert.AreEqual(0, code, stderr.ToString());
             StringAssert.Contains(stderr.ToString(), "calibration 3/3");
             StringAssert.Contains(stdout.ToString(), "main_mem_usage");

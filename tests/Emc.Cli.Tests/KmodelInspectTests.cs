@@ -49,7 +49,7 @@ public sealed class KmodelInspectTests
         Assert.AreEqual(first.ToString(), second.ToString());
         using var doc = JsonDocument.Parse(first.ToString());
         var names = doc.RootElement.EnumerateObject().Select(p => p.Name).ToArray();
-        CollectionAssert.AreEqual(new[] { "file", "format", "header", "outputs", "layers", "totals" }, names);
+        CollectionAssert.AreEqual(new[] { "file", "format", "header", "input", "outputs", "layers", "totals" }, names);
         var layerKeys = doc.RootElement.GetProperty("layers")[0].EnumerateObject().Select(p => p.Name).Take(4).ToArray();
         CollectionAssert.AreEqual(new[] { "index", "type", "type_code", "offset" }, layerKeys);
     }

@@ -9,8 +9,8 @@ namespace Emc.Cli.Commands;
 /// <summary>
 /// <c>emc compile model.onnx -o model.kmodel [--dataset DIR|FILE…] [--input-range lo,hi | --mean m[,m,m] --std s[,s,s]]
 /// [--channel-order rgb|bgr] [--weight-bits 8|16] [--calibration default|minmax|percentile|mse|kld] [--fully-connected default|cpu|kpu]
-/// [--report report.json] [--input-shape NAME=d0,d1,…] [--outputs t1,t2 | --tail auto] [--verbose]</c>.
-/// Progress goes to stderr, the report table to stdout; the kmodel is written atomically and only on success.
+/// [--report report.json|report.html] [--input-shape NAME=d0,d1,…] [--outputs t1,t2 | --tail auto] [--verbose]</c>.
+/// Progress goes to stderr only when it is a terminal, the report table to stdout; the kmodel is written atomically and only on success.
 /// </summary>
 public static class CompileCommand
 {
@@ -30,7 +30,8 @@ public static class CompileCommand
         bool Verbose = false,
         IReadOnlyList<string>? InputShapes = null,
         IReadOnlyList<string>? Outputs = null,
-        string Tail = "none");
+        string Tail = "none",
+        bool? Progress = null);
 
     public static Command Create()
     {
@@ -43,7 +44,7 @@ public static class CompileCommand
         var order = new Option<string>("--channel-order") { Description = "rgb (default) or bgr planes on the device.", DefaultValueFactory = _ => "rgb" };
         var bits = new Option<int>("--weight-bits") { Description = "KPU weight width: 8 (default) or 16.", DefaultValueFactory = _ => 8 };
         var calibration = new Option<string>("--calibration") { Description = "default | minmax | percentile | mse | kld.", DefaultValueFactory = _ => "default" };
-        var report = new Option<FileInfo>("--report") { Description = "Write the compile report as JSON here." };
+        var report = new Option<FileInfo>("--report") { Description = "Write the compile report here: .html → a self-contained page (charts, layer table), anything else → JSON." };
         var fc = new Option<string>("--fully-connected") { Description = "Gemm/MatMul on: default | cpu (float FULLY_CONNECTED) | kpu (4x4 padding trick).", DefaultValueFactory = _ => "default" };
         var inputShape = new Option<string[]>("--input-shape") { Description = "Static shape of a graph input with dynamic dimensions: NAME=1,3,240,320 (or 1,3,240,320 for the only input); repeatable.", AllowMultipleArgumentsPerToken = true };
         var outputs = new Option<string[]>("--outputs") { Description = "Compile up to these tensors (comma-separated names); they become the kmodel's outputs.", AllowMultipleArgumentsPerToken = true };
@@ -70,7 +71,9 @@ public static class CompileCommand
             return CliRunner.Report(diagnostics, stderr);
         }
 
-        var result = KmodelCompiler.Compile(args.Model.FullName, options, message => stderr.WriteLine($"emc compile: {message}"));
+        using var progress = ConsoleProgress.Create("emc compile", stderr, args.Progress);
+        var result = KmodelCompiler.Compile(args.Model.FullName, options, progress.Report);
+        progress.Done();
         diagnostics.AddRange(result.Diagnostics);
         if (!result.Succeeded)
         {
@@ -82,7 +85,7 @@ public static class CompileCommand
             WriteAtomically(args.Output.FullName, result.Kmodel!);
             if (args.Report is { } reportFile)
             {
-                WriteAtomically(reportFile.FullName, CompileReportFormat.ToJson(result.Report!));
+                WriteAtomically(reportFile.FullName, CompileReportFormat.ForPath(result.Report!, reportFile.FullName));
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -103,7 +106,7 @@ public static class CompileCommand
     }
 
     /// <summary>Writes to a temporary file beside the target, then moves it over the target.</summary>
-    private static void WriteAtomically(string path, byte[] bytes)
+    internal static void WriteAtomically(string path, byte[] bytes)
     {
         string temp = path + "." + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + ".tmp";
         try
@@ -120,7 +123,7 @@ public static class CompileCommand
         }
     }
 
-    private static CompileOptions? ParseOptions(Arguments a, List<Diagnostic> diagnostics)
+    internal static CompileOptions? ParseOptions(Arguments a, List<Diagnostic> diagnostics)
     {
         string path = a.Model.FullName;
         void Bad(string message) => diagnostics.Add(CliDiagnostics.InvalidOption.Create(message, path));

@@ -21,6 +21,56 @@ internal static class KmodelInspectFacts
         new("declared_size", model.DeclaredLength),
     ];
 
+    /// <summary>The model's input as the runtime takes it (spec: running, step 2): shape, element type, where it goes
+    /// and what is known of its quantization.</summary>
+    public static List<KeyValuePair<string, object>> Input(KmodelFile model)
+    {
+        var facts = new List<KeyValuePair<string, object>>();
+        if (model.Layers.Count == 0)
+        {
+            facts.Add(new("kind", "none (no layers)"));
+            return facts;
+        }
+
+        switch (model.Layers[0].Body)
+        {
+            case K210ConvBody c:
+            {
+                var r = c.Registers;
+                double zero = 0.0 - ((double)r.ArgW / Math.Pow(2, r.ShrW));
+                facts.Add(new("shape", new[] { r.InChannels, r.InHeight, r.InWidth }));
+                facts.Add(new("type", "uint8"));
+                facts.Add(new("layout", "planar CHW, copied into KPU RAM for layer 0 (K210_CONV)"));
+                facts.Add(new("zero_point", (float)zero));
+                facts.Add(new("quantization", "real = (q - zero_point) * scale; the scale is folded into layer 0's batch-norm words"));
+                break;
+            }
+
+            case FullyConnectedBody f:
+                facts.Add(new("shape", new[] { (int)f.InChannels }));
+                facts.Add(new("type", "float32"));
+                facts.Add(new("layout", $"copied to main memory at {f.In} for layer 0 (FULLY_CONNECTED)"));
+                facts.Add(new("quantization", "none (float)"));
+                break;
+            default:
+            {
+                var read = LayerMemory.Ranges(model.Layers[0].Body).Where(r => !r.IsOutput).ToList();
+                facts.Add(new("type", model.Layers[0].Body is QuantizeBody ? "float32" : "unknown"));
+                facts.Add(new("layout", $"read by layer 0 ({KmodelLayerTypes.SdkName(model.Layers[0].Type)}) from {string.Join(", ", read.Select(r => $"{(r.Space == MemorySpace.Main ? "main" : "kpu")}[{r.Start}, {r.End})"))}"));
+                facts.Add(new("stock_sdk_runs_it", false));
+                if (model.Layers[0].Body is QuantizeBody q)
+                {
+                    facts.Add(new("shape", new[] { (int)q.Count }));
+                    facts.Add(new("quantization", $"layer 0 quantizes: q = x * {q.Scale.ToString("R", System.Globalization.CultureInfo.InvariantCulture)} + {q.Bias.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}"));
+                }
+
+                break;
+            }
+        }
+
+        return facts;
+    }
+
     public static List<KeyValuePair<string, object>> Layer(KmodelFile model, int index)
     {
         var layer = model.Layers[index];
@@ -40,6 +90,7 @@ internal static class KmodelInspectFacts
         }
 
         AddBodyFacts(facts, layer.Body);
+        facts.Add(new("estimated_us", (float)Math.Round(KmodelCostModel.Estimate(model, index).EstimatedMicroseconds, 2)));
         facts.Add(new("memory", LayerMemory.Ranges(layer.Body).Select(Range).ToList()));
         return facts;
     }
@@ -57,6 +108,8 @@ internal static class KmodelInspectFacts
             new("kpu_layers", (long)kpu),
             new("cpu_layers", (long)(model.Layers.Count - kpu)),
             new("main_mem_usage", (long)model.Header.MainMemUsage),
+            new("estimated_us", (float)Math.Round(KmodelCostModel.EstimateAll(model).Sum(e => e.EstimatedMicroseconds), 1)),
+            new("estimate", "K210 cost model at 400 MHz, docs/cost-model.md; not a measurement"),
         ];
     }
 

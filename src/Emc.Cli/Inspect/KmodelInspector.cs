@@ -37,6 +37,7 @@ public static class KmodelInspector
     {
         o.WriteLine($"kmodel v3: {path}");
         o.WriteLine("header: " + Line(KmodelInspectFacts.Header(model)));
+        o.WriteLine("input: " + Line(KmodelInspectFacts.Input(model)));
         for (int i = 0; i < model.Outputs.Count; i++)
         {
             var output = model.Outputs[i];
@@ -84,6 +85,8 @@ public static class KmodelInspector
             w.WriteString("format", "kmodel v3");
             w.WritePropertyName("header");
             WriteObject(w, KmodelInspectFacts.Header(model));
+            w.WritePropertyName("input");
+            WriteObject(w, KmodelInspectFacts.Input(model));
             w.WriteStartArray("outputs");
             foreach (var output in model.Outputs)
             {

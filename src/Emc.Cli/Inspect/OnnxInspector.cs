@@ -16,15 +16,28 @@ public static class OnnxInspector
     {
         stderr ??= Console.Error;
         var loaded = OnnxModelLoader.Load(path);
+        OnnxModelReport report;
+        List<Diagnostic> diagnostics;
         if (loaded.Value is null)
         {
-            return CliRunner.Report(loaded.Diagnostics, stderr);
+            // Rejected by the loader (IR version, opset, external data): when the file still parses, show what can be
+            // shown — the listing without the import's shapes — with the diagnostics, like any other rejected model.
+            var raw = TryParse(path);
+            if (raw?.Graph is null)
+            {
+                return CliRunner.Report(loaded.Diagnostics, stderr);
+            }
+
+            diagnostics = [.. loaded.Diagnostics];
+            report = OnnxModelReport.Create(raw, null, diagnostics);
+        }
+        else
+        {
+            var import = OnnxImporter.Import(loaded.Value, path);
+            diagnostics = loaded.Diagnostics.Concat(import.Diagnostics).ToList();
+            report = OnnxModelReport.Create(loaded.Value, import.Value, diagnostics);
         }
 
-        var model = loaded.Value;
-        var import = OnnxImporter.Import(model, path);
-        var diagnostics = loaded.Diagnostics.Concat(import.Diagnostics).ToList();
-        var report = OnnxModelReport.Create(model, import.Value, diagnostics);
         if (json)
         {
             stdout.WriteLine(JsonSerializer.Serialize(report, OnnxModelReport.JsonOptions));
@@ -36,6 +49,19 @@ public static class OnnxInspector
 
         // The report lists the diagnostics; stderr gets them too, in canonical form, and they set the exit code.
         return CliRunner.Report(diagnostics, stderr);
+    }
+
+    private static ModelProto? TryParse(string path)
+    {
+        try
+        {
+            var info = new FileInfo(path);
+            return info.Exists && info.Length < int.MaxValue ? ModelProto.Parser.ParseFrom(File.ReadAllBytes(path)) : null;
+        }
+        catch (Exception e) when (e is Google.Protobuf.InvalidProtocolBufferException or IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 }
 
@@ -89,13 +115,11 @@ public sealed record OnnxModelReport(
             .Select(x => new UnsupportedOp(x.Key.OpType, OnnxVersions.IsDefaultDomain(x.Key.Domain) ? "ai.onnx" : x.Key.Domain, x.Select(y => y.Name).ToList()))
             .ToList();
 
-        long parameters = g.Initializer.Where(t => IsFloat(t.DataType)).Sum(t => t.Dims.Aggregate(1L, (a, d) => a * d));
-        if (graph is not null)
-        {
-            // Weights built by Constant/ConstantOfShape nodes count too once import has folded them.
-            parameters = graph.Nodes.SelectMany(n => n.Inputs).OfType<Value>().Where(v => v.Constant is { Type: DataType.Float32 })
-                .Distinct().Sum(v => v.Constant!.ElementCount);
-        }
+        // Every element of every initializer, whatever its type (int8/uint8 weights of a quantized model count like
+        // float ones), plus the tensors Constant nodes hold.
+        long parameters = g.Initializer.Sum(ElementCount)
+            + g.Node.Where(n => n.OpType == "Constant" && OnnxVersions.IsDefaultDomain(n.Domain))
+                .SelectMany(n => n.Attribute).Where(a => a.Name == "value" && a.T is not null).Sum(a => ElementCount(a.T));
 
         var imported = graph?.Inputs.Concat(graph.Outputs).ToDictionary(v => v.Name, v => v.Shape?.ToString() ?? "?", StringComparer.Ordinal)
             ?? new Dictionary<string, string>(StringComparer.Ordinal);
@@ -157,7 +181,7 @@ public sealed record OnnxModelReport(
         }
     }
 
-    private static bool IsFloat(int dataType) => dataType is 1 or 10 or 11 or 16;
+    private static long ElementCount(TensorProto t) => t.Dims.Aggregate(1L, (a, d) => a * Math.Max(0, d));
 
     private static string DescribeType(TypeProto? type) => type?.TensorType is { } t
         ? (Enum.IsDefined(typeof(TensorProto.Types.DataType), t.ElemType) ? ((TensorProto.Types.DataType)t.ElemType).ToString().ToLowerInvariant() : "?")

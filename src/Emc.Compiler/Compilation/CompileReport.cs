@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Emc.Compiler.Compilation;
 
 /// <summary>Per-layer facts of a compiled model (report JSON, console table, generated headers).</summary>
@@ -11,7 +13,20 @@ public sealed record LayerReport(
     long WeightBytes,
     string MemoryPlacement,
     string? SourceNodes,
-    (float Low, float High)? OutputRange);
+    (float Low, float High)? OutputRange)
+{
+    /// <summary>ESTIMATED device time of the layer in µs (Emc.Kmodel KmodelCostModel, docs/cost-model.md); not a measurement.</summary>
+    public double EstimatedMicroseconds { get; init; }
+
+    /// <summary>What dominates the estimate (e.g. "KPU compute", "DMA upload", "CPU u8→float").</summary>
+    public string EstimateBasis { get; init; } = "";
+
+    /// <summary>Main-memory bytes in use while the layer runs (live tensors from the layers' footprints).</summary>
+    public long MainMemoryInUse { get; init; }
+
+    /// <summary>KPU RAM bytes in use while the layer runs.</summary>
+    public long KpuMemoryInUse { get; init; }
+}
 
 /// <summary>Accuracy of the simulated kmodel against the float evaluator on the calibration set, per output.</summary>
 public sealed record OutputAccuracy(string Name, double SqnrDb, double MaxAbsError, int Samples);
@@ -28,6 +43,18 @@ public sealed record CompileReport(
 {
     /// <summary>Every pass of the pipeline in order, with how often it applied to this model.</summary>
     public IReadOnlyList<PassCount> Passes { get; init; } = [];
+
+    /// <summary>ESTIMATED device time of one inference in µs: the sum of the layers' estimates (docs/cost-model.md).</summary>
+    public double EstimatedMicroseconds { get; init; }
+
+    /// <summary>The options the model was compiled with (the HTML report shows them). Not serialized: the build's
+    /// report.json stays free of absolute paths.</summary>
+    [JsonIgnore]
+    public CompileOptions? Options { get; init; }
+
+    /// <summary>The ONNX file compiled, when known (the HTML report's title). Not serialized, like <see cref="Options"/>.</summary>
+    [JsonIgnore]
+    public string? SourcePath { get; init; }
 }
 
 /// <summary>One pipeline entry of the report: stage, name, and how often it applied (matches, nodes or changes).</summary>

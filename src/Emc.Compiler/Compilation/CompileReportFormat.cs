@@ -7,6 +7,15 @@ namespace Emc.Compiler.Compilation;
 /// <summary>The compile report as JSON (for tools and the build) and as a readable console table.</summary>
 public static class CompileReportFormat
 {
+    /// <summary>Shown wherever the estimated device time appears.</summary>
+    public const string EstimateNote = "estimate from a cost model of the K210 at 400 MHz (docs/cost-model.md), not a measurement";
+
+    /// <summary>The report in the format the file name asks for: <c>.html</c>/<c>.htm</c> → the HTML page, anything else → JSON.</summary>
+    public static byte[] ForPath(CompileReport report, string path) => IsHtml(path) ? CompileReportHtml.ToHtml(report) : ToJson(report);
+
+    public static bool IsHtml(string path) =>
+        Path.GetExtension(path) is { } ext && (ext.Equals(".html", StringComparison.OrdinalIgnoreCase) || ext.Equals(".htm", StringComparison.OrdinalIgnoreCase));
+
     public static byte[] ToJson(CompileReport report)
     {
         using var stream = new MemoryStream();
@@ -20,6 +29,8 @@ public static class CompileReportFormat
             w.WriteNumber("mainMemUsage", report.MainMemoryUsage);
             w.WriteNumber("kpuPeakUnits", report.KpuPeakUnits);
             w.WriteNumber("kpuPeakBytes", report.KpuPeakUnits * 64L);
+            WriteDouble(w, "estimatedMicroseconds", report.EstimatedMicroseconds);
+            w.WriteString("estimateNote", EstimateNote);
             w.WriteEndObject();
             w.WriteStartArray("outputs");
             foreach (var a in report.Accuracy)
@@ -46,6 +57,10 @@ public static class CompileReportFormat
                 w.WriteNumber("macs", l.Macs);
                 w.WriteNumber("weightBytes", l.WeightBytes);
                 w.WriteString("memory", l.MemoryPlacement);
+                WriteDouble(w, "estimatedMicroseconds", l.EstimatedMicroseconds);
+                w.WriteString("estimateBasis", l.EstimateBasis);
+                w.WriteNumber("mainMemoryInUse", l.MainMemoryInUse);
+                w.WriteNumber("kpuMemoryInUse", l.KpuMemoryInUse);
                 if (l.OutputRange is { } r)
                 {
                     w.WriteStartObject("outputRange");
@@ -90,6 +105,7 @@ public static class CompileReportFormat
         long total = report.KpuMacs + report.CpuMacs;
         sb.AppendLine(string.Create(ic,
             $"MACs: KPU {report.KpuMacs} ({(total == 0 ? 0 : 100.0 * report.KpuMacs / total):F1}%), CPU {report.CpuMacs}; model {report.ModelBytes} bytes; main_mem_usage {report.MainMemoryUsage} bytes; KPU peak {report.KpuPeakUnits} units ({report.KpuPeakUnits * 64L} bytes)"));
+        sb.AppendLine(string.Create(ic, $"estimated device time {report.EstimatedMicroseconds / 1000:F2} ms per inference ({EstimateNote})"));
         foreach (var a in report.Accuracy)
         {
             sb.AppendLine(string.Create(ic, $"output '{a.Name}': SQNR {a.SqnrDb:F2} dB, max |error| {a.MaxAbsError:G4} (simulated kmodel vs float, {a.Samples} calibration samples)"));

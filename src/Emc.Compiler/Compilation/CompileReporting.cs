@@ -1,13 +1,18 @@
 using Emc.Compiler.K210.Graph;
 using Emc.Compiler.K210.Memory;
+using Emc.Kmodel;
 
 namespace Emc.Compiler.Compilation;
 
 /// <summary>Builds the <see cref="CompileReport"/> of a compiled model.</summary>
 internal static class CompileReporting
 {
-    public static CompileReport Build(K210Model model, MemoryPlan plan, int modelBytes, IReadOnlyList<OutputAccuracy> accuracy)
+    public static CompileReport Build(K210Model model, MemoryPlan plan, int modelBytes, IReadOnlyList<OutputAccuracy> accuracy, KmodelFile? kmodel = null)
     {
+        // Layers map one to one onto the emitted kmodel's layers; the estimate and the timeline read the kmodel.
+        bool sameLayers = kmodel is not null && kmodel.Layers.Count == model.Layers.Count;
+        var costs = sameLayers ? KmodelCostModel.EstimateAll(kmodel!) : null;
+        var memory = sameLayers ? KmodelMemoryTimeline.Compute(kmodel!) : null;
         var layers = new List<LayerReport>();
         for (int i = 0; i < model.Layers.Count; i++)
         {
@@ -22,11 +27,20 @@ internal static class CompileReporting
             string placement = string.Join(" → ", l.Inputs.Select(Place)) + " ⇒ " + string.Join(", ", l.ExtraOutputs.Prepend(l.Output).Select(Place));
             (float, float)? range = l.Output.Quant is { } q ? ((float)q.Range().Min, (float)q.Range().Max) : null;
             layers.Add(new LayerReport(i, l.Kind, l.OnKpu, [input.Channels, input.Height, input.Width], [l.Output.Channels, l.Output.Height, l.Output.Width],
-                l.Macs, weightBytes, placement, l.Name, range));
+                l.Macs, weightBytes, placement, l.Name, range)
+            {
+                EstimatedMicroseconds = costs?[i].EstimatedMicroseconds ?? 0,
+                EstimateBasis = costs?[i].Dominant ?? "",
+                MainMemoryInUse = memory?[i].MainBytes ?? 0,
+                KpuMemoryInUse = memory?[i].KpuBytes ?? 0,
+            });
         }
 
         return new CompileReport(layers, model.Layers.Where(l => l.OnKpu).Sum(l => l.Macs), model.Layers.Where(l => !l.OnKpu).Sum(l => l.Macs),
-            modelBytes, (int)plan.MainMemoryUsage, (int)plan.KpuUnitsUsed, accuracy);
+            modelBytes, (int)plan.MainMemoryUsage, (int)plan.KpuUnitsUsed, accuracy)
+        {
+            EstimatedMicroseconds = layers.Sum(l => l.EstimatedMicroseconds),
+        };
     }
 
     private static string Place(K210Tensor t) => t.Memory == K210MemoryKind.Kpu

@@ -18,7 +18,12 @@ internal sealed class BuildResult : ICompileStage
         var graph = state.Graph;
         var model = state.Model!;
         var inputShape = graph.Inputs[0].Shape!;
-        var report = CompileReporting.Build(model, state.Plan!, state.Bytes!.Length, state.Accuracy) with { Passes = CompilerPipeline.Counts(state.Log) };
+        var report = CompileReporting.Build(model, state.Plan!, state.Bytes!.Length, state.Accuracy, state.Kmodel) with
+        {
+            Passes = CompilerPipeline.Counts(state.Log),
+            Options = state.Options,
+            SourcePath = state.SourcePath,
+        };
         // The graph input's map (the device tensor's own quantization also covers any folded in-graph normalization).
         var inputQuant = InputPreprocessing.DeviceQuant(state.Preprocessing!);
         var iface = new ModelInterface(
