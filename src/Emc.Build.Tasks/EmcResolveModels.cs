@@ -154,8 +154,9 @@ public sealed class EmcResolveModels : Microsoft.Build.Utilities.Task
             string path = Path.GetFullPath(Path.Combine(ProjectDirectory, entry));
             if (Directory.Exists(path))
             {
-                files.AddRange(Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
-                    .Where(f => s_datasetExtensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase)));
+                // Regular files only, folder links not followed: same listing as the compiler's DatasetLoader.
+                files.AddRange(Emc.IO.SafeFile.EnumerateRegularFiles(path,
+                    f => s_datasetExtensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase)));
             }
             else if (File.Exists(path))
             {

@@ -52,7 +52,7 @@ public static class SimulateCommand
             return CliRunner.Report([CliDiagnostics.SimulatorInputUnusable.Create("input file not found", input.FullName)], stderr);
         }
 
-        var read = KmodelReader.Read(File.ReadAllBytes(model.FullName), model.FullName);
+        var read = KmodelReader.ReadFile(model.FullName);
         if (read.Value is null)
         {
             return CliRunner.Report(read.Diagnostics.Where(d => d.IsError), stderr);
@@ -115,6 +115,9 @@ public static class SimulateCommand
         return CliRunner.Report(created.Diagnostics, stderr);
     }
 
+    /// <summary>Largest input file read (256 MiB; the K210 has 6 MB of SRAM).</summary>
+    private const long MaxInputBytes = 256L << 20;
+
     internal sealed record InputBytes(byte[] Data, string? Note);
 
     /// <summary>
@@ -128,7 +131,12 @@ public static class SimulateCommand
             return TensorProtoInput.Load(path, simulator);
         }
 
-        byte[] data = File.ReadAllBytes(path);
+        byte[]? data = Emc.IO.SafeFile.TryReadAll(path, MaxInputBytes, out string? error);
+        if (data is null)
+        {
+            return new Result<InputBytes>(null, [CliDiagnostics.SimulatorInputUnusable.Create("the input file " + error, path)]);
+        }
+
         bool image = ImageDecoder.DetectFormat(data) != ImageFormat.Unknown;
         if (!image || simulator.InputKind != SimulatorInputKind.UInt8Planar)
         {

@@ -4,6 +4,7 @@ using Emc.Compiler.Ir;
 using Emc.Compiler.K210.Lowering;
 using Emc.Diagnostics;
 using Emc.Imaging;
+using Emc.IO;
 
 namespace Emc.Compiler.Calibration;
 
@@ -15,6 +16,9 @@ namespace Emc.Compiler.Calibration;
 /// </summary>
 public static class DatasetLoader
 {
+    /// <summary>Largest .npy sample file read (256 MiB).</summary>
+    private const long MaxSampleFileBytes = 256L << 20;
+
     private static readonly string[] s_imageExtensions = [".bmp", ".png", ".jpg", ".jpeg"];
 
     public static List<CalibrationSample> Load(CompileOptions options, Shape inputShape, Preprocessing pre, DiagnosticBag diagnostics)
@@ -25,7 +29,8 @@ public static class DatasetLoader
         {
             if (Directory.Exists(entry))
             {
-                files.AddRange(Directory.EnumerateFiles(entry, "*", SearchOption.AllDirectories).Where(IsSample));
+                // Regular files only; folder links are not followed (a loop must not repeat or explode the list).
+                files.AddRange(SafeFile.EnumerateRegularFiles(entry, IsSample));
             }
             else if (File.Exists(entry))
             {
@@ -102,10 +107,11 @@ public static class DatasetLoader
 
         if (ext == ".npy")
         {
-            model = NpyReader.Read(File.ReadAllBytes(file), out _, out string? error);
+            byte[]? data = SafeFile.TryReadAll(file, MaxSampleFileBytes, out string? error);
+            model = data is null ? null : NpyReader.Read(data, out _, out error);
             if (model is null)
             {
-                diagnostics.Add(CompilerDiagnostics.DatasetFile.Create($"{error}", file));
+                diagnostics.Add(CompilerDiagnostics.DatasetFile.Create(data is null ? "the file " + error : $"{error}", file));
                 return null;
             }
         }

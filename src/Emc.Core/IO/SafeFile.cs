@@ -68,7 +68,7 @@ public static class SafeFile
         return kind switch
         {
             FileKind.Regular => null,
-            FileKind.Missing => "file not found",
+            FileKind.Missing => "does not exist",
             _ => $"is {Describe(kind)}, not a regular file; only regular files are read",
         };
     }
