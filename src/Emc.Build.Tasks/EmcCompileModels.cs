@@ -85,6 +85,9 @@ public sealed class EmcCompileModels : Microsoft.Build.Utilities.Task
             return;
         }
 
+        // What the compile reads, as it is before it starts: the marker records this, not "now", so a model saved
+        // during the compile (or replaced by an older file) does not look up to date afterwards.
+        string inputs = InputStamp.Take(InputStamp.InputsOf(model));
         Log.LogMessage(MessageImportance.Normal, "Emc: compiling {0}", onnx);
         var result = compiler.Compile(onnx, options);
         diagnostics.AddRange(result.Diagnostics);
@@ -132,7 +135,13 @@ public sealed class EmcCompileModels : Microsoft.Build.Utilities.Task
         }
 
         string marker = model.GetMetadata(ModelMetadata.MarkerFile);
+        AtomicFile.WriteIfChanged(marker, Utf8(inputs));
         AtomicFile.Touch(marker);
+        if (InputStamp.Take(InputStamp.InputsOf(model)) != inputs)
+        {
+            Log.LogMessage(MessageImportance.High, "Emc: {0} or its dataset changed while it was compiled; the next build compiles it again", onnx);
+        }
+
         generated.Add(new Microsoft.Build.Utilities.TaskItem(marker));
     }
 

@@ -110,8 +110,10 @@ public sealed class EmcResolveModels : Microsoft.Build.Utilities.Task
             Directory.CreateDirectory(outputDirectory);
             AtomicFile.WriteIfChanged(basePath + ".options", System.Text.Encoding.UTF8.GetBytes(optionsText));
 
+            // Forget the marker when an output is missing or the inputs differ from what the last compile read
+            // (saved during that compile, or replaced by a file with an older timestamp).
             var outputs = OutputsOf(item);
-            if (outputs.Any(path => !File.Exists(path)))
+            if (File.Exists(basePath + ".compiled") && (outputs.Any(path => !File.Exists(path)) || !InputStamp.Matches(basePath + ".compiled", item)))
             {
                 File.Delete(basePath + ".compiled");
             }

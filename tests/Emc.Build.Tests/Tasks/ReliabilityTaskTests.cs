@@ -33,6 +33,55 @@ public sealed class ReliabilityTaskTests
         Assert.AreEqual(dir.File("data/one.npy"), model.GetMetadata("DatasetFiles"));
     }
 
+    [TestMethod]
+    public void ModelSavedDuringTheCompileIsNotUpToDate()
+    {
+        using var dir = new TempDirectory();
+        var model = Resolve(dir, "net.onnx", SampleModels.TinyCnn(), out var item);
+        var inner = new FakeCompiler.FakeModelCompiler();
+        var saving = new ScriptedCompiler(o =>
+        {
+            var result = inner.Compile(o.Path, o.Options);
+            File.AppendAllText(o.Path, " ");  // the user saves the model while it compiles
+            return result;
+        });
+        var engine = new FakeBuildEngine();
+        Assert.IsTrue(new EmcCompileModels { BuildEngine = engine, Models = [model], Compiler = saving }.Execute());
+        string marker = model.GetMetadata("MarkerFile");
+        Assert.IsTrue(File.Exists(marker));
+        Assert.IsTrue(File.GetLastWriteTimeUtc(marker) >= File.GetLastWriteTimeUtc(model.ItemSpec), "MSBuild alone would call it up to date");
+
+        Resolve(dir, "net.onnx", null, out _, item);
+
+        Assert.IsFalse(File.Exists(marker), "the marker records the model as read before the compile");
+    }
+
+    [TestMethod]
+    public void ReplacementWithAnOlderTimestampIsNoticed()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllBytes(dir.File("data.npy"), [1, 2, 3]);
+        var model = Resolve(dir, "net.onnx", SampleModels.TinyCnn(), out var item, dataset: "data.npy");
+        var engine = new FakeBuildEngine();
+        Assert.IsTrue(new EmcCompileModels { BuildEngine = engine, Models = [model], Compiler = new FakeCompiler.FakeModelCompiler() }.Execute());
+        string marker = model.GetMetadata("MarkerFile");
+
+        Resolve(dir, "net.onnx", null, out _, item, dataset: "data.npy");
+        Assert.IsTrue(File.Exists(marker), "unchanged inputs keep the model up to date");
+
+        // cp -p of a different dataset file: older than the marker.
+        File.WriteAllBytes(dir.File("data.npy"), [4, 5, 6]);
+        File.SetLastWriteTimeUtc(dir.File("data.npy"), DateTime.UtcNow.AddDays(-3));
+        Resolve(dir, "net.onnx", null, out _, item, dataset: "data.npy");
+        Assert.IsFalse(File.Exists(marker), "a dataset replaced by an older file");
+
+        Assert.IsTrue(new EmcCompileModels { BuildEngine = engine, Models = [model], Compiler = new FakeCompiler.FakeModelCompiler() }.Execute());
+        File.WriteAllBytes(dir.File("net.onnx"), [.. SampleModels.TinyCnn(), 0]);
+        File.SetLastWriteTimeUtc(dir.File("net.onnx"), DateTime.UtcNow.AddDays(-3));
+        Resolve(dir, "net.onnx", null, out _, item, dataset: "data.npy");
+        Assert.IsFalse(File.Exists(marker), "a model replaced by an older file");
+    }
+
     internal static ITaskItem Resolve(TempDirectory dir, string name, byte[]? onnx, out TaskItem item, TaskItem? existing = null, string? dataset = null)
     {
         if (onnx is not null)
