@@ -82,6 +82,29 @@ public sealed class ReliabilityTaskTests
         Assert.IsFalse(File.Exists(marker), "a model replaced by an older file");
     }
 
+    [TestMethod]
+    public void UndeletableOutputsAfterAFailureAreACodedErrorNotMsb4018()
+    {
+        // A file nobody (not even root) can delete stands in for a read-only obj/emc folder.
+        const string undeletable = "/proc/version";
+        if (!File.Exists(undeletable))
+        {
+            Assert.Inconclusive("needs /proc");
+        }
+
+        using var dir = new TempDirectory();
+        var model = Resolve(dir, "net.onnx", SampleModels.TinyCnn(), out _);
+        model.SetMetadata("KmodelFile", undeletable);
+        var engine = new FakeBuildEngine();
+        var task = new EmcCompileModels { BuildEngine = engine, Models = [model], Compiler = new FakeCompiler.FakeModelCompiler() };
+
+        Assert.IsFalse(task.Execute());
+
+        Assert.IsTrue(engine.Errors.Count > 0);
+        Assert.IsTrue(engine.Errors.All(e => e.Code == "EMC0805"), string.Join("\n", engine.Errors.Select(e => e.Code + " " + e.Message)));
+        Assert.IsTrue(engine.Errors.Any(e => e.Message?.Contains("cannot remove the outputs", StringComparison.Ordinal) == true));
+    }
+
     internal static ITaskItem Resolve(TempDirectory dir, string name, byte[]? onnx, out TaskItem item, TaskItem? existing = null, string? dataset = null)
     {
         if (onnx is not null)
