@@ -97,8 +97,13 @@ public sealed record OnnxModelReport(
                 .Distinct().Sum(v => v.Constant!.ElementCount);
         }
 
-        var imported = graph?.Inputs.Concat(graph.Outputs).ToDictionary(v => v.Name, v => v.Shape?.ToString() ?? "?", StringComparer.Ordinal)
-            ?? new Dictionary<string, string>(StringComparer.Ordinal);
+        // A name can be listed twice (an output repeated, or an input passed straight through): first one wins.
+        var imported = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var v in graph is null ? [] : graph.Inputs.Concat(graph.Outputs))
+        {
+            imported.TryAdd(v.Name, v.Shape?.ToString() ?? "?");
+        }
+
         Port ToPort(ValueInfoProto v) => new(v.Name, DescribeType(v.Type), DescribeShape(v.Type), imported.GetValueOrDefault(v.Name));
 
         return new OnnxModelReport(

@@ -46,4 +46,7 @@ public static class CompilerDiagnostics
 
     public static readonly DiagnosticDescriptor CalibrationFailed =
         new("EMC0605", DiagnosticSeverity.Error, "Float evaluation of a calibration sample failed");
+
+    public static readonly DiagnosticDescriptor NonFiniteData =
+        new("EMC0606", DiagnosticSeverity.Error, "Calibration sample or compiled output is not finite (NaN/Inf)");
 }

@@ -121,6 +121,14 @@ public static class KmodelCompiler
         artifacts.Kmodel = check.Value;
         artifacts.Samples = samples;
         var accuracy = MeasureAccuracy(graph, check.Value, model, samples, progress);
+        if (accuracy.FirstOrDefault(a => double.IsNaN(a.SqnrDb) || !double.IsFinite(a.MaxAbsError)) is { } broken)
+        {
+            // NaN/Inf weights or ranges: the kmodel "works" but its outputs mean nothing. Never report it as success.
+            diagnostics.Add(CompilerDiagnostics.NonFiniteData.Create(
+                $"output '{broken.Name}' of the compiled model compares as SQNR {broken.SqnrDb.ToString(System.Globalization.CultureInfo.InvariantCulture)} dB, max |error| {broken.MaxAbsError.ToString(System.Globalization.CultureInfo.InvariantCulture)} against the float model: the weights or the float evaluation hold NaN/Inf", graph.SourcePath));
+            return Fail();
+        }
+
         var report = CompileReporting.Build(model, plan, bytes.Length, accuracy);
         // The graph input's map (the device tensor's own quantization also covers any folded in-graph normalization).
         var inputQuant = GraphLowering.DeviceQuant(pre);
