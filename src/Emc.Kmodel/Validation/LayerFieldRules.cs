@@ -22,12 +22,23 @@ internal static class LayerFieldRules
                 break;
             case TensorflowFlattenBody b:
                 CheckType(b.Type, index, sink, KmodelLayerType.TensorflowFlatten, KmodelLayerType.QuantizedTensorflowFlatten);
+                if (b.Width == 0 || b.Height == 0 || b.Channels == 0)
+                {
+                    // An empty tensor has no memory to bound the other dimensions: 0×2^31×2^31 would loop for hours.
+                    Invalid(index, b.Type, sink, $"shape {b.Channels}×{b.Height}×{b.Width} has an empty dimension");
+                }
+
                 break;
             case ResizeNearestNeighborBody b:
                 CheckType(b.Type, index, sink, KmodelLayerType.ResizeNearestNeighbor, KmodelLayerType.QuantizedResizeNearestNeighbor);
                 if (b.OutWidth == 0 || b.OutHeight == 0)
                 {
                     Invalid(index, b.Type, sink, $"output size {b.OutWidth}×{b.OutHeight} is empty (the runtime divides by it)");
+                }
+
+                if (b.InWidth == 0 || b.InHeight == 0 || b.InChannels == 0)
+                {
+                    Invalid(index, b.Type, sink, $"input shape {b.InChannels}×{b.InHeight}×{b.InWidth} has an empty dimension");
                 }
 
                 break;
@@ -57,6 +68,13 @@ internal static class LayerFieldRules
         if (w.KernelWidth == 0 || w.KernelHeight == 0 || w.StrideWidth == 0 || w.StrideHeight == 0)
         {
             Invalid(index, type, sink, $"kernel {w.KernelWidth}×{w.KernelHeight} and stride {w.StrideWidth}×{w.StrideHeight} must be non-zero");
+        }
+
+        // With every dimension at least 1, the in/out memory ranges (checked against main memory) bound each of
+        // them, so the work is bounded by the declared memory; one empty dimension would leave the others unbounded.
+        if (w.InWidth == 0 || w.InHeight == 0 || w.InChannels == 0 || w.OutWidth == 0 || w.OutHeight == 0 || w.OutChannels == 0)
+        {
+            Invalid(index, type, sink, $"input {w.InChannels}×{w.InHeight}×{w.InWidth} and output {w.OutChannels}×{w.OutHeight}×{w.OutWidth} must have no empty dimension");
         }
     }
 
