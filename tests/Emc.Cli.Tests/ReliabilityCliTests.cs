@@ -199,4 +199,37 @@ public sealed class ReliabilityCliTests
         Assert.AreEqual(CliRunner.Errors, InspectCommand.Run(new FileInfo(dir["m"]), false, new StringWriter()));
         Assert.AreEqual(CliRunner.Errors, InspectCommand.Run(new FileInfo(dir["m.kmodel"]), false, new StringWriter()));
     }
+
+    [TestMethod]
+    public void CompileWritesThroughASymlinkAndRefusesSpecialOutputs()
+    {
+        using var dir = SpecialFiles.NewFolder();
+        File.WriteAllText(dir["real.kmodel"], "old");
+        SpecialFiles.Link(dir["link.kmodel"], "real.kmodel");
+        var stderr = new StringWriter();
+
+        int code = CompileCommand.Run(new CompileCommand.Arguments(new FileInfo(Mnist), new FileInfo(dir["link.kmodel"]), [], InputRange: "0,1"), new StringWriter(), stderr);
+
+        Assert.AreEqual(CliRunner.Ok, code, stderr.ToString());
+        Assert.IsNotNull(new FileInfo(dir["link.kmodel"]).LinkTarget, "the link is kept");
+        Assert.IsNotNull(Emc.Kmodel.KmodelReader.ReadFile(dir["real.kmodel"]).Value, "its target got the kmodel");
+
+        if (SpecialFiles.Supported)
+        {
+            SpecialFiles.MakeFifo(dir["fifo.kmodel"]);
+            stderr = new StringWriter();
+            Assert.AreEqual(CliRunner.Errors, CompileCommand.Run(new CompileCommand.Arguments(new FileInfo(Mnist), new FileInfo(dir["fifo.kmodel"]), [], InputRange: "0,1"), new StringWriter(), stderr));
+            StringAssert.Contains(stderr.ToString(), "EMC0004");
+            StringAssert.Contains(stderr.ToString(), "FIFO");
+            Assert.AreEqual(Emc.IO.FileKind.Fifo, Emc.IO.SafeFile.KindOf(dir["fifo.kmodel"]), "still a FIFO");
+        }
+
+        if (File.Exists("/dev/null"))
+        {
+            stderr = new StringWriter();
+            Assert.AreEqual(CliRunner.Errors, CompileCommand.Run(new CompileCommand.Arguments(new FileInfo(Mnist), new FileInfo("/dev/null"), [], InputRange: "0,1"), new StringWriter(), stderr));
+            StringAssert.Contains(stderr.ToString(), "character device");
+            Assert.AreEqual(Emc.IO.FileKind.CharacterDevice, Emc.IO.SafeFile.KindOf("/dev/null"));
+        }
+    }
 }

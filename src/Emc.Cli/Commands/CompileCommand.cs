@@ -61,6 +61,16 @@ public static class CompileCommand
             return CliRunner.Report(diagnostics, stderr);
         }
 
+        // Refuse a FIFO/device/folder output before spending the compile on it.
+        foreach (var output in new[] { args.Output, args.Report })
+        {
+            if (output is not null && Emc.IO.SafeFile.ResolveWriteTarget(output.FullName, out string? why) is null)
+            {
+                diagnostics.Add(CliDiagnostics.OutputWriteFailed.Create(why!, output.FullName));
+                return CliRunner.Report(diagnostics, stderr);
+            }
+        }
+
         var result = KmodelCompiler.Compile(args.Model.FullName, options, message => stderr.WriteLine($"emc compile: {message}"));
         diagnostics.AddRange(result.Diagnostics);
         if (!result.Succeeded)
@@ -88,22 +98,8 @@ public static class CompileCommand
     }
 
     /// <summary>Writes to a temporary file beside the target, then moves it over the target.</summary>
-    private static void WriteAtomically(string path, byte[] bytes)
-    {
-        string temp = path + "." + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + ".tmp";
-        try
-        {
-            File.WriteAllBytes(temp, bytes);
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
-    }
+    /// <remarks>Through a symbolic link to its target; a FIFO, device or folder is refused (IOException).</remarks>
+    private static void WriteAtomically(string path, byte[] bytes) => Emc.IO.SafeFile.WriteAtomically(path, bytes);
 
     private static CompileOptions? ParseOptions(Arguments a, List<Diagnostic> diagnostics)
     {

@@ -100,10 +100,10 @@ public static class SimulateCommand
             foreach (SimulationOutput output in run.Value.Outputs)
             {
                 string stem = Path.Combine(outputDir.FullName, string.Create(CultureInfo.InvariantCulture, $"output_{output.Index}"));
-                File.WriteAllBytes(stem + ".bin", output.Bytes);
+                Emc.IO.SafeFile.WriteAtomically(stem + ".bin", output.Bytes);
                 if (output.AsFloat32() is { } floats)
                 {
-                    File.WriteAllBytes(stem + ".f32", output.Bytes);
+                    Emc.IO.SafeFile.WriteAtomically(stem + ".f32", output.Bytes);
                     TensorProtoConverter.WriteFile(Tensor.Create(new Shape(floats.Length), floats), stem + ".pb",
                         string.Create(CultureInfo.InvariantCulture, $"output_{output.Index}"));
                     int top = floats.Length == 0 ? -1 : Array.IndexOf(floats, floats.Max());
@@ -118,7 +118,7 @@ public static class SimulateCommand
             foreach (var (index, type, data) in traced)
             {
                 string name = string.Create(CultureInfo.InvariantCulture, $"layer_{index}_{KmodelLayerTypes.SdkName(type)}.bin");
-                File.WriteAllBytes(Path.Combine(outputDir.FullName, name), data);
+                Emc.IO.SafeFile.WriteAtomically(Path.Combine(outputDir.FullName, name), data);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -224,6 +224,38 @@ public static class SafeFile
         return full;
     }
 
+    /// <summary>
+    /// Replaces the content of <paramref name="path"/> atomically (temporary file beside the real target, then
+    /// rename): through symbolic links to their target, never replacing a FIFO, device or folder. Throws
+    /// <see cref="IOException"/> with a one-line reason otherwise.
+    /// </summary>
+    /// <returns>The path actually written (the link target for a link).</returns>
+    public static string WriteAtomically(string path, ReadOnlySpan<byte> content)
+    {
+        string target = ResolveWriteTarget(path, out string? error) ?? throw new IOException(error);
+        string directory = Path.GetDirectoryName(target)!;
+        Directory.CreateDirectory(directory);
+        string temp = Path.Combine(directory, "." + Path.GetFileName(target) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                stream.Write(content);
+            }
+
+            File.Move(temp, target, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp))
+            {
+                File.Delete(temp);
+            }
+        }
+
+        return target;
+    }
+
     private static class NativeStat
     {
         private static bool s_unavailable = !(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD());

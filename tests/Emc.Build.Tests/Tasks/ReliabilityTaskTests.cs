@@ -105,6 +105,38 @@ public sealed class ReliabilityTaskTests
         Assert.IsTrue(engine.Errors.Any(e => e.Message?.Contains("cannot remove the outputs", StringComparison.Ordinal) == true));
     }
 
+    [TestMethod]
+    [Timeout(60000)]
+    public void OutputsAreWrittenThroughLinksAndSpecialFilesAreNotReplaced()
+    {
+        using var dir = new TempDirectory();
+        var model = Resolve(dir, "net.onnx", SampleModels.TinyCnn(), out _);
+        string kmodel = model.GetMetadata("KmodelFile");
+        Directory.CreateDirectory(Path.GetDirectoryName(kmodel)!);
+        File.WriteAllText(dir.File("elsewhere.kmodel"), "old");
+        SpecialFiles.Link(kmodel, dir.File("elsewhere.kmodel"));
+        var engine = new FakeBuildEngine();
+
+        Assert.IsTrue(new EmcCompileModels { BuildEngine = engine, Models = [model], Compiler = new FakeCompiler.FakeModelCompiler() }.Execute(),
+            string.Join("\n", engine.Errors.Select(e => e.Message)));
+        Assert.IsNotNull(new FileInfo(kmodel).LinkTarget, "the link stays a link");
+        Assert.AreNotEqual("old", File.ReadAllText(dir.File("elsewhere.kmodel")));
+
+        if (!SpecialFiles.Supported)
+        {
+            return;
+        }
+
+        string header = model.GetMetadata("HeaderFile");
+        File.Delete(header);
+        SpecialFiles.MakeFifo(header);
+        engine = new FakeBuildEngine();
+        Assert.IsFalse(new EmcCompileModels { BuildEngine = engine, Models = [model], Compiler = new FakeCompiler.FakeModelCompiler() }.Execute());
+        Assert.IsTrue(engine.Errors.Any(e => e.Code == "EMC0805" && e.Message?.Contains("FIFO", StringComparison.Ordinal) == true),
+            string.Join("\n", engine.Errors.Select(e => e.Code + " " + e.Message)));
+        Assert.AreEqual(Emc.IO.FileKind.Fifo, Emc.IO.SafeFile.KindOf(header), "the FIFO is not replaced");
+    }
+
     internal static ITaskItem Resolve(TempDirectory dir, string name, byte[]? onnx, out TaskItem item, TaskItem? existing = null, string? dataset = null)
     {
         if (onnx is not null)
