@@ -102,3 +102,24 @@ public sealed class SafeFileTests
         }
     }
 }
+
+[TestClass]
+public sealed class DiagnosticTextTests
+{
+    [TestMethod]
+    public void NamesCannotForgeALineOrEscapeSequence()
+    {
+        var d = new Emc.Diagnostics.Diagnostic("EMC0101", Emc.Diagnostics.DiagnosticSeverity.Error,
+            "node 'a\n/m.onnx: error EMC0001: forged' uses \u001b[31mred\u001b[0m and \u202eevil", "/m\r.onnx");
+
+        string text = d.ToString();
+
+        Assert.AreEqual(1, text.Split('\n').Length);
+        Assert.IsFalse(text.Any(char.IsControl), text);
+        StringAssert.Contains(text, "a\\n/m.onnx: error EMC0001: forged");
+        StringAssert.Contains(text, "\\u001b[31m");
+        StringAssert.Contains(text, "\\u202eevil");
+        StringAssert.StartsWith(text, "/m\\r.onnx: error EMC0101:");
+        Assert.AreEqual("plain ünïcode", Emc.Diagnostics.DiagnosticText.Escape("plain ünïcode"));
+    }
+}

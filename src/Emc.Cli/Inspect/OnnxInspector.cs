@@ -123,23 +123,23 @@ public sealed record OnnxModelReport(
     {
         w.WriteLine($"IR version   {IrVersion.ToString(CultureInfo.InvariantCulture)}");
         w.WriteLine($"Opsets       {string.Join(", ", Opsets.Select(o => $"{o.Key} {o.Value.ToString(CultureInfo.InvariantCulture)}"))}");
-        w.WriteLine($"Producer     {(Producer.Length == 0 ? "(none)" : Producer)}");
+        w.WriteLine($"Producer     {(Producer.Length == 0 ? "(none)" : DiagnosticText.Escape(Producer))}");
         w.WriteLine("Inputs");
         foreach (var p in Inputs)
         {
-            w.WriteLine($"  {p.Name}: {p.Type}{p.DeclaredShape}{(p.ImportedShape is null || p.ImportedShape == p.DeclaredShape ? "" : $" -> {p.ImportedShape}")}");
+            w.WriteLine($"  {DiagnosticText.Escape(p.Name)}: {p.Type}{p.DeclaredShape}{(p.ImportedShape is null || p.ImportedShape == p.DeclaredShape ? "" : $" -> {p.ImportedShape}")}");
         }
 
         w.WriteLine("Outputs");
         foreach (var p in Outputs)
         {
-            w.WriteLine($"  {p.Name}: {p.Type}{p.DeclaredShape}{(p.ImportedShape is null || p.ImportedShape == p.DeclaredShape ? "" : $" -> {p.ImportedShape}")}");
+            w.WriteLine($"  {DiagnosticText.Escape(p.Name)}: {p.Type}{p.DeclaredShape}{(p.ImportedShape is null || p.ImportedShape == p.DeclaredShape ? "" : $" -> {p.ImportedShape}")}");
         }
 
         w.WriteLine($"Nodes        {NodeCount.ToString(CultureInfo.InvariantCulture)}");
         foreach (var (op, count) in Operators)
         {
-            w.WriteLine($"  {op,-28} {count.ToString(CultureInfo.InvariantCulture),6}");
+            w.WriteLine($"  {DiagnosticText.Escape(op),-28} {count.ToString(CultureInfo.InvariantCulture),6}");
         }
 
         w.WriteLine($"Parameters   {ParameterCount.ToString("N0", CultureInfo.InvariantCulture)}");
@@ -148,7 +148,7 @@ public sealed record OnnxModelReport(
             w.WriteLine("Unsupported operators");
             foreach (var u in Unsupported)
             {
-                w.WriteLine($"  {u.OpType} ({u.Domain}): {string.Join(", ", u.Nodes)}");
+                w.WriteLine(DiagnosticText.Escape($"  {u.OpType} ({u.Domain}): {string.Join(", ", u.Nodes)}"));
             }
         }
 

@@ -137,6 +137,57 @@ public sealed class ReliabilityTaskTests
         Assert.AreEqual(Emc.IO.FileKind.Fifo, Emc.IO.SafeFile.KindOf(header), "the FIFO is not replaced");
     }
 
+    private static FakeBuildEngine ResolveAll(TempDirectory dir, params (string Name, string CSharp)[] models)
+    {
+        var items = new List<ITaskItem>();
+        foreach (var (name, csharp) in models)
+        {
+            File.WriteAllBytes(dir.File(name), SampleModels.TinyCnn());
+            var item = new TaskItem(dir.File(name));
+            item.SetMetadata("GenerateCSharp", csharp);
+            items.Add(item);
+        }
+
+        var engine = new FakeBuildEngine();
+        new EmcResolveModels
+        {
+            BuildEngine = engine,
+            Models = [.. items],
+            OutputDirectory = dir.File("obj/emc"),
+            ProjectDirectory = dir.Path,
+            ProjectFile = dir.File("app.csproj"),
+            DefaultNamespace = "Tests",
+        }.Execute();
+        return engine;
+    }
+
+    [TestMethod]
+    public void TwoModelsWithOneClassNameAreAnEmcErrorNotCs0102()
+    {
+        using var dir = new TempDirectory();
+        var engine = ResolveAll(dir, ("my-net.onnx", "true"), ("MyNet.onnx", "true"));
+
+        var error = engine.Errors.Single();
+        Assert.AreEqual("EMC0813", error.Code);
+        StringAssert.Contains(error.Message, "Tests.MyNet");
+
+        using var other = new TempDirectory();
+        Assert.AreEqual(0, ResolveAll(other, ("my-net.onnx", "false"), ("MyNet.onnx", "false")).Errors.Count, "no C#: no clash");
+    }
+
+    [TestMethod]
+    [DataRow("stdint.onnx")]
+    [DataRow("STDIO.onnx")]
+    [DataRow("kpu.onnx")]
+    public void HeaderNamedLikeASystemHeaderIsAnEmcError(string name)
+    {
+        using var dir = new TempDirectory();
+        var error = ResolveAll(dir, (name, "false")).Errors.Single();
+
+        Assert.AreEqual("EMC0814", error.Code);
+        StringAssert.Contains(error.Message, "OutputName");
+    }
+
     internal static ITaskItem Resolve(TempDirectory dir, string name, byte[]? onnx, out TaskItem item, TaskItem? existing = null, string? dataset = null)
     {
         if (onnx is not null)
