@@ -13,6 +13,7 @@ internal static class ModelMetadata
     public const string Calibration = "Calibration";
     public const string MaxCalibrationSamples = "MaxCalibrationSamples";
     public const string FullyConnected = "FullyConnected";
+    public const string DeviceMemory = "DeviceMemory";
     public const string OutputName = "OutputName";
     public const string Namespace = "Namespace";
     public const string ClassName = "ClassName";

@@ -116,6 +116,19 @@ internal static class ModelOptionsParser
             }
         }
 
+        string deviceMemory = item.GetMetadata(ModelMetadata.DeviceMemory);
+        if (deviceMemory.Length > 0)
+        {
+            if (long.TryParse(deviceMemory, NumberStyles.None, CultureInfo.InvariantCulture, out long bytes))
+            {
+                options = options with { DeviceMemoryBytes = bytes };
+            }
+            else
+            {
+                Bad(diagnostics, file, model, ModelMetadata.DeviceMemory, deviceMemory, "a byte count ≥ 0 (0 = no check)");
+            }
+        }
+
         return options;
     }
 
@@ -136,6 +149,12 @@ internal static class ModelOptionsParser
             "maxSamples=" + o.MaxCalibrationSamples.ToString(CultureInfo.InvariantCulture),
             "fullyConnected=" + o.FullyConnected,
         };
+        if (o.DeviceMemoryBytes != CompileOptions.K210DeviceMemoryBytes)
+        {
+            // Only when set: existing stamps (and so up-to-date models) stay as they were.
+            lines.Add("deviceMemory=" + o.DeviceMemoryBytes.ToString(CultureInfo.InvariantCulture));
+        }
+
         foreach (string name in new[]
                  {
                      ModelMetadata.OutputName, ModelMetadata.Namespace, ModelMetadata.ClassName, ModelMetadata.Access,

@@ -232,4 +232,22 @@ public sealed class ReliabilityCliTests
             Assert.AreEqual(Emc.IO.FileKind.CharacterDevice, Emc.IO.SafeFile.KindOf("/dev/null"));
         }
     }
+
+    [TestMethod]
+    public void ModelThatDoesNotFitTheDeviceMemoryIsEmc0510WithTheNumbers()
+    {
+        using var dir = SpecialFiles.NewFolder();
+        var output = new FileInfo(dir["m.kmodel"]);
+        var stderr = new StringWriter();
+
+        int code = CompileCommand.Run(new CompileCommand.Arguments(new FileInfo(Mnist), output, [], InputRange: "0,1", DeviceMemory: 4096), new StringWriter(), stderr);
+
+        Assert.AreEqual(CliRunner.Errors, code);
+        StringAssert.Contains(stderr.ToString(), "EMC0510");
+        StringAssert.Contains(stderr.ToString(), "the device has 4096");
+        StringAssert.Contains(stderr.ToString(), "--device-memory");
+        Assert.IsFalse(output.Exists);
+
+        Assert.AreEqual(CliRunner.Ok, CompileCommand.Run(new CompileCommand.Arguments(new FileInfo(Mnist), output, [], InputRange: "0,1", DeviceMemory: 0), new StringWriter(), new StringWriter()));
+    }
 }

@@ -25,7 +25,8 @@ public static class CompileCommand
         int WeightBits = 8,
         string Calibration = "default",
         FileInfo? Report = null,
-        string FullyConnected = "default");
+        string FullyConnected = "default",
+        long? DeviceMemory = null);
 
     public static Command Create()
     {
@@ -40,13 +41,15 @@ public static class CompileCommand
         var calibration = new Option<string>("--calibration") { Description = "default | minmax | percentile | mse | kld.", DefaultValueFactory = _ => "default" };
         var report = new Option<FileInfo>("--report") { Description = "Write the compile report as JSON here." };
         var fc = new Option<string>("--fully-connected") { Description = "Gemm/MatMul on: default | cpu (float FULLY_CONNECTED) | kpu (4x4 padding trick).", DefaultValueFactory = _ => "default" };
+        var deviceMemory = new Option<long?>("--device-memory") { Description = "SRAM bytes the kmodel plus its main memory must fit in (default 6291456, the K210's 6 MiB; 0 = no check)." };
         var command = new Command("compile", "Compile an ONNX model to a K210 kmodel v3, calibrated on a dataset and checked in the simulator.")
         {
-            model, output, dataset, range, mean, std, order, bits, calibration, report, fc,
+            model, output, dataset, range, mean, std, order, bits, calibration, report, fc, deviceMemory,
         };
         command.SetAction(p => Run(
             new Arguments(p.GetValue(model)!, p.GetValue(output)!, p.GetValue(dataset) ?? [], p.GetValue(range), p.GetValue(mean), p.GetValue(std),
-                p.GetValue(order) ?? "rgb", p.GetValue(bits), p.GetValue(calibration) ?? "default", p.GetValue(report), p.GetValue(fc) ?? "default"),
+                p.GetValue(order) ?? "rgb", p.GetValue(bits), p.GetValue(calibration) ?? "default", p.GetValue(report), p.GetValue(fc) ?? "default",
+                p.GetValue(deviceMemory)),
             Console.Out,
             Console.Error));
         return command;
@@ -173,6 +176,11 @@ public static class CompileCommand
             Bad($"--weight-bits {a.WeightBits}: expected 8 or 16");
         }
 
+        if (a.DeviceMemory is < 0)
+        {
+            Bad($"--device-memory {a.DeviceMemory}: expected a byte count ≥ 0 (0 = no check)");
+        }
+
         if (diagnostics.Count > 0)
         {
             return null;
@@ -188,6 +196,7 @@ public static class CompileCommand
             WeightBits = a.WeightBits,
             Calibration = method!.Value,
             FullyConnected = fullyConnected!.Value,
+            DeviceMemoryBytes = a.DeviceMemory ?? CompileOptions.K210DeviceMemoryBytes,
         };
     }
 

@@ -45,4 +45,14 @@ public sealed record CompileOptions
 
     /// <summary>At most this many calibration samples are used (sorted by path; deterministic).</summary>
     public int MaxCalibrationSamples { get; init; } = 256;
+
+    /// <summary>The K210's general-purpose SRAM: 6 MiB (the other 2 MiB are the KPU's).</summary>
+    public const long K210DeviceMemoryBytes = 6L << 20;
+
+    /// <summary>
+    /// SRAM the kmodel (loaded whole by the runtime) plus its main memory (main_mem_usage) must fit in; EMC0510
+    /// otherwise. Default: the K210's 6 MiB. Raise it for a board or firmware that places the model elsewhere;
+    /// 0 disables the check.
+    /// </summary>
+    public long DeviceMemoryBytes { get; init; } = K210DeviceMemoryBytes;
 }

@@ -32,6 +32,9 @@ public static class CompilerDiagnostics
     public static readonly DiagnosticDescriptor InvalidOptions =
         new("EMC0509", DiagnosticSeverity.Error, "Invalid compile options");
 
+    public static readonly DiagnosticDescriptor DeviceMemoryExceeded =
+        new("EMC0510", DiagnosticSeverity.Error, "Kmodel and its main memory exceed the device's SRAM");
+
     public static readonly DiagnosticDescriptor ParameterOverflow =
         new("EMC0601", DiagnosticSeverity.Error, "Quantized parameter does not fit its register field");
 

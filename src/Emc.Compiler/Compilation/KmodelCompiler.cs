@@ -117,6 +117,14 @@ public static class KmodelCompiler
             return Fail();
         }
 
+        long needed = bytes.LongLength + check.Value.Header.MainMemUsage;
+        if (options.DeviceMemoryBytes > 0 && needed > options.DeviceMemoryBytes)
+        {
+            diagnostics.Add(CompilerDiagnostics.DeviceMemoryExceeded.Create(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"the kmodel ({bytes.LongLength} bytes) plus its main memory ({check.Value.Header.MainMemUsage} bytes) need {needed} bytes; the device has {options.DeviceMemoryBytes} (K210: 6 MiB of SRAM, shared with the firmware). Make the model smaller, or set DeviceMemory / --device-memory (bytes; 0 = no check) for a board that has more"), graph.SourcePath));
+            return Fail();
+        }
+
         artifacts.Model = model;
         artifacts.Kmodel = check.Value;
         artifacts.Samples = samples;
