@@ -110,7 +110,8 @@ public sealed class EmcCompileModels : Microsoft.Build.Utilities.Task
 
         // What the compile reads, as it is before it starts: the marker records this, not "now", so a model saved
         // during the compile (or replaced by an older file) does not look up to date afterwards.
-        string inputs = InputStamp.Take(InputStamp.InputsOf(model));
+        var inputFiles = InputStamp.InputsOf(model).Concat(InputStamp.ExternalDataFiles(onnx)).ToList();
+        string inputs = InputStamp.Take(inputFiles);
         Log.LogMessage(MessageImportance.Normal, "Emc: compiling {0}", onnx);
         var result = compiler.Compile(onnx, options);
         diagnostics.AddRange(result.Diagnostics);
@@ -160,7 +161,7 @@ public sealed class EmcCompileModels : Microsoft.Build.Utilities.Task
         string marker = model.GetMetadata(ModelMetadata.MarkerFile);
         AtomicFile.WriteIfChanged(marker, Utf8(inputs));
         AtomicFile.Touch(marker);
-        if (InputStamp.Take(InputStamp.InputsOf(model)) != inputs)
+        if (InputStamp.Take(inputFiles) != inputs)
         {
             Log.LogMessage(MessageImportance.High, "Emc: {0} or its dataset changed while it was compiled; the next build compiles it again", onnx);
         }

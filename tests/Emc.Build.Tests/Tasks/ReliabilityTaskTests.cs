@@ -188,6 +188,34 @@ public sealed class ReliabilityTaskTests
         StringAssert.Contains(error.Message, "OutputName");
     }
 
+    [TestMethod]
+    public void ExternalDataReplacedByAnOlderFileIsNoticed()
+    {
+        using var dir = new TempDirectory();
+        var model = Emc.Onnx.Protobuf.ModelProto.Parser.ParseFrom(SampleModels.TinyCnn());
+        var w = model.Graph.Initializer[0];
+        File.WriteAllBytes(dir.File("w.bin"), System.Runtime.InteropServices.MemoryMarshal.AsBytes(w.FloatData.ToArray().AsSpan()).ToArray());
+        w.FloatData.Clear();
+        w.DataLocation = Emc.Onnx.Protobuf.TensorProto.Types.DataLocation.External;
+        w.ExternalData.Add(new Emc.Onnx.Protobuf.StringStringEntryProto { Key = "location", Value = "w.bin" });
+        var resolved = Resolve(dir, "net.onnx", Google.Protobuf.MessageExtensions.ToByteArray(model), out var item);
+        var engine = new FakeBuildEngine();
+        Assert.IsTrue(new EmcCompileModels { BuildEngine = engine, Models = [resolved], Compiler = new FakeCompiler.FakeModelCompiler() }.Execute(),
+            string.Join("\n", engine.Errors.Select(e => e.Message)));
+        string marker = resolved.GetMetadata("MarkerFile");
+        StringAssert.Contains(File.ReadAllText(marker), dir.File("w.bin"));
+        Resolve(dir, "net.onnx", null, out _, item);
+        Assert.IsTrue(File.Exists(marker), "unchanged");
+
+        byte[] changed = File.ReadAllBytes(dir.File("w.bin"));
+        changed[0] ^= 1;
+        File.WriteAllBytes(dir.File("w.bin"), changed);
+        File.SetLastWriteTimeUtc(dir.File("w.bin"), DateTime.UtcNow.AddDays(-3));
+        Resolve(dir, "net.onnx", null, out _, item);
+
+        Assert.IsFalse(File.Exists(marker), "the external data changed");
+    }
+
     internal static ITaskItem Resolve(TempDirectory dir, string name, byte[]? onnx, out TaskItem item, TaskItem? existing = null, string? dataset = null)
     {
         if (onnx is not null)
