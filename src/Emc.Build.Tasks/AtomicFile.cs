@@ -19,6 +19,7 @@ internal static class AtomicFile
             return false;
         }
 
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         Emc.IO.SafeFile.WriteAtomically(target, content);
         return true;
     }

@@ -233,8 +233,8 @@ public static class SafeFile
     public static string WriteAtomically(string path, ReadOnlySpan<byte> content)
     {
         string target = ResolveWriteTarget(path, out string? error) ?? throw new IOException(error);
+        // The folder must exist: a typo in an output folder is an error, not a new folder.
         string directory = Path.GetDirectoryName(target)!;
-        Directory.CreateDirectory(directory);
         string temp = Path.Combine(directory, "." + Path.GetFileName(target) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
         try
         {
