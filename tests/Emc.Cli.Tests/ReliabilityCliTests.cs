@@ -250,4 +250,29 @@ public sealed class ReliabilityCliTests
 
         Assert.AreEqual(CliRunner.Ok, CompileCommand.Run(new CompileCommand.Arguments(new FileInfo(Mnist), output, [], InputRange: "0,1", DeviceMemory: 0), new StringWriter(), new StringWriter()));
     }
+
+    [TestMethod]
+    public void AnExceptionInACommandIsOneCodedLineNotAStackTrace()
+    {
+        var root = new System.CommandLine.RootCommand("test");
+        var boom = new System.CommandLine.Command("boom");
+        Func<System.CommandLine.ParseResult, int> action = _ => throw new InvalidOperationException("line1\nline2");
+        boom.SetAction(action);
+        root.Subcommands.Add(boom);
+        var stderr = new StringWriter();
+        var previous = Console.Error;
+        Console.SetError(stderr);
+        int code;
+        try
+        {
+            code = CliRunner.Run(root, ["boom"]);
+        }
+        finally
+        {
+            Console.SetError(previous);
+        }
+
+        Assert.AreEqual(CliRunner.Errors, code);
+        Assert.AreEqual("emc: error EMC0012: internal error, please report it: System.InvalidOperationException: line1\\nline2", stderr.ToString().Trim());
+    }
 }
