@@ -127,10 +127,11 @@ public static class OnnxModelLoader
 
         try
         {
-            if (new FileInfo(path).Length > MaxModelBytes)
+            long length = new FileInfo(path).Length;
+            if (length > MaxModelBytes)
             {
                 diagnostics.Add(OnnxDiagnostics.MalformedModel.Create(
-                    string.Create(CultureInfo.InvariantCulture, $"file is {new FileInfo(path).Length} bytes; a protobuf message is at most 2 GiB (store large weights as external data)"), path));
+                    string.Create(CultureInfo.InvariantCulture, $"file is {length} bytes; a protobuf message is at most 2 GiB (store large weights as external data)"), path));
                 return null;
             }
         }
