@@ -81,7 +81,7 @@ public static class CompileReportFormat
             $"MACs: KPU {report.KpuMacs} ({(total == 0 ? 0 : 100.0 * report.KpuMacs / total):F1}%), CPU {report.CpuMacs}; model {report.ModelBytes} bytes; main_mem_usage {report.MainMemoryUsage} bytes; KPU peak {report.KpuPeakUnits} units ({report.KpuPeakUnits * 64L} bytes)"));
         foreach (var a in report.Accuracy)
         {
-            sb.AppendLine(string.Create(ic, $"output '{a.Name}': SQNR {a.SqnrDb:F2} dB, max |error| {a.MaxAbsError:G4} (simulated kmodel vs float, {a.Samples} calibration samples)"));
+            sb.AppendLine(string.Create(ic, $"output '{Emc.Diagnostics.DiagnosticText.Escape(a.Name)}': SQNR {a.SqnrDb:F2} dB, max |error| {a.MaxAbsError:G4} (simulated kmodel vs float, {a.Samples} calibration samples)"));
         }
 
         return sb.ToString();
