@@ -7,33 +7,20 @@ namespace Emc.Build.Tasks;
 internal static class AtomicFile
 {
     /// <returns>True when the file was (re)written.</returns>
+    /// <remarks>
+    /// A symbolic link is written through (its target gets the content; the link stays); a FIFO, device or folder
+    /// in the way is an <see cref="IOException"/> (EMC0805), never replaced by a regular file.
+    /// </remarks>
     public static bool WriteIfChanged(string path, ReadOnlySpan<byte> content)
     {
-        if (SameContent(path, content))
+        string target = Emc.IO.SafeFile.ResolveWriteTarget(path, out string? error) ?? throw new IOException(error);
+        if (SameContent(target, content))
         {
             return false;
         }
 
-        string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(directory);
-        string temp = Path.Combine(directory, "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                stream.Write(content);
-            }
-
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
-
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        Emc.IO.SafeFile.WriteAtomically(target, content);
         return true;
     }
 
@@ -48,9 +35,10 @@ internal static class AtomicFile
         File.SetLastWriteTimeUtc(path, DateTime.UtcNow);
     }
 
+    /// <summary>Deletes a regular file or a symbolic link; a FIFO or device someone put there is left alone.</summary>
     public static void DeleteIfExists(string path)
     {
-        if (File.Exists(path))
+        if (File.Exists(path) && (new FileInfo(path).LinkTarget is not null || Emc.IO.SafeFile.KindOf(path) == Emc.IO.FileKind.Regular))
         {
             File.Delete(path);
         }

@@ -36,6 +36,20 @@ public sealed class EmcCompileModels : Microsoft.Build.Utilities.Task
 
     public override bool Execute()
     {
+        try
+        {
+            return ExecuteCore();
+        }
+        catch (Exception e)
+        {
+            // Never MSB4018: whatever escapes the per-model handling is still a coded error.
+            TaskLog.Report(Log, [BuildDiagnostics.InternalError.Create($"{e.GetType().FullName}: {e.Message}", Models.FirstOrDefault()?.ItemSpec)], false);
+            return false;
+        }
+    }
+
+    private bool ExecuteCore()
+    {
         var generated = new List<ITaskItem>();
         var setup = new DiagnosticBag();
         var compiler = Compiler ?? ModelCompilerFactory.Create(CompilerAssembly, setup);
@@ -64,11 +78,20 @@ public sealed class EmcCompileModels : Microsoft.Build.Utilities.Task
             }
 
             bool failed = diagnostics.HasErrors || (TreatWarningsAsErrors && diagnostics.Any(d => d.Severity == DiagnosticSeverity.Warning));
-            TaskLog.Report(Log, diagnostics.Select(d => d.WithFile(model.ItemSpec)), TreatWarningsAsErrors);
             if (failed)
             {
-                DeleteOutputs(model);
+                try
+                {
+                    DeleteOutputs(model);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // e.g. a read-only output folder after EMC0805: the stale outputs stay, the build still fails.
+                    diagnostics.Add(BuildDiagnostics.OutputWriteFailed.Create("cannot remove the outputs of the failed compile: " + e.Message, model.ItemSpec));
+                }
             }
+
+            TaskLog.Report(Log, diagnostics.Select(d => d.WithFile(model.ItemSpec)), TreatWarningsAsErrors);
         }
 
         Generated = [.. generated];
@@ -85,6 +108,10 @@ public sealed class EmcCompileModels : Microsoft.Build.Utilities.Task
             return;
         }
 
+        // What the compile reads, as it is before it starts: the marker records this, not "now", so a model saved
+        // during the compile (or replaced by an older file) does not look up to date afterwards.
+        var inputFiles = InputStamp.InputsOf(model).Concat(InputStamp.ExternalDataFiles(onnx)).ToList();
+        string inputs = InputStamp.Take(inputFiles);
         Log.LogMessage(MessageImportance.Normal, "Emc: compiling {0}", onnx);
         var result = compiler.Compile(onnx, options);
         diagnostics.AddRange(result.Diagnostics);
@@ -132,7 +159,13 @@ public sealed class EmcCompileModels : Microsoft.Build.Utilities.Task
         }
 
         string marker = model.GetMetadata(ModelMetadata.MarkerFile);
+        AtomicFile.WriteIfChanged(marker, Utf8(inputs));
         AtomicFile.Touch(marker);
+        if (InputStamp.Take(inputFiles) != inputs)
+        {
+            Log.LogMessage(MessageImportance.High, "Emc: {0} or its dataset changed while it was compiled; the next build compiles it again", onnx);
+        }
+
         generated.Add(new Microsoft.Build.Utilities.TaskItem(marker));
     }
 

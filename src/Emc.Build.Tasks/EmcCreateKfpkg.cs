@@ -21,6 +21,12 @@ public sealed class EmcCreateKfpkg : Microsoft.Build.Utilities.Task
     [Required]
     public string OutputFile { get; set; } = "";
 
+    /// <summary>Largest file put in a bundle: the K210's 16 MB of flash.</summary>
+    private const long MaxEntryBytes = 16L << 20;
+
+    private static byte[] ReadInput(string path) =>
+        Emc.IO.SafeFile.TryReadAll(path, MaxEntryBytes, out string? error) ?? throw new IOException($"'{path}' {error}");
+
     public override bool Execute()
     {
         var diagnostics = new DiagnosticBag();
@@ -29,7 +35,7 @@ public sealed class EmcCreateKfpkg : Microsoft.Build.Utilities.Task
             var entries = new List<KfpkgEntry>();
             if (Firmware is not null && Firmware.ItemSpec.Length > 0)
             {
-                entries.Add(new KfpkgEntry(Path.GetFileName(Firmware.ItemSpec), 0, File.ReadAllBytes(Firmware.ItemSpec), true));
+                entries.Add(new KfpkgEntry(Path.GetFileName(Firmware.ItemSpec), 0, ReadInput(Firmware.ItemSpec), true));
             }
 
             foreach (var file in Files)
@@ -43,7 +49,7 @@ public sealed class EmcCreateKfpkg : Microsoft.Build.Utilities.Task
                 }
 
                 string name = file.GetMetadata("KfpkgName") is { Length: > 0 } n ? n : Path.GetFileName(file.ItemSpec);
-                entries.Add(new KfpkgEntry(name, address, File.ReadAllBytes(file.ItemSpec), false));
+                entries.Add(new KfpkgEntry(name, address, ReadInput(file.ItemSpec), false));
             }
 
             if (!diagnostics.HasErrors)

@@ -13,6 +13,22 @@ namespace Emc.Build.Tasks;
 /// </summary>
 public sealed class EmcResolveModels : Microsoft.Build.Utilities.Task
 {
+    /// <summary>
+    /// Header names a generated &lt;id&gt;.h must not take: the output folder is on the include path, so
+    /// <c>stdint.onnx</c> → <c>stdint.h</c> would shadow &lt;stdint.h&gt; (which the generated headers include)
+    /// for the whole C project. C standard headers, common POSIX ones and the K210 SDK's.
+    /// </summary>
+    private static readonly HashSet<string> s_reservedHeaders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "assert", "complex", "ctype", "errno", "fenv", "float", "inttypes", "iso646", "limits", "locale", "math",
+        "setjmp", "signal", "stdalign", "stdarg", "stdatomic", "stdbit", "stdbool", "stdckdint", "stddef", "stdint",
+        "stdio", "stdlib", "stdnoreturn", "string", "tgmath", "threads", "time", "uchar", "wchar", "wctype",
+        "alloca", "fcntl", "malloc", "memory", "pthread", "strings", "unistd", "endian", "dirent", "sched", "semaphore",
+        "kpu", "dmac", "sysctl", "fpioa", "plic", "uarths", "bsp", "platform", "sleep", "encoding", "entry", "gpio",
+        "gpiohs", "i2c", "spi", "uart", "dvp", "fft", "aes", "sha256", "timer", "pwm", "rtc", "wdt", "i2s", "io",
+        "atomic", "utils", "syscalls", "printf", "board_config", "lcd", "nt35310", "w25qxx", "ov2640", "ov5640",
+    };
+
     private static readonly string[] s_datasetExtensions = [".png", ".bmp", ".jpg", ".jpeg", ".npy", ".pb"];
 
     [Required]
@@ -64,6 +80,7 @@ public sealed class EmcResolveModels : Microsoft.Build.Utilities.Task
         var resolved = new List<ITaskItem>();
         var expected = new List<ITaskItem>();
         var names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var classes = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var model in Models)
         {
             string fullPath = model.GetMetadata("FullPath");
@@ -84,6 +101,13 @@ public sealed class EmcResolveModels : Microsoft.Build.Utilities.Task
             }
 
             names.Add(id, model.ItemSpec);
+            if (ModelOptionsParser.Flag(model, ModelMetadata.GenerateCHeader, true) && s_reservedHeaders.Contains(id))
+            {
+                diagnostics.Add(BuildDiagnostics.ReservedHeaderName.Create(
+                    $"EmcModel '{model.ItemSpec}' would generate '{id}.h', which shadows the system or SDK header <{id}.h> on the include path; set OutputName (e.g. '{id}_model')", ProjectFile));
+                continue;
+            }
+
             var item = new TaskItem(fullPath);
             model.CopyMetadataTo(item);
             var datasetFiles = ResolveDataset(model, diagnostics);
@@ -92,6 +116,20 @@ public sealed class EmcResolveModels : Microsoft.Build.Utilities.Task
             item.SetMetadata(ModelMetadata.OutputName, id);
             item.SetMetadata(ModelMetadata.ClassName, CodeIdentifiers.Sanitize(className.Length > 0 ? className : PascalCase(id)));
             item.SetMetadata(ModelMetadata.Namespace, CodeIdentifiers.SanitizeNamespace(ns.Length > 0 ? ns : DefaultNamespace));
+            if (ModelOptionsParser.Flag(model, ModelMetadata.GenerateCSharp, false))
+            {
+                // my-net.onnx and MyNet.onnx have different file names but the same class: report it here, not as CS0102.
+                string fullClass = item.GetMetadata(ModelMetadata.Namespace) + "." + item.GetMetadata(ModelMetadata.ClassName);
+                if (classes.TryGetValue(fullClass, out string? first))
+                {
+                    diagnostics.Add(BuildDiagnostics.DuplicateClassName.Create(
+                        $"EmcModel '{model.ItemSpec}' and '{first}' both generate the C# class '{fullClass}'; set ClassName or OutputName on one of them", ProjectFile));
+                    continue;
+                }
+
+                classes.Add(fullClass, model.ItemSpec);
+            }
+
             string basePath = Path.Combine(outputDirectory, id);
             item.SetMetadata(ModelMetadata.KmodelFile, basePath + ".kmodel");
             item.SetMetadata(ModelMetadata.HeaderFile, basePath + ".h");
@@ -110,8 +148,10 @@ public sealed class EmcResolveModels : Microsoft.Build.Utilities.Task
             Directory.CreateDirectory(outputDirectory);
             AtomicFile.WriteIfChanged(basePath + ".options", System.Text.Encoding.UTF8.GetBytes(optionsText));
 
+            // Forget the marker when an output is missing or the inputs differ from what the last compile read
+            // (saved during that compile, or replaced by a file with an older timestamp).
             var outputs = OutputsOf(item);
-            if (outputs.Any(path => !File.Exists(path)))
+            if (File.Exists(basePath + ".compiled") && (outputs.Any(path => !File.Exists(path)) || !InputStamp.Matches(basePath + ".compiled", item)))
             {
                 File.Delete(basePath + ".compiled");
             }
@@ -154,8 +194,9 @@ public sealed class EmcResolveModels : Microsoft.Build.Utilities.Task
             string path = Path.GetFullPath(Path.Combine(ProjectDirectory, entry));
             if (Directory.Exists(path))
             {
-                files.AddRange(Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
-                    .Where(f => s_datasetExtensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase)));
+                // Regular files only, folder links not followed: same listing as the compiler's DatasetLoader.
+                files.AddRange(Emc.IO.SafeFile.EnumerateRegularFiles(path,
+                    f => s_datasetExtensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase)));
             }
             else if (File.Exists(path))
             {

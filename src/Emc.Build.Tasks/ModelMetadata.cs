@@ -16,6 +16,7 @@ internal static class ModelMetadata
     public const string InputShape = "InputShape";
     public const string Outputs = "Outputs";
     public const string Tail = "Tail";
+    public const string DeviceMemory = "DeviceMemory";
     public const string OutputName = "OutputName";
     public const string Namespace = "Namespace";
     public const string ClassName = "ClassName";

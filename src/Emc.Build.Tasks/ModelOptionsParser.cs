@@ -155,6 +155,19 @@ internal static class ModelOptionsParser
             }
         }
 
+        string deviceMemory = item.GetMetadata(ModelMetadata.DeviceMemory);
+        if (deviceMemory.Length > 0)
+        {
+            if (long.TryParse(deviceMemory, NumberStyles.None, CultureInfo.InvariantCulture, out long bytes))
+            {
+                options = options with { DeviceMemoryBytes = bytes };
+            }
+            else
+            {
+                Bad(diagnostics, file, model, ModelMetadata.DeviceMemory, deviceMemory, "a byte count ≥ 0 (0 = no check)");
+            }
+        }
+
         return options;
     }
 
@@ -178,6 +191,12 @@ internal static class ModelOptionsParser
             "outputs=" + (o.Outputs is null ? "" : string.Join(',', o.Outputs)),
             "autoTail=" + (o.AutoTail ? "true" : "false"),
         };
+        if (o.DeviceMemoryBytes != CompileOptions.K210DeviceMemoryBytes)
+        {
+            // Only when set: existing stamps (and so up-to-date models) stay as they were.
+            lines.Add("deviceMemory=" + o.DeviceMemoryBytes.ToString(CultureInfo.InvariantCulture));
+        }
+
         foreach (string name in new[]
                  {
                      ModelMetadata.OutputName, ModelMetadata.Namespace, ModelMetadata.ClassName, ModelMetadata.Access,

@@ -1,4 +1,3 @@
-using System.Text;
 using Emc.Diagnostics;
 using Microsoft.Build.Utilities;
 
@@ -17,6 +16,7 @@ internal static class TaskLog
         {
             string message = OneLine(Describe(d));
             string? file = d.File ?? defaultFile;
+            file = file is null ? null : DiagnosticText.Escape(file);
             if (d.IsError || (treatWarningsAsErrors && d.Severity == DiagnosticSeverity.Warning))
             {
                 log.LogError(null, d.Code, null, file, 0, 0, 0, 0, message);
@@ -42,21 +42,5 @@ internal static class TaskLog
         return d.OpType is null ? $"{d.Message} (node '{d.NodeName}')" : $"{d.Message} (node '{d.NodeName}', op {d.OpType})";
     }
 
-    internal static string OneLine(string text)
-    {
-        var b = new StringBuilder(text.Length);
-        foreach (char c in text)
-        {
-            _ = c switch
-            {
-                '\n' => b.Append("\\n"),
-                '\r' => b.Append("\\r"),
-                '\t' => b.Append("\\t"),
-                _ when char.IsControl(c) => b.Append("\\u").Append(((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture)),
-                _ => b.Append(c),
-            };
-        }
-
-        return b.ToString();
-    }
+    internal static string OneLine(string text) => DiagnosticText.Escape(text);
 }

@@ -19,4 +19,7 @@ public static class CliDiagnostics
 
     public static readonly DiagnosticDescriptor InvalidOption =
         new("EMC0011", DiagnosticSeverity.Error, "Option value is invalid");
+
+    public static readonly DiagnosticDescriptor InternalError =
+        new("EMC0012", DiagnosticSeverity.Error, "Internal error in the command line tool (please report it)");
 }

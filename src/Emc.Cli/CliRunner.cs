@@ -25,8 +25,20 @@ public static class CliRunner
             return Usage;
         }
 
-        return parse.Invoke();
+        try
+        {
+            // No System.CommandLine stack-trace printer: a bug still ends as one coded line and exit code 1.
+            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return Report([InternalError(e)]);
+        }
     }
+
+    /// <summary>EMC0012 for an exception no command handled (one line: type and message, no stack trace).</summary>
+    public static Diagnostic InternalError(Exception e) =>
+        CliDiagnostics.InternalError.Create($"internal error, please report it: {e.GetType().FullName}: {e.Message}");
 
     /// <summary>Prints diagnostics in MSBuild canonical format to stderr; returns the exit code they imply.</summary>
     public static int Report(IEnumerable<Diagnostic> diagnostics, TextWriter? stderr = null)

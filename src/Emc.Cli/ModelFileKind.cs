@@ -23,7 +23,13 @@ public static class ModelFileKind
         }
 
         Span<byte> head = stackalloc byte[4];
-        using var stream = File.OpenRead(path);
+        // Regular files only: opening a FIFO blocks. Anything else is left to the ONNX loader to report.
+        using var stream = Emc.IO.SafeFile.TryOpenRead(path, out _);
+        if (stream is null)
+        {
+            return Kind.Onnx;
+        }
+
         int n = stream.ReadAtLeast(head, 4, throwOnEndOfStream: false);
         if (n < 4)
         {

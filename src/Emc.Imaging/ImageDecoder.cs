@@ -32,17 +32,17 @@ public static class ImageDecoder
         }
     }
 
+    /// <summary>Largest image file read (256 MiB).</summary>
+    public const long MaxFileBytes = 256L << 20;
+
     /// <summary>Reads and decodes an image file.</summary>
     public static Result<RgbImage> Load(string path)
     {
-        byte[] data;
-        try
+        // Regular files only (a FIFO named a.png would block), size checked before allocating.
+        byte[]? data = Emc.IO.SafeFile.TryReadAll(path, MaxFileBytes, out string? error);
+        if (data is null)
         {
-            data = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            return new Result<RgbImage>(null, [ImagingDiagnostics.ReadFailed.Create($"cannot read image: {e.Message}", path)]);
+            return new Result<RgbImage>(null, [ImagingDiagnostics.ReadFailed.Create($"cannot read image: the file {error}", path)]);
         }
 
         return Decode(data, path);

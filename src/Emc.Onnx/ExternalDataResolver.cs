@@ -1,5 +1,6 @@
 using System.Globalization;
 using Emc.Diagnostics;
+using Emc.IO;
 using Emc.Onnx.Protobuf;
 using Google.Protobuf;
 
@@ -8,10 +9,18 @@ namespace Emc.Onnx;
 /// <summary>
 /// Replaces external-data references (data_location = EXTERNAL, keys location/offset/length) with the bytes
 /// they name, read from files inside the model's folder. Locations that are absolute, climb out with "..", or
-/// reach outside through a symbolic link are rejected.
+/// reach outside through a symbolic link are rejected. Only regular files are opened (a FIFO would block), and the
+/// byte count is checked against the tensor's declared shape and <see cref="MaxTensorBytes"/> before anything is
+/// allocated or read.
 /// </summary>
 internal sealed class ExternalDataResolver
 {
+    /// <summary>
+    /// Largest external tensor read (256 MiB). The K210 has 16 MB of flash and 6 MB of SRAM: no compilable model has
+    /// a larger weight, and a corrupt or hostile shape must not make the host allocate gigabytes.
+    /// </summary>
+    public const long MaxTensorBytes = 256L << 20;
+
     private readonly string? _modelPath;
     private readonly string? _baseDirectory;
     private readonly DiagnosticBag _diagnostics;
@@ -89,7 +98,30 @@ internal sealed class ExternalDataResolver
             return;
         }
 
-        byte[]? bytes = ReadRange(name, location, file, offset, length);
+        long? expected = DeclaredBytes(tensor);
+        if (expected is { } need)
+        {
+            if (need > MaxTensorBytes)
+            {
+                Error(OnnxDiagnostics.InvalidTensorData, Invariant(
+                    $"tensor '{name}' of shape [{string.Join(',', tensor.Dims)}] needs {need} bytes; at most {MaxTensorBytes} bytes of external data are read per tensor (the K210 has 16 MB of flash)"));
+                return;
+            }
+
+            if (length is { } declared && declared != need)
+            {
+                Error(OnnxDiagnostics.InvalidTensorData, Invariant(
+                    $"tensor '{name}' of shape [{string.Join(',', tensor.Dims)}] needs {need} bytes, its external data length is {declared}"));
+                return;
+            }
+        }
+        else if (length is { } declared && declared > MaxTensorBytes)
+        {
+            Error(OnnxDiagnostics.InvalidTensorData, Invariant($"tensor '{name}': external data length {declared} exceeds the {MaxTensorBytes}-byte limit per tensor"));
+            return;
+        }
+
+        byte[]? bytes = ReadRange(name, location, file, offset, length, expected);
         if (bytes is null)
         {
             return;
@@ -161,9 +193,16 @@ internal sealed class ExternalDataResolver
             return null;
         }
 
-        if (!File.Exists(candidate))
+        var kind = SafeFile.KindOf(candidate);
+        if (kind == FileKind.Missing)
         {
             Error(OnnxDiagnostics.ExternalDataMissing, $"tensor '{name}': external data file '{location}' not found beside the model");
+            return null;
+        }
+
+        if (kind != FileKind.Regular)
+        {
+            Error(OnnxDiagnostics.ExternalDataMissing, $"tensor '{name}': external data file '{location}' is {SafeFile.Describe(kind)}; only regular files are read");
             return null;
         }
 
@@ -178,11 +217,17 @@ internal sealed class ExternalDataResolver
         return real;
     }
 
-    private byte[]? ReadRange(string name, string location, string file, long offset, long? length)
+    private byte[]? ReadRange(string name, string location, string file, long offset, long? length, long? expected)
     {
         try
         {
-            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.None);
+            using var stream = SafeFile.TryOpenRead(file, out string? error);
+            if (stream is null)
+            {
+                Error(OnnxDiagnostics.ExternalDataMissing, $"tensor '{name}': external data file '{location}' {error}");
+                return null;
+            }
+
             long size = stream.Length;
             if (offset > size)
             {
@@ -197,9 +242,16 @@ internal sealed class ExternalDataResolver
                 return null;
             }
 
-            if (count > Array.MaxLength)
+            if (expected is { } need && count != need)
             {
-                Error(OnnxDiagnostics.InvalidTensorData, Invariant($"tensor '{name}': {count} bytes of external data exceed the largest tensor supported"));
+                Error(OnnxDiagnostics.InvalidTensorData, Invariant(
+                    $"tensor '{name}' needs {need} bytes; '{location}' holds {count} bytes from offset {offset} to its end (give a 'length' when several tensors share a file)"));
+                return null;
+            }
+
+            if (count > MaxTensorBytes)
+            {
+                Error(OnnxDiagnostics.InvalidTensorData, Invariant($"tensor '{name}': {count} bytes of external data exceed the {MaxTensorBytes}-byte limit per tensor"));
                 return null;
             }
 
@@ -213,6 +265,40 @@ internal sealed class ExternalDataResolver
             Error(OnnxDiagnostics.ExternalDataMissing, $"tensor '{name}': cannot read external data file '{location}': {e.Message}");
             return null;
         }
+    }
+
+    /// <summary>
+    /// Bytes the tensor's dims and element type need, null when the type has no fixed size (strings, packed 4-bit)
+    /// or the dims are invalid (the converter reports those); long.MaxValue on overflow.
+    /// </summary>
+    internal static long? DeclaredBytes(TensorProto tensor)
+    {
+        int elementSize = tensor.DataType switch
+        {
+            1 or 6 or 12 => 4,          // float, int32, uint32
+            2 or 3 or 9 or (>= 17 and <= 20) => 1, // uint8, int8, bool, float8 variants
+            4 or 5 or 10 or 16 => 2,    // uint16, int16, float16, bfloat16
+            7 or 11 or 13 or 14 => 8,   // int64, double, uint64, complex64
+            15 => 16,                   // complex128
+            _ => 0,
+        };
+        if (elementSize == 0 || tensor.Dims.Any(d => d < 0))
+        {
+            return null;
+        }
+
+        long total = elementSize;
+        foreach (long d in tensor.Dims)
+        {
+            if (d == 0)
+            {
+                return 0;
+            }
+
+            total = total <= long.MaxValue / d ? total * d : long.MaxValue;
+        }
+
+        return total;
     }
 
     private static bool TryParseCount(string text, out long value) =>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Emc.Diagnostics;
+using Emc.IO;
 using Emc.Onnx.Protobuf;
 using Google.Protobuf;
 
@@ -110,29 +111,43 @@ public static class OnnxModelLoader
 
     private static byte[]? ReadFile(string path, DiagnosticBag diagnostics)
     {
+        // Regular files only (a FIFO would block, /dev/zero never ends); the size is checked before allocating.
+        var kind = SafeFile.KindOf(path);
+        if (kind == FileKind.Missing)
+        {
+            diagnostics.Add(OnnxDiagnostics.FileNotReadable.Create("file not found", path));
+            return null;
+        }
+
+        if (kind != FileKind.Regular)
+        {
+            diagnostics.Add(OnnxDiagnostics.FileNotReadable.Create($"the path is {SafeFile.Describe(kind)}; only regular files are read", path));
+            return null;
+        }
+
         try
         {
-            var info = new FileInfo(path);
-            if (!info.Exists)
-            {
-                diagnostics.Add(OnnxDiagnostics.FileNotReadable.Create("file not found", path));
-                return null;
-            }
-
-            if (info.Length > MaxModelBytes)
+            long length = new FileInfo(path).Length;
+            if (length > MaxModelBytes)
             {
                 diagnostics.Add(OnnxDiagnostics.MalformedModel.Create(
-                    string.Create(CultureInfo.InvariantCulture, $"file is {info.Length} bytes; a protobuf message is at most 2 GiB (store large weights as external data)"), path));
+                    string.Create(CultureInfo.InvariantCulture, $"file is {length} bytes; a protobuf message is at most 2 GiB (store large weights as external data)"), path));
                 return null;
             }
-
-            return File.ReadAllBytes(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             diagnostics.Add(OnnxDiagnostics.FileNotReadable.Create($"cannot read the file: {e.Message}", path));
             return null;
         }
+
+        byte[]? bytes = SafeFile.TryReadAll(path, MaxModelBytes, out string? error);
+        if (bytes is null)
+        {
+            diagnostics.Add(OnnxDiagnostics.FileNotReadable.Create($"the file {error}", path));
+        }
+
+        return bytes;
     }
 
     private static void CheckVersions(ModelProto model, string? path, DiagnosticBag diagnostics)

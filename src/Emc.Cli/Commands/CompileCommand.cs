@@ -31,7 +31,8 @@ public static class CompileCommand
         IReadOnlyList<string>? InputShapes = null,
         IReadOnlyList<string>? Outputs = null,
         string Tail = "none",
-        bool? Progress = null);
+        bool? Progress = null,
+        long? DeviceMemory = null);
 
     public static Command Create()
     {
@@ -49,14 +50,16 @@ public static class CompileCommand
         var inputShape = new Option<string[]>("--input-shape") { Description = "Static shape of a graph input with dynamic dimensions: NAME=1,3,240,320 (or 1,3,240,320 for the only input); repeatable.", AllowMultipleArgumentsPerToken = true };
         var outputs = new Option<string[]>("--outputs") { Description = "Compile up to these tensors (comma-separated names); they become the kmodel's outputs.", AllowMultipleArgumentsPerToken = true };
         var tail = new Option<string>("--tail") { Description = "none (default) | auto: when only a tail of the graph cannot run on the device, compile up to where it starts.", DefaultValueFactory = _ => "none" };
+        var deviceMemory = new Option<long?>("--device-memory") { Description = "SRAM bytes the kmodel plus its main memory must fit in (default 6291456, the K210's 6 MiB; 0 = no check)." };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Also print the compiler's passes in order, with how often each applied." };
         var command = new Command("compile", "Compile an ONNX model to a K210 kmodel v3, calibrated on a dataset and checked in the simulator.")
         {
-            model, output, dataset, range, mean, std, order, bits, calibration, report, fc, inputShape, outputs, tail, verbose,
+            model, output, dataset, range, mean, std, order, bits, calibration, report, fc, inputShape, outputs, tail, deviceMemory, verbose,
         };
         command.SetAction(p => Run(
             new Arguments(p.GetValue(model)!, p.GetValue(output)!, p.GetValue(dataset) ?? [], p.GetValue(range), p.GetValue(mean), p.GetValue(std),
-                p.GetValue(order) ?? "rgb", p.GetValue(bits), p.GetValue(calibration) ?? "default", p.GetValue(report), p.GetValue(fc) ?? "default", p.GetValue(verbose), p.GetValue(inputShape), p.GetValue(outputs), p.GetValue(tail) ?? "none"),
+                p.GetValue(order) ?? "rgb", p.GetValue(bits), p.GetValue(calibration) ?? "default", p.GetValue(report), p.GetValue(fc) ?? "default", p.GetValue(verbose),
+                p.GetValue(inputShape), p.GetValue(outputs), p.GetValue(tail) ?? "none", DeviceMemory: p.GetValue(deviceMemory)),
             Console.Out,
             Console.Error));
         return command;
@@ -69,6 +72,16 @@ public static class CompileCommand
         if (options is null)
         {
             return CliRunner.Report(diagnostics, stderr);
+        }
+
+        // Refuse a FIFO/device/folder output before spending the compile on it.
+        foreach (var output in new[] { args.Output, args.Report })
+        {
+            if (output is not null && Emc.IO.SafeFile.ResolveWriteTarget(output.FullName, out string? why) is null)
+            {
+                diagnostics.Add(CliDiagnostics.OutputWriteFailed.Create(why!, output.FullName));
+                return CliRunner.Report(diagnostics, stderr);
+            }
         }
 
         using var progress = ConsoleProgress.Create("emc compile", stderr, args.Progress);
@@ -106,22 +119,8 @@ public static class CompileCommand
     }
 
     /// <summary>Writes to a temporary file beside the target, then moves it over the target.</summary>
-    internal static void WriteAtomically(string path, byte[] bytes)
-    {
-        string temp = path + "." + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + ".tmp";
-        try
-        {
-            File.WriteAllBytes(temp, bytes);
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
-    }
+    /// <remarks>Through a symbolic link to its target; a FIFO, device or folder is refused (IOException).</remarks>
+    internal static void WriteAtomically(string path, byte[] bytes) => Emc.IO.SafeFile.WriteAtomically(path, bytes);
 
     internal static CompileOptions? ParseOptions(Arguments a, List<Diagnostic> diagnostics)
     {
@@ -223,6 +222,11 @@ public static class CompileCommand
             Bad($"--weight-bits {a.WeightBits}: expected 8 or 16");
         }
 
+        if (a.DeviceMemory is < 0)
+        {
+            Bad($"--device-memory {a.DeviceMemory}: expected a byte count ≥ 0 (0 = no check)");
+        }
+
         if (diagnostics.Count > 0)
         {
             return null;
@@ -241,6 +245,7 @@ public static class CompileCommand
             InputShapes = shapes,
             Outputs = outputNames,
             AutoTail = autoTail,
+            DeviceMemoryBytes = a.DeviceMemory ?? CompileOptions.K210DeviceMemoryBytes,
         };
     }
 

@@ -95,7 +95,7 @@ public static class RunCommand
             {
                 string file = Path.Combine(outputDir.FullName, $"output_{k.ToString(CultureInfo.InvariantCulture)}.pb");
                 TensorProtoConverter.WriteFile(outputs.Value[k], file, graph.Outputs[k].Name);
-                stdout.WriteLine($"{file}: {graph.Outputs[k].Name} {outputs.Value[k].Type.Name()}{outputs.Value[k].Shape}");
+                stdout.WriteLine($"{file}: {DiagnosticText.Escape(graph.Outputs[k].Name)} {outputs.Value[k].Type.Name()}{outputs.Value[k].Shape}");
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

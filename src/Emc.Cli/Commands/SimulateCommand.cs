@@ -52,13 +52,25 @@ public static class SimulateCommand
             return CliRunner.Report([CliDiagnostics.SimulatorInputUnusable.Create("input file not found", input.FullName)], stderr);
         }
 
-        var read = KmodelReader.Read(File.ReadAllBytes(model.FullName), model.FullName);
+        var read = KmodelReader.ReadFile(model.FullName);
         if (read.Value is null)
         {
             return CliRunner.Report(read.Diagnostics.Where(d => d.IsError), stderr);
         }
 
-        Directory.CreateDirectory(outputDir.FullName);
+        if (File.Exists(outputDir.FullName))
+        {
+            return CliRunner.Report([CliDiagnostics.OutputWriteFailed.Create("--output-dir names an existing file, not a folder", outputDir.FullName)], stderr);
+        }
+
+        try
+        {
+            Directory.CreateDirectory(outputDir.FullName);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return CliRunner.Report([CliDiagnostics.OutputWriteFailed.Create("cannot create the output folder: " + e.Message, outputDir.FullName)], stderr);
+        }
         var traced = new List<(int Index, KmodelLayerType Type, byte[] Bytes)>();
         var options = new SimulatorOptions
         {
@@ -83,28 +95,35 @@ public static class SimulateCommand
             return CliRunner.Report(run.Diagnostics, stderr);
         }
 
-        foreach (SimulationOutput output in run.Value.Outputs)
+        try
         {
-            string stem = Path.Combine(outputDir.FullName, string.Create(CultureInfo.InvariantCulture, $"output_{output.Index}"));
-            File.WriteAllBytes(stem + ".bin", output.Bytes);
-            if (output.AsFloat32() is { } floats)
+            foreach (SimulationOutput output in run.Value.Outputs)
             {
-                File.WriteAllBytes(stem + ".f32", output.Bytes);
-                TensorProtoConverter.WriteFile(Tensor.Create(new Shape(floats.Length), floats), stem + ".pb",
-                    string.Create(CultureInfo.InvariantCulture, $"output_{output.Index}"));
-                int top = floats.Length == 0 ? -1 : Array.IndexOf(floats, floats.Max());
-                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"output {output.Index}: {output.Bytes.Length} bytes, {floats.Length} float32, argmax {top}"));
+                string stem = Path.Combine(outputDir.FullName, string.Create(CultureInfo.InvariantCulture, $"output_{output.Index}"));
+                Emc.IO.SafeFile.WriteAtomically(stem + ".bin", output.Bytes);
+                if (output.AsFloat32() is { } floats)
+                {
+                    Emc.IO.SafeFile.WriteAtomically(stem + ".f32", output.Bytes);
+                    TensorProtoConverter.WriteFile(Tensor.Create(new Shape(floats.Length), floats), stem + ".pb",
+                        string.Create(CultureInfo.InvariantCulture, $"output_{output.Index}"));
+                    int top = floats.Length == 0 ? -1 : Array.IndexOf(floats, floats.Max());
+                    stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"output {output.Index}: {output.Bytes.Length} bytes, {floats.Length} float32, argmax {top}"));
+                }
+                else
+                {
+                    stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"output {output.Index}: {output.Bytes.Length} bytes"));
+                }
             }
-            else
+
+            foreach (var (index, type, data) in traced)
             {
-                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"output {output.Index}: {output.Bytes.Length} bytes"));
+                string name = string.Create(CultureInfo.InvariantCulture, $"layer_{index}_{KmodelLayerTypes.SdkName(type)}.bin");
+                Emc.IO.SafeFile.WriteAtomically(Path.Combine(outputDir.FullName, name), data);
             }
         }
-
-        foreach (var (index, type, data) in traced)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            string name = string.Create(CultureInfo.InvariantCulture, $"layer_{index}_{KmodelLayerTypes.SdkName(type)}.bin");
-            File.WriteAllBytes(Path.Combine(outputDir.FullName, name), data);
+            return CliRunner.Report([CliDiagnostics.OutputWriteFailed.Create("cannot write the outputs: " + e.Message, outputDir.FullName)], stderr);
         }
 
         if (bytes.Value.Note is { } note)
@@ -114,6 +133,9 @@ public static class SimulateCommand
 
         return CliRunner.Report(created.Diagnostics, stderr);
     }
+
+    /// <summary>Largest input file read (256 MiB; the K210 has 6 MB of SRAM).</summary>
+    private const long MaxInputBytes = 256L << 20;
 
     internal sealed record InputBytes(byte[] Data, string? Note);
 
@@ -128,7 +150,12 @@ public static class SimulateCommand
             return TensorProtoInput.Load(path, simulator);
         }
 
-        byte[] data = File.ReadAllBytes(path);
+        byte[]? data = Emc.IO.SafeFile.TryReadAll(path, MaxInputBytes, out string? error);
+        if (data is null)
+        {
+            return new Result<InputBytes>(null, [CliDiagnostics.SimulatorInputUnusable.Create("the input file " + error, path)]);
+        }
+
         bool image = ImageDecoder.DetectFormat(data) != ImageFormat.Unknown;
         if (!image || simulator.InputKind != SimulatorInputKind.UInt8Planar)
         {

@@ -121,8 +121,13 @@ public sealed record OnnxModelReport(
             + g.Node.Where(n => n.OpType == "Constant" && OnnxVersions.IsDefaultDomain(n.Domain))
                 .SelectMany(n => n.Attribute).Where(a => a.Name == "value" && a.T is not null).Sum(a => ElementCount(a.T));
 
-        var imported = graph?.Inputs.Concat(graph.Outputs).ToDictionary(v => v.Name, v => v.Shape?.ToString() ?? "?", StringComparer.Ordinal)
-            ?? new Dictionary<string, string>(StringComparer.Ordinal);
+        // A name can be listed twice (an output repeated, or an input passed straight through): first one wins.
+        var imported = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var v in graph is null ? [] : graph.Inputs.Concat(graph.Outputs))
+        {
+            imported.TryAdd(v.Name, v.Shape?.ToString() ?? "?");
+        }
+
         Port ToPort(ValueInfoProto v) => new(v.Name, DescribeType(v.Type), DescribeShape(v.Type), imported.GetValueOrDefault(v.Name));
 
         return new OnnxModelReport(
@@ -142,23 +147,23 @@ public sealed record OnnxModelReport(
     {
         w.WriteLine($"IR version   {IrVersion.ToString(CultureInfo.InvariantCulture)}");
         w.WriteLine($"Opsets       {string.Join(", ", Opsets.Select(o => $"{o.Key} {o.Value.ToString(CultureInfo.InvariantCulture)}"))}");
-        w.WriteLine($"Producer     {(Producer.Length == 0 ? "(none)" : Producer)}");
+        w.WriteLine($"Producer     {(Producer.Length == 0 ? "(none)" : DiagnosticText.Escape(Producer))}");
         w.WriteLine("Inputs");
         foreach (var p in Inputs)
         {
-            w.WriteLine($"  {p.Name}: {p.Type}{p.DeclaredShape}{(p.ImportedShape is null || p.ImportedShape == p.DeclaredShape ? "" : $" -> {p.ImportedShape}")}");
+            w.WriteLine($"  {DiagnosticText.Escape(p.Name)}: {p.Type}{p.DeclaredShape}{(p.ImportedShape is null || p.ImportedShape == p.DeclaredShape ? "" : $" -> {p.ImportedShape}")}");
         }
 
         w.WriteLine("Outputs");
         foreach (var p in Outputs)
         {
-            w.WriteLine($"  {p.Name}: {p.Type}{p.DeclaredShape}{(p.ImportedShape is null || p.ImportedShape == p.DeclaredShape ? "" : $" -> {p.ImportedShape}")}");
+            w.WriteLine($"  {DiagnosticText.Escape(p.Name)}: {p.Type}{p.DeclaredShape}{(p.ImportedShape is null || p.ImportedShape == p.DeclaredShape ? "" : $" -> {p.ImportedShape}")}");
         }
 
         w.WriteLine($"Nodes        {NodeCount.ToString(CultureInfo.InvariantCulture)}");
         foreach (var (op, count) in Operators)
         {
-            w.WriteLine($"  {op,-28} {count.ToString(CultureInfo.InvariantCulture),6}");
+            w.WriteLine($"  {DiagnosticText.Escape(op),-28} {count.ToString(CultureInfo.InvariantCulture),6}");
         }
 
         w.WriteLine($"Parameters   {ParameterCount.ToString("N0", CultureInfo.InvariantCulture)}");
@@ -167,7 +172,7 @@ public sealed record OnnxModelReport(
             w.WriteLine("Unsupported operators");
             foreach (var u in Unsupported)
             {
-                w.WriteLine($"  {u.OpType} ({u.Domain}): {string.Join(", ", u.Nodes)}");
+                w.WriteLine(DiagnosticText.Escape($"  {u.OpType} ({u.Domain}): {string.Join(", ", u.Nodes)}"));
             }
         }
 

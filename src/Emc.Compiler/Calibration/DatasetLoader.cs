@@ -4,17 +4,23 @@ using Emc.Compiler.Ir;
 using Emc.Compiler.K210.Lowering;
 using Emc.Diagnostics;
 using Emc.Imaging;
+using Emc.IO;
 
 namespace Emc.Compiler.Calibration;
 
 /// <summary>
 /// Loads calibration samples: images (BMP/PNG/JPEG; nearest-centre resize, preprocessed like the device input),
-/// .npy (float32/uint8, C order) and ONNX TensorProto .pb files, from folders (recursively) or files, sorted by
-/// path (ordinal) so the result is deterministic. Without a dataset: uniform random device inputs from a fixed
+/// .npy (C order; float32 = the model's float input, uint8 = the device's input bytes in the kmodel's channel order)
+/// and ONNX TensorProto .pb files (the model's float input), from folders (recursively, regular files only, folder
+/// links not followed) or files, sorted by path (ordinal) so the result is deterministic. Float samples must be
+/// finite (EMC0606). Without a dataset: uniform random device inputs from a fixed
 /// seed, with a warning.
 /// </summary>
 internal static class DatasetLoader
 {
+    /// <summary>Largest .npy sample file read (256 MiB).</summary>
+    private const long MaxSampleFileBytes = 256L << 20;
+
     private static readonly string[] s_imageExtensions = [".bmp", ".png", ".jpg", ".jpeg"];
 
     public static List<CalibrationSample> Load(CompileOptions options, Shape inputShape, Preprocessing pre, DiagnosticBag diagnostics)
@@ -25,7 +31,8 @@ internal static class DatasetLoader
         {
             if (Directory.Exists(entry))
             {
-                files.AddRange(Directory.EnumerateFiles(entry, "*", SearchOption.AllDirectories).Where(IsSample));
+                // Regular files only; folder links are not followed (a loop must not repeat or explode the list).
+                files.AddRange(SafeFile.EnumerateRegularFiles(entry, IsSample));
             }
             else if (File.Exists(entry))
             {
@@ -102,12 +109,29 @@ internal static class DatasetLoader
 
         if (ext == ".npy")
         {
-            model = NpyReader.Read(File.ReadAllBytes(file), out _, out string? error);
-            if (model is null)
+            byte[]? data = SafeFile.TryReadAll(file, MaxSampleFileBytes, out string? error);
+            var array = data is null ? null : NpyReader.ReadArray(data, out error);
+            if (array is null)
             {
-                diagnostics.Add(CompilerDiagnostics.DatasetFile.Create($"{error}", file));
+                diagnostics.Add(CompilerDiagnostics.DatasetFile.Create(data is null ? "the file " + error : $"{error}", file));
                 return null;
             }
+
+            if (array.Bytes is { } device)
+            {
+                // uint8 .npy = the device's input bytes (planar C×H×W in the kmodel's channel order, before the
+                // input map), exactly what the firmware feeds the KPU; float32 .npy = the model's own float input.
+                if (device.Length != c * h * w)
+                {
+                    diagnostics.Add(CompilerDiagnostics.DatasetShape.Create($"uint8 sample has {device.Length} bytes, the device input needs {c}×{h}×{w} = {c * h * w}", file));
+                    return null;
+                }
+
+                var modelBytes = order == Compilation.ChannelOrder.Bgr && c == 3 ? SwapPlanes(device, h * w) : device;
+                return new CalibrationSample(file, ToModel(modelBytes, c, h * w, pre), device);
+            }
+
+            model = array.Floats;
         }
         else if (ext == ".pb")
         {
@@ -124,6 +148,14 @@ internal static class DatasetLoader
         if (model is null || model.Length != c * h * w)
         {
             diagnostics.Add(CompilerDiagnostics.DatasetShape.Create($"sample has {model?.Length ?? 0} values, the model input needs {c}×{h}×{w} = {c * h * w}", file));
+            return null;
+        }
+
+        int bad = Array.FindIndex(model, v => !float.IsFinite(v));
+        if (bad >= 0)
+        {
+            diagnostics.Add(CompilerDiagnostics.NonFiniteData.Create(
+                string.Create(System.Globalization.CultureInfo.InvariantCulture, $"sample value {bad} is {model[bad]}; calibration samples must be finite"), file));
             return null;
         }
 

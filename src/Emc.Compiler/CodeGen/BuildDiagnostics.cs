@@ -38,9 +38,16 @@ public static class BuildDiagnostics
     public static readonly DiagnosticDescriptor OnnxInterfaceUnreadable =
         new("EMC0812", DiagnosticSeverity.Warning, "ONNX inputs/outputs could not be read for the design-time wrapper");
 
+    public static readonly DiagnosticDescriptor DuplicateClassName =
+        new("EMC0813", DiagnosticSeverity.Error, "Two EmcModel items produce the same C# class");
+
+    public static readonly DiagnosticDescriptor ReservedHeaderName =
+        new("EMC0814", DiagnosticSeverity.Error, "Generated header would shadow a standard or SDK header");
+
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } =
     [
         InvalidMetadata, ModelFileMissing, DuplicateOutputName, DatasetMissing, OutputWriteFailed, CompilerUnavailable,
         InternalError, GeneratedKmodelUnreadable, KfpkgInvalidEntry, KfpkgOverlap, OnnxInterfaceUnreadable,
+        DuplicateClassName, ReservedHeaderName,
     ];
 }

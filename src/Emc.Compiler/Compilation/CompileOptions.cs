@@ -55,4 +55,14 @@ public sealed record CompileOptions
     /// <summary>When only a tail of the graph cannot run on the device, compile up to where it starts (the outputs
     /// EMC0521 names) instead of failing; the host runs the tail.</summary>
     public bool AutoTail { get; init; }
+
+    /// <summary>The K210's general-purpose SRAM: 6 MiB (the other 2 MiB are the KPU's).</summary>
+    public const long K210DeviceMemoryBytes = 6L << 20;
+
+    /// <summary>
+    /// SRAM the kmodel (loaded whole by the runtime) plus its main memory (main_mem_usage) must fit in; EMC0510
+    /// otherwise. Default: the K210's 6 MiB. Raise it for a board or firmware that places the model elsewhere;
+    /// 0 disables the check.
+    /// </summary>
+    public long DeviceMemoryBytes { get; init; } = K210DeviceMemoryBytes;
 }

@@ -32,6 +32,9 @@ public static class CompilerDiagnostics
     public static readonly DiagnosticDescriptor InvalidOptions =
         new("EMC0509", DiagnosticSeverity.Error, "Invalid compile options");
 
+    public static readonly DiagnosticDescriptor DeviceMemoryExceeded =
+        new("EMC0510", DiagnosticSeverity.Error, "Kmodel and its main memory exceed the device's SRAM");
+
     public static readonly DiagnosticDescriptor ParameterOverflow =
         new("EMC0601", DiagnosticSeverity.Error, "Quantized parameter does not fit its register field");
 
@@ -55,4 +58,7 @@ public static class CompilerDiagnostics
 
     public static readonly DiagnosticDescriptor TailLeftToHost =
         new("EMC0522", DiagnosticSeverity.Info, "--tail auto compiled the device part; the host runs the tail");
+
+    public static readonly DiagnosticDescriptor NonFiniteData =
+        new("EMC0606", DiagnosticSeverity.Error, "Calibration sample or compiled output is not finite (NaN/Inf)");
 }

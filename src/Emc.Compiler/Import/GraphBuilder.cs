@@ -343,9 +343,14 @@ internal sealed class GraphBuilder
 
     private void AddOutputs(Graph graph)
     {
+        var listed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var output in _proto.Output)
         {
-            if (_values.TryGetValue(output.Name, out var value))
+            if (!listed.Add(output.Name))
+            {
+                Error(OnnxDiagnostics.InvalidGraph, $"graph output '{output.Name}' is listed twice");
+            }
+            else if (_values.TryGetValue(output.Name, out var value))
             {
                 graph.Outputs.Add(value);
             }

@@ -24,9 +24,10 @@ public static class TensorProtoConverter
         return new Result<Tensor>(tensor, diagnostics);
     }
 
-    /// <summary>Serializes a tensor as a TensorProto file (raw_data).</summary>
+    /// <summary>Serializes a tensor as a TensorProto file (raw_data), atomically; through a symbolic link to its
+    /// target, never replacing a FIFO or device (IOException).</summary>
     public static void WriteFile(Tensor tensor, string path, string? name = null) =>
-        File.WriteAllBytes(path, ToProto(tensor, name).ToByteArray());
+        Emc.IO.SafeFile.WriteAtomically(path, ToProto(tensor, name).ToByteArray());
 
     /// <summary>The IR tensor a TensorProto holds, or null after reporting why it cannot be read.</summary>
     public static Tensor? FromProto(TensorProto proto, string? path, DiagnosticBag diagnostics)

@@ -24,7 +24,10 @@ public sealed record Diagnostic(
 
     public Diagnostic WithFile(string? file) => File is null && file is not null ? this with { File = file } : this;
 
-    /// <summary>MSBuild canonical format: <c>path: error EMC0101: message</c>.</summary>
+    /// <summary>
+    /// MSBuild canonical format: <c>path: error EMC0101: message</c>, always one line: control characters in the
+    /// path and message (e.g. from node names) are escaped (<see cref="DiagnosticText"/>).
+    /// </summary>
     public override string ToString()
     {
         string severity = Severity switch
@@ -33,7 +36,7 @@ public sealed record Diagnostic(
             DiagnosticSeverity.Warning => "warning",
             _ => "info",
         };
-        string prefix = string.IsNullOrEmpty(File) ? "emc" : File;
-        return string.Create(CultureInfo.InvariantCulture, $"{prefix}: {severity} {Code}: {Message}");
+        string prefix = string.IsNullOrEmpty(File) ? "emc" : DiagnosticText.Escape(File);
+        return string.Create(CultureInfo.InvariantCulture, $"{prefix}: {severity} {Code}: {DiagnosticText.Escape(Message)}");
     }
 }

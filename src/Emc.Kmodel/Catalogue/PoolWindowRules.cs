@@ -17,6 +17,13 @@ internal static class PoolWindowRules
         {
             check.Invalid($"kernel {w.KernelWidth}×{w.KernelHeight} and stride {w.StrideWidth}×{w.StrideHeight} must be non-zero");
         }
+
+        // With every dimension at least 1, the in/out memory ranges (checked against main memory) bound each of
+        // them, so the work is bounded by the declared memory; one empty dimension would leave the others unbounded.
+        if (w.InWidth == 0 || w.InHeight == 0 || w.InChannels == 0 || w.OutWidth == 0 || w.OutHeight == 0 || w.OutChannels == 0)
+        {
+            check.Invalid($"input {w.InChannels}×{w.InHeight}×{w.InWidth} and output {w.OutChannels}×{w.OutHeight}×{w.OutWidth} must have no empty dimension");
+        }
     }
 
     /// <summary>

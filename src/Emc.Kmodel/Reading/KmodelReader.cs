@@ -33,17 +33,17 @@ public static class KmodelReader
         return new Result<KmodelFile>(file, sink.Bag);
     }
 
+    /// <summary>Largest kmodel file read (64 MiB; the K210 has 16 MB of flash).</summary>
+    public const long MaxFileBytes = 64L << 20;
+
     /// <summary>Reads a file from disk; I/O failures become EMC0001-style diagnostics.</summary>
     public static Result<KmodelFile> ReadFile(string path)
     {
-        byte[] bytes;
-        try
+        // Regular files only (FIFOs block, /dev/zero never ends); the size is checked before allocating.
+        byte[]? bytes = Emc.IO.SafeFile.TryReadAll(path, MaxFileBytes, out string? error);
+        if (bytes is null)
         {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            return new Result<KmodelFile>(null, [KmodelDiagnostics.FileUnreadable.Create($"cannot read the file: {ex.Message}", path)]);
+            return new Result<KmodelFile>(null, [KmodelDiagnostics.FileUnreadable.Create($"cannot read the file: the file {error}", path)]);
         }
 
         return Read(bytes, path);

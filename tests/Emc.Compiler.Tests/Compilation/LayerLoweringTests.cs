@@ -159,7 +159,9 @@ public sealed class LayerLoweringTests
 
     private static CompiledNet Check(Onnx.Protobuf.ModelProto model, int inputLength, int samples = 6)
     {
-        var net = CompiledNet.Compile(model, CompiledNet.RandomSamples(samples, inputLength, 3), new CompileOptions { Calibration = CalibrationMethod.MinMax });
+        // These nets exercise the lowering's KPU limits, not the device fit (EMC0510): the tiling case needs 7.5 MB of
+        // main memory, more than a K210 has, so the documented override switches that check off.
+        var net = CompiledNet.Compile(model, CompiledNet.RandomSamples(samples, inputLength, 3), new CompileOptions { Calibration = CalibrationMethod.MinMax, DeviceMemoryBytes = 0 });
         Assert.IsTrue(net.Result.Succeeded, string.Join(Environment.NewLine, net.Result.Diagnostics));
         double step = net.Expected.SelectMany(e => e).Max(Math.Abs) / 127.5;
         double error = net.MaxError();

@@ -19,6 +19,14 @@ internal sealed class MeasureAccuracy : ICompileStage
     public bool Run(CompileState state)
     {
         state.Accuracy = Measure(state.Graph, state.Kmodel!, state.Model!, state.Samples, state.Progress);
+        if (state.Accuracy.FirstOrDefault(a => double.IsNaN(a.SqnrDb) || !double.IsFinite(a.MaxAbsError)) is { } broken)
+        {
+            // NaN/Inf weights or ranges: the kmodel "works" but its outputs mean nothing. Never report it as success.
+            state.Diagnostics.Add(CompilerDiagnostics.NonFiniteData.Create(
+                $"output '{broken.Name}' of the compiled model compares as SQNR {broken.SqnrDb.ToString(System.Globalization.CultureInfo.InvariantCulture)} dB, max |error| {broken.MaxAbsError.ToString(System.Globalization.CultureInfo.InvariantCulture)} against the float model: the weights or the float evaluation hold NaN/Inf", state.SourcePath));
+            return false;
+        }
+
         return true;
     }
 

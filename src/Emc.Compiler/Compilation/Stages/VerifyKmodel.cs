@@ -9,7 +9,7 @@ internal sealed class VerifyKmodel : ICompileStage
 
     public string Name => "verify-kmodel";
 
-    public string Summary => "the emitted bytes pass the validating kmodel reader (offsets, sizes, registers, memory ranges)";
+    public string Summary => "the emitted bytes pass the validating kmodel reader (offsets, sizes, registers, memory ranges) and fit the device's SRAM";
 
     public bool Run(CompileState state)
     {
@@ -21,6 +21,14 @@ internal sealed class VerifyKmodel : ICompileStage
                 state.Diagnostics.Add(CompilerDiagnostics.EmittedModelInvalid.Create($"emitted kmodel rejected by the reader: {d.Message}", state.SourcePath));
             }
 
+            return false;
+        }
+
+        long needed = state.Bytes!.LongLength + check.Value.Header.MainMemUsage;
+        if (state.Options.DeviceMemoryBytes > 0 && needed > state.Options.DeviceMemoryBytes)
+        {
+            state.Diagnostics.Add(CompilerDiagnostics.DeviceMemoryExceeded.Create(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"the kmodel ({state.Bytes.LongLength} bytes) plus its main memory ({check.Value.Header.MainMemUsage} bytes) need {needed} bytes; the device has {state.Options.DeviceMemoryBytes} (K210: 6 MiB of SRAM, shared with the firmware). Make the model smaller, or set DeviceMemory / --device-memory (bytes; 0 = no check) for a board that has more"), state.SourcePath));
             return false;
         }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Emc.Compiler.Compilation;
 using Emc.Compiler.Quantization;
 using Emc.Diagnostics;
@@ -25,6 +26,28 @@ internal static class InputPreprocessing
         double b = pre.Offset[0] / pre.Scale[0];
         double nearest = Math.Round(b);
         return new QuantParam(1 / pre.Scale[0], Math.Abs(b - nearest) <= ZeroPointNoise ? nearest : b);
+    }
+
+    /// <summary>
+    /// Largest |value| the device input map may produce (the float16 maximum). A pixel map beyond it is a typo or a
+    /// degenerate std (e.g. 1e-30), and its quantization would be meaningless.
+    /// </summary>
+    public const double MaxInputMagnitude = 65504;
+
+    private static Preprocessing? CheckRange(Preprocessing pre, DiagnosticBag diagnostics, string? path)
+    {
+        for (int c = 0; c < pre.Scale.Length; c++)
+        {
+            double a = pre.Offset[c], b = pre.Offset[c] + (255 * pre.Scale[c]);
+            if (!double.IsFinite(a) || !double.IsFinite(b) || Math.Max(Math.Abs(a), Math.Abs(b)) > MaxInputMagnitude)
+            {
+                diagnostics.Add(CompilerDiagnostics.InvalidOptions.Create(string.Create(CultureInfo.InvariantCulture,
+                    $"--mean/--std map pixels of channel {c} to [{Math.Min(a, b):G6}, {Math.Max(a, b):G6}]; the input map must be finite and within ±{MaxInputMagnitude} (check std is not tiny)"), path));
+                return null;
+            }
+        }
+
+        return pre;
     }
 
     /// <summary>The input preprocessing the options describe (per model channel), or null after a diagnostic.</summary>
@@ -56,10 +79,17 @@ internal static class InputPreprocessing
                 offset[c] = -m / s;
             }
 
-            return new Preprocessing(scale, offset, swap);
+            return CheckRange(new Preprocessing(scale, offset, swap), diagnostics, path);
         }
 
         var (lo, hi) = options.InputRange ?? (0f, 1f);
+        if (!float.IsFinite(lo) || !float.IsFinite(hi) || Math.Max(-lo, hi) > MaxInputMagnitude)
+        {
+            diagnostics.Add(CompilerDiagnostics.InvalidOptions.Create(
+                string.Create(CultureInfo.InvariantCulture, $"--input-range {lo},{hi} must be finite and within ±{MaxInputMagnitude}"), path));
+            return null;
+        }
+
         if (!(hi > lo) || lo > 0 || hi < 0)
         {
             diagnostics.Add(CompilerDiagnostics.InvalidOptions.Create($"--input-range {lo},{hi} must satisfy low ≤ 0 ≤ high and low < high (the KPU pads with real zero)", path));

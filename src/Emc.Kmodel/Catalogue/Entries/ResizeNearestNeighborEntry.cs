@@ -37,6 +37,11 @@ internal sealed class ResizeNearestNeighborEntry : FieldLayoutEntry<ResizeNeares
         {
             check.Invalid($"output size {b.OutWidth}×{b.OutHeight} is empty (the runtime divides by it)");
         }
+
+        if (b.InWidth == 0 || b.InHeight == 0 || b.InChannels == 0)
+        {
+            check.Invalid($"input shape {b.InChannels}×{b.InHeight}×{b.InWidth} has an empty dimension");
+        }
     }
 
     protected override SimulationStep? Step(ResizeNearestNeighborBody b, StepContext context)

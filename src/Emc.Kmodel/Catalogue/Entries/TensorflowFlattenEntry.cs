@@ -28,8 +28,15 @@ internal sealed class TensorflowFlattenEntry : FieldLayoutEntry<TensorflowFlatte
         return [In("in", b.In, size), Out("out", b.Out, size)];
     }
 
-    protected override void Check(TensorflowFlattenBody b, FieldCheck check) =>
+    protected override void Check(TensorflowFlattenBody b, FieldCheck check)
+    {
         check.TypeIsOneOf(KmodelLayerType.TensorflowFlatten, KmodelLayerType.QuantizedTensorflowFlatten);
+        if (b.Width == 0 || b.Height == 0 || b.Channels == 0)
+        {
+            // An empty tensor has no memory to bound the other dimensions: 0×2^31×2^31 would loop for hours.
+            check.Invalid($"shape {b.Channels}×{b.Height}×{b.Width} has an empty dimension");
+        }
+    }
 
     protected override SimulationStep? Step(TensorflowFlattenBody b, StepContext context)
     {
