@@ -55,8 +55,9 @@ public static class OnnxInspector
     {
         try
         {
-            var info = new FileInfo(path);
-            return info.Exists && info.Length < int.MaxValue ? ModelProto.Parser.ParseFrom(File.ReadAllBytes(path)) : null;
+            // Regular files only, size checked first: a FIFO would block and /dev/zero never ends.
+            byte[]? bytes = Emc.IO.SafeFile.TryReadAll(path, int.MaxValue - 1, out _);
+            return bytes is null ? null : ModelProto.Parser.ParseFrom(bytes);
         }
         catch (Exception e) when (e is Google.Protobuf.InvalidProtocolBufferException or IOException or UnauthorizedAccessException)
         {

@@ -51,6 +51,8 @@ public sealed class OptionsStampTests
         ["", "Outputs=y"],
         ["Outputs=y", "Outputs=y,z"],
         ["", "Tail=Auto"],
+        ["", "DeviceMemory=0"],
+        ["", "DeviceMemory=16777216"],
         ["", "OutputName=other"],
         ["", "Namespace=Other.Space"],
         ["", "ClassName=Other"],
@@ -150,6 +152,21 @@ public sealed class OptionsStampTests
         if (type == typeof((float, float)))
         {
             return (-1f, 1f);
+        }
+
+        if (type == typeof(long))
+        {
+            return (long)current! + 1;
+        }
+
+        if (type == typeof(bool))
+        {
+            return !(bool)current!;
+        }
+
+        if (type == typeof(IReadOnlyDictionary<string, int[]>))
+        {
+            return new Dictionary<string, int[]> { ["x"] = [1, 3, 8, 8] };
         }
 
         throw new AssertFailedException($"CompileOptions.{property.Name} ({property.PropertyType}) is new: teach this test a non-default value");
