@@ -1,4 +1,5 @@
 using System.Globalization;
+using Emc.Build.Tasks.Kfpkg;
 using Emc.Compiler.CodeGen;
 using Emc.Diagnostics;
 using Microsoft.Build.Framework;

@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Emc.Build.Tasks.Kfpkg;
 using Emc.Compiler.CodeGen;
 using Emc.Tests;
 

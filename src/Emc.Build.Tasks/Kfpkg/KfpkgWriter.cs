@@ -3,14 +3,14 @@ using System.IO.Compression;
 using System.Text;
 using Emc.Diagnostics;
 
-namespace Emc.Compiler.CodeGen;
+namespace Emc.Build.Tasks.Kfpkg;
 
 /// <summary>
 /// Writes a K210 firmware bundle (spec §11): a ZIP holding the files in flash-address order followed by
 /// <c>flash-list.json</c>, as kflash.py reads it: decimal addresses (strict JSON), <c>address</c> never the last key
 /// and on one line. Byte-identical output for identical input (fixed timestamps and order).
 /// </summary>
-public static class KfpkgWriter
+internal static class KfpkgWriter
 {
     /// <summary>kflash writes 64 KiB frames, zero-padding the last one, so entries may not share a frame.</summary>
     public const int FlashFrame = 64 * 1024;

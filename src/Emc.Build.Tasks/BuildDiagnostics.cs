@@ -1,9 +1,9 @@
 using Emc.Diagnostics;
 
-namespace Emc.Compiler.CodeGen;
+namespace Emc.Build.Tasks;
 
 /// <summary>Diagnostics of build integration: MSBuild items, code generation and firmware bundles (EMC08xx).</summary>
-public static class BuildDiagnostics
+internal static class BuildDiagnostics
 {
     public static readonly DiagnosticDescriptor InvalidMetadata =
         new("EMC0801", DiagnosticSeverity.Error, "Invalid EmcModel item metadata");
