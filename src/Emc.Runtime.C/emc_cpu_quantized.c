@@ -28,6 +28,9 @@ static void quantized_max_pool(const emc_layer *l, uint8_t *main)
     size_t d = 0;
     uint32_t c;
     int64_t oy, ox, y, x;
+    if (ow == 0 || oh == 0) {
+        return;
+    }
     for (c = 0; c < oc; c++) {
         size_t channel = (size_t)iw * ih * c;
         for (oy = 0; oy < oh; oy++) {

@@ -20,6 +20,9 @@ static void flatten(const emc_layer *l, uint8_t *main, size_t element)
     uint32_t in = emc_field(l, 1), out = emc_field(l, 2), w = emc_field(l, 3), h = emc_field(l, 4), ch = emc_field(l, 5);
     uint32_t y, x, c;
     size_t d = 0;
+    if (w == 0 || h == 0 || ch == 0) {
+        return; /* nothing to copy; without this an empty inner loop could still spin 2^64 times */
+    }
     for (y = 0; y < h; y++) {
         for (x = 0; x < w; x++) {
             for (c = 0; c < ch; c++) {
@@ -37,6 +40,9 @@ static void resize_nearest(const emc_layer *l, uint8_t *main, size_t element)
     uint32_t ow = emc_field(l, 6), oh = emc_field(l, 7), c, oy, ox;
     float hs = (float)ih / (float)oh, ws = (float)iw / (float)ow;
     size_t d = 0;
+    if (ow == 0 || oh == 0 || ic == 0) {
+        return;
+    }
     for (c = 0; c < ic; c++) {
         size_t channel = (size_t)iw * ih * c;
         for (oy = 0; oy < oh; oy++) {
