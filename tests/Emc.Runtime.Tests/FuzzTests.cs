@@ -1,0 +1,30 @@
+using Emc.Tests;
+
+namespace Emc.Runtime.Tests;
+
+/// <summary>
+/// Robustness: 10,000 seeded mutants of real kmodels go through load and (when cheap) run in the ASan+UBSan build
+/// of the in-process mutation driver. Any out-of-bounds access, undefined behaviour or leak aborts it; a hang
+/// exceeds the time budget.
+/// </summary>
+[TestClass]
+public sealed class FuzzTests
+{
+    private static readonly TimeSpan Budget = TimeSpan.FromMinutes(5);
+
+    [TestMethod]
+    [DataRow(1)]
+    [DataRow(2)]
+    public void TenThousandMutantsOnlyReturnErrorCodes(int seed)
+    {
+        RuntimeToolchain.Require("host", "gcc");
+        var models = RealModels.MicrocontrollerSized.Append("kmodel-v3/kendryte-standalone-demo/face_detect/detect.kmodel")
+            .Select(m => TestData.Path(m.Split('/')));
+        string driver = Path.Combine(RuntimeToolchain.ArtifactDirectory("host"), "emcrt-fuzz-asan");
+        Assert.IsTrue(File.Exists(driver), "the host build did not produce the ASan+UBSan fuzz driver");
+        var (code, output) = RuntimeToolchain.Execute(driver, [seed.ToString(System.Globalization.CultureInfo.InvariantCulture), "10000", .. models], Budget);
+        Console.WriteLine(output);
+        Assert.AreEqual(0, code, output);
+        StringAssert.Contains(output, "mutants 10000 ");
+    }
+}
