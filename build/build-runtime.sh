@@ -49,7 +49,8 @@ build_cortex_m() {
   command -v "$cc" >/dev/null 2>&1 || { echo "build-runtime: $cc not found (apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi)" >&2; exit 3; }
   mkdir -p "$out"
   local common=(-mthumb -O2 --specs=rdimon.specs -T "$src/tools/cortex-m/mps2.ld" -Wl,--gc-sections -ffunction-sections -fdata-sections)
-  "$cc" "${warn[@]}" "${fp[@]}" -mcpu=cortex-m4 -mfloat-abi=hard -mfpu=fpv4-sp-d16 "${common[@]}" -I"$src" \
+  # newlib's expf on a single-precision FPU is not glibc's (the simulator's): see exp_f in emc_cpu_float.c.
+  "$cc" "${warn[@]}" "${fp[@]}" -DEMC_EXPF_VIA_DOUBLE -mcpu=cortex-m4 -mfloat-abi=hard -mfpu=fpv4-sp-d16 "${common[@]}" -I"$src" \
     "${lib[@]}" "$src/tools/emcrt-run.c" "$src/tools/cortex-m/startup.c" -o "$out/emcrt-run-m4.elf" -lm
   "$cc" "${warn[@]}" "${fp[@]}" -mcpu=cortex-m7 -mfloat-abi=hard -mfpu=fpv5-d16 "${common[@]}" -I"$src" \
     "${lib[@]}" "$src/tools/emcrt-run.c" "$src/tools/cortex-m/startup.c" -o "$out/emcrt-run-m7.elf" -lm

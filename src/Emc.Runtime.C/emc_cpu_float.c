@@ -9,6 +9,20 @@
 
 #define AT(base, i) (main + (size_t)(base) + 4u * (size_t)(i))
 
+/*
+ * The simulator's MathF.Exp is glibc's expf, which is correctly rounded except in rare cases. Where the C library's
+ * expf is less accurate (newlib on FPUs without double precision, e.g. Cortex-M4F) define EMC_EXPF_VIA_DOUBLE: exp
+ * in double rounded once to float gives the correctly rounded value, hence glibc's, in all but those rare cases.
+ */
+static float exp_f(float x)
+{
+#ifdef EMC_EXPF_VIA_DOUBLE
+    return (float)exp((double)x);
+#else
+    return expf(x);
+#endif
+}
+
 static void add(const emc_layer *l, uint8_t *main)
 {
     uint32_t a = emc_field(l, 1), b = emc_field(l, 2), out = emc_field(l, 3), n = emc_field(l, 4), i;
@@ -99,7 +113,7 @@ static void softmax(const emc_layer *l, uint8_t *main)
         max = max_f(max, emc_f32(AT(in, i)));
     }
     for (i = 0; i < n; i++) {
-        float v = expf(emc_f32(AT(in, i)) - max);
+        float v = exp_f(emc_f32(AT(in, i)) - max);
         sum += v;
         emc_put_f32(AT(out, i), v);
     }
@@ -112,7 +126,7 @@ static void logistic(const emc_layer *l, uint8_t *main)
 {
     uint32_t in = emc_field(l, 1), out = emc_field(l, 2), n = emc_field(l, 3), i;
     for (i = 0; i < n; i++) {
-        emc_put_f32(AT(out, i), 1.0f / (1.0f + expf(-emc_f32(AT(in, i)))));
+        emc_put_f32(AT(out, i), 1.0f / (1.0f + exp_f(-emc_f32(AT(in, i)))));
     }
 }
 
