@@ -75,12 +75,23 @@ public sealed class CompiledModelTests
         CheckRandomNetwork(seed, FullyConnectedTarget.Kpu);
     }
 
-    private static void CheckRandomNetwork(int seed, FullyConnectedTarget fc)
+    [TestMethod]
+    [DataRow(1)]
+    [DataRow(2)]
+    [DataRow(5)]
+    [DataRow(9)]
+    public void RandomNetworksWithSixteenBitWeightsMatchTheSimulator(int seed)
+    {
+        CheckRandomNetwork(seed, FullyConnectedTarget.Kpu, weightBits: 16);
+    }
+
+    private static void CheckRandomNetwork(int seed, FullyConnectedTarget fc, int weightBits = 8)
     {
         RuntimeToolchain.Require("host", "gcc");
         var net = new RandomNetwork(seed);
         var samples = CompiledModels.RandomSamples(8, 3 * net.Height * net.Width, seed);
-        byte[] kmodel = CompiledModels.Compile(net.Model, samples, new CompileOptions { Calibration = CalibrationMethod.MinMax, FullyConnected = fc });
+        var options = new CompileOptions { Calibration = CalibrationMethod.MinMax, FullyConnected = fc, WeightBits = weightBits };
+        byte[] kmodel = CompiledModels.Compile(net.Model, samples, options);
         foreach (bool halfEven in new[] { false, true })
         {
             var simulator = SimulatorOracle.Create(kmodel, halfEven);
