@@ -30,36 +30,11 @@ void emc_put_f32(uint8_t *p, float v)
     p[3] = (uint8_t)(bits >> 24);
 }
 
-/* uint64 -> int64 reinterpretation without relying on implementation-defined conversion. */
-static int64_t as_signed(uint64_t u)
-{
-    if (u <= (uint64_t)INT64_MAX) {
-        return (int64_t)u;
-    }
-    return -(int64_t)(~u) - 1;
-}
-
 int64_t emc_sign_extend(uint64_t raw, unsigned width)
 {
     uint64_t sign = (uint64_t)1 << (width - 1);
     raw &= (sign << 1) - 1;
-    return as_signed((raw ^ sign) - sign);
-}
-
-int64_t emc_wrap_add(int64_t a, int64_t b) { return as_signed((uint64_t)a + (uint64_t)b); }
-int64_t emc_wrap_sub(int64_t a, int64_t b) { return as_signed((uint64_t)a - (uint64_t)b); }
-int64_t emc_wrap_mul(int64_t a, int64_t b) { return as_signed((uint64_t)a * (uint64_t)b); }
-
-int64_t emc_sar(int64_t v, int s)
-{
-    if (s >= 63) {
-        return v < 0 ? -1 : 0;
-    }
-    if (s <= 0) {
-        return v;
-    }
-    /* Floor division by 2^s written without shifting a negative value. */
-    return v < 0 ? -1 - ((-1 - v) >> s) : v >> s;
+    return emc_as_signed((raw ^ sign) - sign);
 }
 
 uint64_t emc_sat_mul(uint64_t a, uint64_t b)

@@ -42,11 +42,28 @@ float emc_f32(const uint8_t *p);
 void emc_put_f32(uint8_t *p, float v);
 int64_t emc_sign_extend(uint64_t raw, unsigned width);
 
-/* Two's-complement int64 arithmetic without undefined behaviour (the simulator's `unchecked`). */
-int64_t emc_wrap_add(int64_t a, int64_t b);
-int64_t emc_wrap_sub(int64_t a, int64_t b);
-int64_t emc_wrap_mul(int64_t a, int64_t b);
-int64_t emc_sar(int64_t v, int s); /* floor shift; counts >= 63 give the sign fill */
+/* Two's-complement int64 arithmetic without undefined behaviour (the simulator's `unchecked`); inline for the conv loops. */
+static inline int64_t emc_as_signed(uint64_t u)
+{
+    return u <= (uint64_t)INT64_MAX ? (int64_t)u : -(int64_t)(~u) - 1;
+}
+
+static inline int64_t emc_wrap_add(int64_t a, int64_t b) { return emc_as_signed((uint64_t)a + (uint64_t)b); }
+static inline int64_t emc_wrap_sub(int64_t a, int64_t b) { return emc_as_signed((uint64_t)a - (uint64_t)b); }
+static inline int64_t emc_wrap_mul(int64_t a, int64_t b) { return emc_as_signed((uint64_t)a * (uint64_t)b); }
+
+/* Floor shift; counts >= 63 give the sign fill (never shifts a negative value, which C leaves implementation-defined). */
+static inline int64_t emc_sar(int64_t v, int s)
+{
+    if (s >= 63) {
+        return v < 0 ? -1 : 0;
+    }
+    if (s <= 0) {
+        return v;
+    }
+    return v < 0 ? -1 - ((-1 - v) >> s) : v >> s;
+}
+
 uint64_t emc_sat_mul(uint64_t a, uint64_t b);
 uint64_t emc_sat_add(uint64_t a, uint64_t b);
 
@@ -114,13 +131,70 @@ typedef struct emc_activation {
     int64_t start[16], mul[16], bias[16];
     int shift[16];
     int half_even;
+    int monotone; /* starts 1..15 non-decreasing: the condition holds on a prefix, so bisection finds the segment */
 } emc_activation;
 
 void emc_activation_decode(const uint8_t *table, emc_rounding rounding, emc_activation *a);
-uint8_t emc_activation_apply(const emc_activation *a, int64_t t);
-int64_t emc_carry_shift(int64_t v, int shift);
-int64_t emc_shift_half_even(int64_t v, int shift);
-uint8_t emc_saturate_u8(int64_t v);
+
+/* The SDK's kpu_carry_shift, including its result for negative odd intermediates (-1.5 -> -3 for shift 1). */
+static inline int64_t emc_carry_shift(int64_t v, int shift)
+{
+    if (shift <= 0) {
+        return v;
+    }
+    v = emc_sar(v, shift - 1);
+    if (v & 1) {
+        return v < 0 ? emc_sar(v, 1) - 1 : emc_sar(v, 1) + 1;
+    }
+    return emc_sar(v, 1);
+}
+
+static inline int64_t emc_shift_half_even(int64_t v, int shift)
+{
+    int64_t q, f, half;
+    if (shift <= 0) {
+        return v;
+    }
+    if (shift >= 64) {
+        return 0;
+    }
+    q = emc_sar(v, shift);
+    /* f = v - q * 2^shift is exact in [0, 2^shift). */
+    f = (int64_t)((uint64_t)v - ((uint64_t)q << shift));
+    half = (int64_t)((uint64_t)1 << (shift - 1));
+    return (f > half || (f == half && (q & 1))) ? q + 1 : q;
+}
+
+static inline uint8_t emc_saturate_u8(int64_t v)
+{
+    return v < 0 ? 0 : v > 255 ? 255 : (uint8_t)v;
+}
+
+static inline int emc_activation_holds(const emc_activation *a, int j, int64_t t)
+{
+    return a->half_even ? a->start[j] < t : a->start[j] <= t;
+}
+
+/* The highest segment whose start satisfies the condition, else segment 0 (a priority encoder's default). */
+static inline uint8_t emc_activation_apply(const emc_activation *a, int64_t t)
+{
+    int j = 15;
+    int64_t v, r;
+    if (a->monotone) {
+        j = 0;
+        j += emc_activation_holds(a, j + 8, t) ? 8 : 0;
+        j += emc_activation_holds(a, j + 4, t) ? 4 : 0;
+        j += emc_activation_holds(a, j + 2, t) ? 2 : 0;
+        j += emc_activation_holds(a, j + 1, t) ? 1 : 0;
+    } else {
+        while (j > 0 && !emc_activation_holds(a, j, t)) {
+            j--;
+        }
+    }
+    v = emc_wrap_mul(emc_wrap_sub(t, a->start[j]), a->mul[j]);
+    r = a->half_even ? emc_shift_half_even(v, a->shift[j]) : emc_carry_shift(v, a->shift[j]);
+    return emc_saturate_u8(emc_wrap_add(r, a->bias[j]));
+}
 
 /* KPU pool stage (spec 5.6). */
 unsigned emc_pool_stride(unsigned pool);

@@ -2,22 +2,25 @@
  * K210_CONV (spec 6): per output pixel of the conv grid
  *   ACC = P + ((arg_x * SX) >> shr_x) + ((arg_w * SW) >> shr_w) + arg_add * G
  * (3x3 taps outside the image read pad_value), then batch-norm, activation, pooling, and the write-back to
- * KPU RAM and optionally main memory. The input is read straight from KPU RAM; results go to the scratch area
- * first because the output map may overlap the input map.
+ * KPU RAM and optionally main memory. The input is first gathered from KPU RAM into a planar copy bordered with
+ * pad_value (as the simulator gathers it), so the output may overlap the input map; regular convs then run over
+ * tiles of pixels as im2col columns so that the inner loops are contiguous.
  */
 #include <string.h>
 #include "emc_internal.h"
 
-#define PIXEL_BLOCK 8u
+#define TILE 64u
 
 typedef struct conv_shape {
-    uint32_t ic, oc, ih, iw, oh, ow, gh, gw, y0, x0, step, per, taps, pad, channels_per_output;
-    int pick;
+    uint32_t ic, oc, ih, iw, oh, ow, gh, gw, y0, x0, step, per, taps, pad, ph, pw, channels_per_output;
+    int pick, depthwise;
 } conv_shape;
 
 typedef struct conv_scratch {
     int64_t *sw_term, *bn_mul, *bn_add, *bn_shift;
-    uint8_t *patch, *plane, *planar;
+    uint32_t *acc, *sx, *origin;
+    uint64_t *acc16;
+    uint8_t *padded, *cols, *plane, *planar;
 } conv_scratch;
 
 static size_t align8(size_t n) { return (n + 7u) & ~(size_t)7u; }
@@ -31,6 +34,9 @@ static conv_shape shape_of(const emc_conv *c)
     s.oh = c->out.height; s.ow = c->out.width;
     s.taps = c->kernel * c->kernel;
     s.pad = c->kernel / 2;
+    s.ph = s.ih + 2 * s.pad;
+    s.pw = s.iw + 2 * s.pad;
+    s.depthwise = c->depthwise;
     s.channels_per_output = c->depthwise ? 1 : s.ic;
     s.per = s.channels_per_output * s.taps;
     s.pick = emc_pool_pick(c->pool, &py, &px);
@@ -42,32 +48,39 @@ static conv_shape shape_of(const emc_conv *c)
     return s;
 }
 
+/* Carves the scratch area; with at == NULL it only measures it. */
+static size_t carve(const conv_shape *s, uint8_t *at, conv_scratch *k)
+{
+    size_t words = align8((size_t)s->oc * sizeof(int64_t)), n = (size_t)s->gh * s->gw, used = 0;
+    conv_scratch local;
+    if (!k) {
+        k = &local;
+    }
+#define TAKE(field, type, bytes) (k->field = (type)(void *)(at ? at + used : NULL), used += align8(bytes))
+    TAKE(sw_term, int64_t *, words);
+    TAKE(bn_mul, int64_t *, words);
+    TAKE(bn_add, int64_t *, words);
+    TAKE(bn_shift, int64_t *, words);
+    TAKE(acc, uint32_t *, TILE * sizeof(uint32_t));
+    TAKE(sx, uint32_t *, TILE * sizeof(uint32_t));
+    TAKE(origin, uint32_t *, TILE * sizeof(uint32_t));
+    TAKE(acc16, uint64_t *, TILE * sizeof(uint64_t));
+    TAKE(padded, uint8_t *, (size_t)s->ic * s->ph * s->pw);
+    TAKE(cols, uint8_t *, s->depthwise ? 0 : (size_t)s->per * TILE);
+    TAKE(plane, uint8_t *, (size_t)s->oc * n);
+    if (s->pick) {
+        k->planar = k->plane;
+    } else {
+        TAKE(planar, uint8_t *, (size_t)s->oc * s->oh * s->ow);
+    }
+#undef TAKE
+    return used;
+}
+
 size_t emc_conv_scratch_bytes(const emc_conv *c)
 {
     conv_shape s = shape_of(c);
-    size_t n = (size_t)s.gh * s.gw;
-    size_t bytes = 4 * align8((size_t)s.oc * sizeof(int64_t));
-    bytes += align8((size_t)PIXEL_BLOCK * s.per);
-    bytes += align8((size_t)s.oc * n);
-    if (!s.pick) {
-        bytes += align8((size_t)s.oc * s.oh * s.ow);
-    }
-    return bytes;
-}
-
-static conv_scratch carve(const conv_shape *s, uint8_t *at)
-{
-    conv_scratch k;
-    size_t words = align8((size_t)s->oc * sizeof(int64_t));
-    size_t n = (size_t)s->gh * s->gw;
-    k.sw_term = (int64_t *)(void *)at; at += words;
-    k.bn_mul = (int64_t *)(void *)at; at += words;
-    k.bn_add = (int64_t *)(void *)at; at += words;
-    k.bn_shift = (int64_t *)(void *)at; at += words;
-    k.patch = at; at += align8((size_t)PIXEL_BLOCK * s->per);
-    k.plane = at; at += align8((size_t)s->oc * n);
-    k.planar = s->pick ? k.plane : at;
-    return k;
+    return carve(&s, NULL, NULL);
 }
 
 static uint32_t weight_at(const emc_conv *c, size_t i)
@@ -99,93 +112,134 @@ static void prepare(const emc_conv *c, const conv_shape *s, const conv_scratch *
     }
 }
 
-/* The input value of tap (channel, y + dy, x + dx), pad_value outside the image. */
-static uint8_t tap(const emc_conv *c, const emc_kpu_ram *ram, uint32_t channel, int64_t y, int64_t x)
+/* Planar copy of the input map with a border of pad_value (3x3 kernels). */
+static void gather_padded(const emc_conv *c, const conv_shape *s, const conv_scratch *k, const emc_kpu_ram *ram)
 {
-    if (y < 0 || x < 0 || y >= (int64_t)c->in.height || x >= (int64_t)c->in.width) {
-        return c->pad_value;
+    uint32_t ch, y;
+    size_t plane = (size_t)s->ph * s->pw;
+    if (s->pad) {
+        memset(k->padded, c->pad_value, (size_t)s->ic * plane);
     }
-    return ram->mem[emc_kpu_offset(&c->in, channel, (uint32_t)y, (uint32_t)x) - ram->low];
+    for (ch = 0; ch < s->ic; ch++) {
+        for (y = 0; y < s->ih; y++) {
+            memcpy(k->padded + ch * plane + (size_t)(y + s->pad) * s->pw + s->pad,
+                   ram->mem + (emc_kpu_offset(&c->in, ch, y, 0) - ram->low), s->iw);
+        }
+    }
 }
 
-static uint32_t dot8(const uint8_t *w, const uint8_t *x, uint32_t n)
+/* im2col columns of a tile of grid pixels: cols[tap * TILE + j], tap = channel * k^2 + ky * k + kx. */
+static void tile_columns(const emc_conv *c, const conv_shape *s, const conv_scratch *k, size_t first, uint32_t count)
 {
-    uint32_t i, sum = 0;
-    for (i = 0; i < n; i++) {
-        sum += (uint32_t)w[i] * x[i];
+    size_t plane = (size_t)s->ph * s->pw;
+    uint32_t j, ch, t;
+    for (j = 0; j < count; j++) {
+        size_t pixel = first + j;
+        k->origin[j] = (uint32_t)((s->y0 + (pixel / s->gw) * s->step) * s->pw + s->x0 + (pixel % s->gw) * s->step);
+        k->sx[j] = 0;
     }
-    return sum;
-}
-
-static int64_t dot16(const uint8_t *w, const uint8_t *x, uint32_t n)
-{
-    uint32_t i;
-    int64_t sum = 0;
-    for (i = 0; i < n; i++) {
-        sum += (int64_t)((uint32_t)w[2 * i] | ((uint32_t)w[2 * i + 1] << 8)) * x[i];
-    }
-    return sum;
-}
-
-static void regular(const emc_conv *c, const conv_shape *s, const conv_scratch *k, const emc_activation *a,
-                    const emc_kpu_ram *ram)
-{
-    size_t n = (size_t)s->gh * s->gw, first, j;
-    int64_t sx_term[PIXEL_BLOCK];
-    size_t bytes_per_weight = c->eight_bit ? 1 : 2;
-    for (first = 0; first < n; first += PIXEL_BLOCK) {
-        size_t count = n - first < PIXEL_BLOCK ? n - first : PIXEL_BLOCK;
-        uint32_t o;
-        for (j = 0; j < count; j++) {
-            size_t pixel = first + j;
-            int64_t y = (int64_t)s->y0 + (int64_t)(pixel / s->gw) * s->step;
-            int64_t x = (int64_t)s->x0 + (int64_t)(pixel % s->gw) * s->step;
-            uint8_t *patch = k->patch + j * s->per;
-            int64_t sx = 0;
-            uint32_t ch, t;
-            for (ch = 0; ch < s->ic; ch++) {
-                for (t = 0; t < s->taps; t++) {
-                    uint8_t v = tap(c, ram, ch, y + (int64_t)(t / c->kernel) - s->pad, x + (int64_t)(t % c->kernel) - s->pad);
-                    patch[ch * s->taps + t] = v;
-                    sx += v;
-                }
+    for (ch = 0; ch < s->ic; ch++) {
+        for (t = 0; t < s->taps; t++) {
+            const uint8_t *src = k->padded + ch * plane + (t / c->kernel) * s->pw + t % c->kernel;
+            uint8_t *col = k->cols + ((size_t)ch * s->taps + t) * TILE;
+            for (j = 0; j < count; j++) {
+                col[j] = src[k->origin[j]];
+                k->sx[j] += col[j];
             }
-            sx_term[j] = emc_sar(emc_wrap_mul(c->arg_x, sx), c->shr_x);
+        }
+    }
+}
+
+/* acc[j] += w * col[j] over a whole tile: a fixed trip count the compiler vectorizes (columns past `count` are ignored). */
+static void accumulate8(uint32_t *restrict acc, const uint8_t *restrict weights, const uint8_t *restrict cols, uint32_t per)
+{
+    uint32_t q, j;
+    for (j = 0; j < TILE; j++) {
+        acc[j] = 0;
+    }
+    /* 8-bit: P <= 9216 * 255 * 255 < 2^32. Four rows per pass halve the traffic on acc. */
+    for (q = 0; q + 4 <= per; q += 4) {
+        const uint8_t *restrict c0 = cols + (size_t)q * TILE;
+        uint32_t w0 = weights[q], w1 = weights[q + 1], w2 = weights[q + 2], w3 = weights[q + 3];
+        for (j = 0; j < TILE; j++) {
+            acc[j] += w0 * c0[j] + w1 * c0[TILE + j] + w2 * c0[2 * TILE + j] + w3 * c0[3 * TILE + j];
+        }
+    }
+    for (; q < per; q++) {
+        const uint8_t *restrict col = cols + (size_t)q * TILE;
+        uint32_t w = weights[q];
+        for (j = 0; j < TILE; j++) {
+            acc[j] += w * col[j];
+        }
+    }
+}
+
+static void accumulate16(uint64_t *restrict acc, const uint8_t *restrict weights, const uint8_t *restrict cols, uint32_t per)
+{
+    uint32_t q, j;
+    for (j = 0; j < TILE; j++) {
+        acc[j] = 0;
+    }
+    for (q = 0; q < per; q++) {
+        const uint8_t *restrict col = cols + (size_t)q * TILE;
+        uint64_t w = (uint64_t)weights[2 * q] | ((uint64_t)weights[2 * q + 1] << 8);
+        for (j = 0; j < TILE; j++) {
+            acc[j] += w * col[j];
+        }
+    }
+}
+
+static void regular(const emc_conv *c, const conv_shape *s, const conv_scratch *k, const emc_activation *a)
+{
+    size_t n = (size_t)s->gh * s->gw, first;
+    for (first = 0; first < n; first += TILE) {
+        uint32_t count = (uint32_t)(n - first < TILE ? n - first : TILE), o, j;
+        int64_t sx_term[TILE];
+        tile_columns(c, s, k, first, count);
+        for (j = 0; j < count; j++) {
+            sx_term[j] = emc_sar(emc_wrap_mul(c->arg_x, (int64_t)k->sx[j]), c->shr_x);
         }
         for (o = 0; o < s->oc; o++) {
-            const uint8_t *w = c->weights + (size_t)o * s->per * bytes_per_weight;
-            for (j = 0; j < count; j++) {
-                const uint8_t *patch = k->patch + j * s->per;
-                int64_t p = c->eight_bit ? (int64_t)dot8(w, patch, s->per) : dot16(w, patch, s->per);
-                int64_t acc = emc_wrap_add(emc_wrap_add(p, sx_term[j]), k->sw_term[o]);
-                k->plane[(size_t)o * n + first + j] = finish(k, a, o, acc);
+            uint8_t *dst = k->plane + (size_t)o * n + first;
+            if (c->eight_bit) {
+                accumulate8(k->acc, c->weights + (size_t)o * s->per, k->cols, s->per);
+                for (j = 0; j < count; j++) {
+                    dst[j] = finish(k, a, o, emc_wrap_add(emc_wrap_add((int64_t)k->acc[j], sx_term[j]), k->sw_term[o]));
+                }
+            } else {
+                accumulate16(k->acc16, c->weights + (size_t)o * s->per * 2, k->cols, s->per);
+                for (j = 0; j < count; j++) {
+                    dst[j] = finish(k, a, o, emc_wrap_add(emc_wrap_add((int64_t)k->acc16[j], sx_term[j]), k->sw_term[o]));
+                }
             }
         }
     }
 }
 
-static void depthwise(const emc_conv *c, const conv_shape *s, const conv_scratch *k, const emc_activation *a,
-                      const emc_kpu_ram *ram)
+static void depthwise(const emc_conv *c, const conv_shape *s, const conv_scratch *k, const emc_activation *a)
 {
-    size_t n = (size_t)s->gh * s->gw;
+    size_t n = (size_t)s->gh * s->gw, plane = (size_t)s->ph * s->pw;
     uint32_t ch, gy, gx, t;
     for (ch = 0; ch < s->oc; ch++) {
-        uint32_t w[9];
+        uint32_t w[9], offset[9];
+        const uint8_t *src = k->padded + ch * plane;
         for (t = 0; t < s->taps; t++) {
             w[t] = weight_at(c, (size_t)ch * s->taps + t);
+            offset[t] = (t / c->kernel) * s->pw + t % c->kernel;
         }
         for (gy = 0; gy < s->gh; gy++) {
-            int64_t y = (int64_t)s->y0 + (int64_t)gy * s->step;
+            const uint8_t *row = src + (size_t)(s->y0 + gy * s->step) * s->pw + s->x0;
+            uint8_t *dst = k->plane + (size_t)ch * n + (size_t)gy * s->gw;
             for (gx = 0; gx < s->gw; gx++) {
-                int64_t x = (int64_t)s->x0 + (int64_t)gx * s->step;
-                int64_t p = 0, sx = 0, acc;
+                const uint8_t *at = row + (size_t)gx * s->step;
+                uint32_t p = 0, sx = 0;
                 for (t = 0; t < s->taps; t++) {
-                    uint8_t v = tap(c, ram, ch, y + (int64_t)(t / c->kernel) - s->pad, x + (int64_t)(t % c->kernel) - s->pad);
-                    p += (int64_t)w[t] * v;
+                    uint32_t v = at[offset[t]];
+                    p += w[t] * v; /* 9 * 65535 * 255 < 2^32 */
                     sx += v;
                 }
-                acc = emc_wrap_add(emc_wrap_add(p, emc_sar(emc_wrap_mul(c->arg_x, sx), c->shr_x)), k->sw_term[ch]);
-                k->plane[(size_t)ch * n + (size_t)gy * s->gw + gx] = finish(k, a, ch, acc);
+                dst[gx] = finish(k, a, ch, emc_wrap_add(emc_wrap_add((int64_t)p, emc_sar(emc_wrap_mul(c->arg_x, (int64_t)sx), c->shr_x)),
+                                                        k->sw_term[ch]));
             }
         }
     }
@@ -194,15 +248,17 @@ static void depthwise(const emc_conv *c, const conv_shape *s, const conv_scratch
 void emc_run_conv(const emc_conv *c, emc_rounding rounding, uint8_t *main, emc_kpu_ram *kpu, uint8_t *scratch)
 {
     conv_shape s = shape_of(c);
-    conv_scratch k = carve(&s, scratch);
+    conv_scratch k;
     emc_activation a;
     size_t out_plane = (size_t)s.oh * s.ow;
+    carve(&s, scratch, &k);
     emc_activation_decode(c->activation, rounding, &a);
     prepare(c, &s, &k);
+    gather_padded(c, &s, &k, kpu);
     if (c->depthwise) {
-        depthwise(c, &s, &k, &a, kpu);
+        depthwise(c, &s, &k, &a);
     } else {
-        regular(c, &s, &k, &a, kpu);
+        regular(c, &s, &k, &a);
     }
     if (!s.pick) {
         uint32_t o;

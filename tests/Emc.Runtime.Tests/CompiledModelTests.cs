@@ -92,6 +92,7 @@ public sealed class CompiledModelTests
         var samples = CompiledModels.RandomSamples(8, 3 * net.Height * net.Width, seed);
         var options = new CompileOptions { Calibration = CalibrationMethod.MinMax, FullyConnected = fc, WeightBits = weightBits };
         byte[] kmodel = CompiledModels.Compile(net.Model, samples, options);
+        Assert.AreEqual(weightBits == 8 ? 1 : 0, kmodel[4] & 1, "header flags bit 0 (8-bit weights)");
         foreach (bool halfEven in new[] { false, true })
         {
             var simulator = SimulatorOracle.Create(kmodel, halfEven);
