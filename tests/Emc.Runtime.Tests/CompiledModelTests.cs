@@ -85,6 +85,30 @@ public sealed class CompiledModelTests
         CheckRandomNetwork(seed, FullyConnectedTarget.Kpu, weightBits: 16);
     }
 
+    [TestMethod]
+    [DataRow(1)]
+    [DataRow(2)]
+    [DataRow(3)]
+    [DataRow(4)]
+    [DataRow(5)]
+    [DataRow(6)]
+    [DataRow(7)]
+    [DataRow(8)]
+    public void RandomNetworksMatchTheSimulatorOnCrossTargets(int seed)
+    {
+        RuntimeToolchain.Require("riscv64", "riscv64-linux-gnu-gcc", "qemu-riscv64");
+        RuntimeToolchain.Require("cortex-m", "arm-none-eabi-gcc", "qemu-system-arm");
+        var net = new RandomNetwork(seed);
+        var samples = CompiledModels.RandomSamples(8, 3 * net.Height * net.Width, seed);
+        var fc = seed % 2 == 0 ? FullyConnectedTarget.Kpu : FullyConnectedTarget.Default;
+        byte[] kmodel = CompiledModels.Compile(net.Model, samples, new CompileOptions { Calibration = CalibrationMethod.MinMax, FullyConnected = fc });
+        byte[] expected = SimulatorOracle.Run(SimulatorOracle.Create(kmodel), samples[0]);
+        foreach (string target in new[] { "riscv64", "cortex-m4", "cortex-m7" })
+        {
+            SimulatorOracle.AssertIdentical(expected, RuntimeToolchain.Run(target, kmodel, samples[0]), $"seed {seed} ({net.Description}) on {target}");
+        }
+    }
+
     private static void CheckRandomNetwork(int seed, FullyConnectedTarget fc, int weightBits = 8)
     {
         RuntimeToolchain.Require("host", "gcc");
