@@ -112,10 +112,8 @@ typedef struct emc_layer {
 
 uint32_t emc_field(const emc_layer *l, unsigned i);
 
-/* Layer i (bodies walked from the start); checks everything the run relies on. */
-emc_status emc_layer_at(const emc_model *model, uint32_t index, emc_layer *layer);
-emc_status emc_layer_check(const emc_model *model, uint32_t index, const uint8_t *body, uint32_t present,
-                           uint32_t type, emc_layer *layer);
+/* A located CPU-layer body / conv body: checks everything the run relies on. */
+emc_status emc_layer_check(const emc_model *model, const uint8_t *body, uint32_t present, uint32_t type, emc_layer *layer);
 emc_status emc_conv_decode(const emc_model *model, const uint8_t *body, uint32_t present, size_t body_offset,
                            uint32_t declared, emc_layer *layer);
 

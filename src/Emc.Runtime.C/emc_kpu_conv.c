@@ -216,10 +216,36 @@ static void regular(const emc_conv *c, const conv_shape *s, const conv_scratch *
     }
 }
 
+/* P and SX of `count` consecutive stride-1 pixels of one depthwise row; full tiles have a fixed trip count. */
+static void depthwise_row(const uint8_t *restrict at, const uint32_t *w, const uint32_t *offset, uint32_t taps,
+                          uint32_t count, uint32_t *restrict p, uint32_t *restrict sx)
+{
+    uint32_t t, j;
+    for (j = 0; j < TILE; j++) {
+        p[j] = 0;
+        sx[j] = 0;
+    }
+    for (t = 0; t < taps; t++) {
+        const uint8_t *restrict src = at + offset[t];
+        uint32_t wt = w[t];
+        if (count == TILE) {
+            for (j = 0; j < TILE; j++) {
+                p[j] += wt * src[j]; /* 9 * 65535 * 255 < 2^32 */
+                sx[j] += src[j];
+            }
+        } else {
+            for (j = 0; j < count; j++) {
+                p[j] += wt * src[j];
+                sx[j] += src[j];
+            }
+        }
+    }
+}
+
 static void depthwise(const emc_conv *c, const conv_shape *s, const conv_scratch *k, const emc_activation *a)
 {
     size_t n = (size_t)s->gh * s->gw, plane = (size_t)s->ph * s->pw;
-    uint32_t ch, gy, gx, t;
+    uint32_t ch, gy, gx, t, j;
     for (ch = 0; ch < s->oc; ch++) {
         uint32_t w[9], offset[9];
         const uint8_t *src = k->padded + ch * plane;
@@ -230,16 +256,25 @@ static void depthwise(const emc_conv *c, const conv_shape *s, const conv_scratch
         for (gy = 0; gy < s->gh; gy++) {
             const uint8_t *row = src + (size_t)(s->y0 + gy * s->step) * s->pw + s->x0;
             uint8_t *dst = k->plane + (size_t)ch * n + (size_t)gy * s->gw;
-            for (gx = 0; gx < s->gw; gx++) {
-                const uint8_t *at = row + (size_t)gx * s->step;
-                uint32_t p = 0, sx = 0;
-                for (t = 0; t < s->taps; t++) {
-                    uint32_t v = at[offset[t]];
-                    p += w[t] * v; /* 9 * 65535 * 255 < 2^32 */
-                    sx += v;
+            for (gx = 0; gx < s->gw; gx += TILE) {
+                uint32_t count = s->gw - gx < TILE ? s->gw - gx : TILE;
+                if (s->step == 1) {
+                    depthwise_row(row + gx, w, offset, s->taps, count, k->acc, k->sx);
+                } else {
+                    for (j = 0; j < count; j++) {
+                        const uint8_t *at = row + (size_t)(gx + j) * s->step;
+                        k->acc[j] = 0;
+                        k->sx[j] = 0;
+                        for (t = 0; t < s->taps; t++) {
+                            k->acc[j] += w[t] * at[offset[t]];
+                            k->sx[j] += at[offset[t]];
+                        }
+                    }
                 }
-                dst[gx] = finish(k, a, ch, emc_wrap_add(emc_wrap_add((int64_t)p, emc_sar(emc_wrap_mul(c->arg_x, (int64_t)sx), c->shr_x)),
-                                                        k->sw_term[ch]));
+                for (j = 0; j < count; j++) {
+                    int64_t sx_term = emc_sar(emc_wrap_mul(c->arg_x, (int64_t)k->sx[j]), c->shr_x);
+                    dst[gx + j] = finish(k, a, ch, emc_wrap_add(emc_wrap_add((int64_t)k->acc[j], sx_term), k->sw_term[ch]));
+                }
             }
         }
     }

@@ -18,9 +18,8 @@ static int main_ok(const emc_model *m, uint32_t address, uint64_t bytes)
     return emc_sat_add(address, bytes) <= m->main_mem_usage;
 }
 
-static emc_status kpu_map_ok(const emc_model *m, emc_layer *l, const emc_kpu_map *map)
+static emc_status kpu_map_ok(emc_layer *l, const emc_kpu_map *map)
 {
-    (void)m;
     if (!emc_kpu_map_valid_group(map)) {
         return EMC_ERR_CONV_REGISTERS;
     }
@@ -156,7 +155,7 @@ static emc_status check_cpu(const emc_model *m, emc_layer *l)
             return EMC_ERR_KPU_RANGE;
         }
         map = emc_kpu_map_for_width(emc_field(l, 2), emc_field(l, 3), 4, 4);
-        return kpu_map_ok(m, l, &map);
+        return kpu_map_ok(l, &map);
     }
     case EMC_K210_REMOVE_PADDING: {
         uint32_t c = emc_field(l, 3);
@@ -173,18 +172,16 @@ static emc_status check_cpu(const emc_model *m, emc_layer *l)
             return EMC_ERR_KPU_RANGE;
         }
         map = emc_kpu_map_for_width(emc_field(l, 2), c, h, w);
-        return kpu_map_ok(m, l, &map);
+        return kpu_map_ok(l, &map);
     }
     default:
         return EMC_ERR_LAYER_TYPE;
     }
 }
 
-emc_status emc_layer_check(const emc_model *m, uint32_t index, const uint8_t *body, uint32_t present,
-                           uint32_t type, emc_layer *l)
+emc_status emc_layer_check(const emc_model *m, const uint8_t *body, uint32_t present, uint32_t type, emc_layer *l)
 {
     uint64_t need;
-    (void)index;
     l->type = type;
     l->body = body;
     l->body_bytes = present;
@@ -297,7 +294,7 @@ emc_status emc_conv_decode(const emc_model *m, const uint8_t *body, uint32_t pre
     if (c->depthwise && ic != oc) {
         return EMC_ERR_CONV_REGISTERS;
     }
-    if ((s = kpu_map_ok(m, l, &c->in)) != EMC_OK || (s = kpu_map_ok(m, l, &c->out)) != EMC_OK) {
+    if ((s = kpu_map_ok(l, &c->in)) != EMC_OK || (s = kpu_map_ok(l, &c->out)) != EMC_OK) {
         return s;
     }
     if (c->main_out && !main_ok(m, c->main_out_address, (uint64_t)oc * oh * ow)) {

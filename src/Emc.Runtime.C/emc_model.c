@@ -37,14 +37,14 @@ static emc_status next_layer(const emc_model *m, layer_walk *w, emc_layer *l)
     if (type == EMC_K210_CONV) {
         s = emc_conv_decode(m, body, (uint32_t)present, (size_t)w->start, declared, l);
     } else {
-        s = emc_layer_check(m, w->index, body, (uint32_t)present, type, l);
+        s = emc_layer_check(m, body, (uint32_t)present, type, l);
     }
     w->start += declared;
     w->index++;
     return s;
 }
 
-static emc_status check_first_layer(emc_model *m, const emc_layer *l, emc_kpu_map *input)
+static emc_status check_first_layer(const emc_layer *l, emc_kpu_map *input)
 {
     if (l->type == EMC_FULLY_CONNECTED) {
         return EMC_OK;
@@ -61,7 +61,6 @@ static emc_status check_first_layer(emc_model *m, const emc_layer *l, emc_kpu_ma
         && (uint64_t)l->conv.in.channel_switch * 64 != (uint64_t)l->conv.in.height * l->conv.in.width) {
         return EMC_ERR_CONV_REGISTERS;
     }
-    (void)m;
     return EMC_OK;
 }
 
@@ -132,7 +131,7 @@ emc_status emc_model_load(emc_model *m, const void *blob, size_t size, const emc
         }
         if (i == 0) {
             emc_kpu_map input;
-            if ((s = check_first_layer(m, &l, &input)) != EMC_OK) {
+            if ((s = check_first_layer(&l, &input)) != EMC_OK) {
                 return s;
             }
             if (l.type == EMC_K210_CONV) {
