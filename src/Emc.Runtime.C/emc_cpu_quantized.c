@@ -63,8 +63,13 @@ static void add_padding(const emc_layer *l, uint8_t *main, emc_kpu_ram *kpu)
 {
     uint32_t in = emc_field(l, 1), channels = emc_field(l, 3), c;
     emc_kpu_map map = emc_kpu_map_for_width(emc_field(l, 2), channels, 4, 4);
+    uint8_t *origin;
+    if (channels == 0) {
+        return;
+    }
+    origin = emc_kpu_origin(kpu, &map);
     for (c = 0; c < channels; c++) {
-        kpu->mem[emc_kpu_offset(&map, c, 0, 0) - kpu->low] = main[(size_t)in + c];
+        origin[emc_kpu_offset(&map, c, 0, 0) - (uint64_t)map.base_unit * EMC_KPU_UNIT] = main[(size_t)in + c];
     }
 }
 

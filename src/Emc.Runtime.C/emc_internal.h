@@ -77,11 +77,14 @@ int emc_kpu_map_valid_group(const emc_kpu_map *m);
 uint64_t emc_kpu_offset(const emc_kpu_map *m, uint32_t c, uint32_t y, uint32_t x);
 uint64_t emc_kpu_end(const emc_kpu_map *m); /* one past the highest byte touched */
 
-/* KPU RAM as the caller's arena sees it: byte address a lives at mem[a - low]. */
+/* KPU RAM as the caller's arena holds it: the model's ranges packed one after another from mem. */
 typedef struct emc_kpu_ram {
     uint8_t *mem;
-    uint32_t low;
+    const emc_model *model;
 } emc_kpu_ram;
+
+/* Where the map's first byte (unit base_unit) lives in the arena; loading guaranteed one range holds the whole map. */
+uint8_t *emc_kpu_origin(const emc_kpu_ram *ram, const emc_kpu_map *map);
 
 void emc_kpu_scatter(const emc_kpu_map *m, const uint8_t *planar, emc_kpu_ram *ram);
 

@@ -117,13 +117,15 @@ static void gather_padded(const emc_conv *c, const conv_shape *s, const conv_scr
 {
     uint32_t ch, y;
     size_t plane = (size_t)s->ph * s->pw;
+    const uint8_t *origin = emc_kpu_origin(ram, &c->in);
+    uint64_t base = (uint64_t)c->in.base_unit * EMC_KPU_UNIT;
     if (s->pad) {
         memset(k->padded, c->pad_value, (size_t)s->ic * plane);
     }
     for (ch = 0; ch < s->ic; ch++) {
         for (y = 0; y < s->ih; y++) {
             memcpy(k->padded + ch * plane + (size_t)(y + s->pad) * s->pw + s->pad,
-                   ram->mem + (emc_kpu_offset(&c->in, ch, y, 0) - ram->low), s->iw);
+                   origin + (emc_kpu_offset(&c->in, ch, y, 0) - base), s->iw);
         }
     }
 }

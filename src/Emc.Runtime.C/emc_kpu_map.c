@@ -51,17 +51,33 @@ uint64_t emc_kpu_end(const emc_kpu_map *m)
     return end;
 }
 
+uint8_t *emc_kpu_origin(const emc_kpu_ram *ram, const emc_kpu_map *map)
+{
+    const emc_model *m = ram->model;
+    uint32_t base = map->base_unit * EMC_KPU_UNIT, i;
+    size_t at = 0;
+    for (i = 0; i < m->kpu_range_count; i++) {
+        if (base >= m->kpu_range_low[i] && base < m->kpu_range_high[i]) {
+            return ram->mem + at + (base - m->kpu_range_low[i]);
+        }
+        at += m->kpu_range_high[i] - m->kpu_range_low[i];
+    }
+    return ram->mem; /* unreachable for a loaded model */
+}
+
 /* Row by row in channel order, so overlapping rows end as the simulator leaves them. */
 void emc_kpu_scatter(const emc_kpu_map *m, const uint8_t *planar, emc_kpu_ram *ram)
 {
     uint32_t c, y;
-    if (m->width == 0) {
+    uint8_t *origin;
+    uint64_t base = (uint64_t)m->base_unit * EMC_KPU_UNIT;
+    if (m->width == 0 || m->height == 0 || m->channels == 0) {
         return;
     }
+    origin = emc_kpu_origin(ram, m);
     for (c = 0; c < m->channels; c++) {
         for (y = 0; y < m->height; y++) {
-            uint64_t at = emc_kpu_offset(m, c, y, 0) - ram->low;
-            memcpy(ram->mem + at, planar + ((size_t)c * m->height + y) * m->width, m->width);
+            memcpy(origin + (emc_kpu_offset(m, c, y, 0) - base), planar + ((size_t)c * m->height + y) * m->width, m->width);
         }
     }
 }

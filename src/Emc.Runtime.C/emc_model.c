@@ -64,26 +64,52 @@ static emc_status check_first_layer(const emc_layer *l, emc_kpu_map *input)
     return EMC_OK;
 }
 
-static void extend_kpu(emc_model *m, const emc_kpu_map *map, int *any)
+/* Adds a map's byte range to the sorted disjoint ranges, merging overlapping or touching ones. */
+static void add_kpu_range(emc_model *m, const emc_kpu_map *map)
 {
-    uint64_t low = (uint64_t)map->base_unit * EMC_KPU_UNIT, high = emc_kpu_end(map);
+    uint32_t low = map->base_unit * EMC_KPU_UNIT, high = (uint32_t)emc_kpu_end(map), i, j;
     if (high <= low) {
         return;
     }
-    if (!*any || low < m->kpu_low) {
-        m->kpu_low = (uint32_t)low;
+    for (i = 0; i < m->kpu_range_count && m->kpu_range_high[i] < low; i++) {
     }
-    if (!*any || high > m->kpu_high) {
-        m->kpu_high = (uint32_t)high;
+    /* ranges i.. that overlap or touch [low, high) fold into one */
+    for (j = i; j < m->kpu_range_count && m->kpu_range_low[j] <= high; j++) {
+        low = m->kpu_range_low[j] < low ? m->kpu_range_low[j] : low;
+        high = m->kpu_range_high[j] > high ? m->kpu_range_high[j] : high;
     }
-    *any = 1;
+    if (j == i) {
+        if (m->kpu_range_count == EMC_KPU_RANGES) {
+            /* full: merge the two ranges with the smallest gap, then insert */
+            uint32_t best = 0, k;
+            for (k = 1; k + 1 < m->kpu_range_count; k++) {
+                if (m->kpu_range_low[k + 1] - m->kpu_range_high[k] < m->kpu_range_low[best + 1] - m->kpu_range_high[best]) {
+                    best = k;
+                }
+            }
+            m->kpu_range_high[best] = m->kpu_range_high[best + 1];
+            memmove(&m->kpu_range_low[best + 1], &m->kpu_range_low[best + 2], (m->kpu_range_count - best - 2) * sizeof(uint32_t));
+            memmove(&m->kpu_range_high[best + 1], &m->kpu_range_high[best + 2], (m->kpu_range_count - best - 2) * sizeof(uint32_t));
+            m->kpu_range_count--;
+            add_kpu_range(m, map);
+            return;
+        }
+        memmove(&m->kpu_range_low[i + 1], &m->kpu_range_low[i], (m->kpu_range_count - i) * sizeof(uint32_t));
+        memmove(&m->kpu_range_high[i + 1], &m->kpu_range_high[i], (m->kpu_range_count - i) * sizeof(uint32_t));
+        m->kpu_range_count++;
+    } else if (j > i + 1) {
+        memmove(&m->kpu_range_low[i + 1], &m->kpu_range_low[j], (m->kpu_range_count - j) * sizeof(uint32_t));
+        memmove(&m->kpu_range_high[i + 1], &m->kpu_range_high[j], (m->kpu_range_count - j) * sizeof(uint32_t));
+        m->kpu_range_count -= j - i - 1;
+    }
+    m->kpu_range_low[i] = low;
+    m->kpu_range_high[i] = high;
 }
 
 emc_status emc_model_load(emc_model *m, const void *blob, size_t size, const emc_options *options)
 {
     const uint8_t *b = (const uint8_t *)blob;
     layer_walk w;
-    int any_kpu = 0;
     uint32_t i;
     uint64_t body_start;
     emc_status s;
@@ -135,14 +161,14 @@ emc_status emc_model_load(emc_model *m, const void *blob, size_t size, const emc
                 return s;
             }
             if (l.type == EMC_K210_CONV) {
-                extend_kpu(m, &input, &any_kpu);
+                add_kpu_range(m, &input);
             }
         }
         if (i + 1 == m->layer_count && l.type == EMC_K210_CONV && !l.conv.main_out) {
             return EMC_ERR_LAST_LAYER;
         }
         for (k = 0; k < l.kpu_count; k++) {
-            extend_kpu(m, &l.kpu[k], &any_kpu);
+            add_kpu_range(m, &l.kpu[k]);
         }
         m->scratch_bytes = l.scratch > m->scratch_bytes ? l.scratch : m->scratch_bytes;
         m->work = emc_sat_add(m->work, l.work);
@@ -163,7 +189,12 @@ size_t emc_model_main_memory_size(const emc_model *m)
 
 static size_t kpu_span(const emc_model *m)
 {
-    return ((size_t)(m->kpu_high - m->kpu_low) + 7u) & ~(size_t)7u;
+    size_t bytes = 0;
+    uint32_t i;
+    for (i = 0; i < m->kpu_range_count; i++) {
+        bytes += m->kpu_range_high[i] - m->kpu_range_low[i];
+    }
+    return (bytes + 7u) & ~(size_t)7u;
 }
 
 /* The span, the scratch, and 8 bytes to align the scratch inside an arbitrarily aligned arena. */
@@ -315,7 +346,7 @@ emc_status emc_model_run(const emc_model *m, const void *input, size_t input_siz
         memset(arena, 0, emc_model_arena_size(m));
     }
     kpu.mem = arena;
-    kpu.low = m->kpu_low;
+    kpu.model = m;
     scratch = arena ? arena + kpu_span(m) : NULL;
     if (scratch) {
         scratch += (8u - (size_t)((uintptr_t)scratch & 7u)) & 7u;

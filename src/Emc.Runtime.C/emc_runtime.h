@@ -46,6 +46,9 @@ typedef enum emc_element {
     EMC_ELEMENT_FLOAT32 = 1
 } emc_element;
 
+/* At most this many disjoint KPU-RAM ranges are kept apart in the arena; more are merged with their nearest. */
+#define EMC_KPU_RANGES 16
+
 typedef struct emc_options {
     emc_rounding rounding;
     /* Run QUANTIZED_TENSORFLOW_FLATTEN (21) as Maix-EMC's patched kpu.c does; 0 rejects it like the stock SDK. */
@@ -62,8 +65,10 @@ typedef struct emc_model {
     uint32_t output_count;
     uint32_t main_mem_usage;
     size_t body_start;
-    uint32_t kpu_low;          /* lowest KPU-RAM byte any layer touches */
-    uint32_t kpu_high;         /* one past the highest */
+    /* KPU-RAM byte ranges the layers touch, merged, sorted and packed one after another into the arena. */
+    uint32_t kpu_range_count;
+    uint32_t kpu_range_low[EMC_KPU_RANGES];
+    uint32_t kpu_range_high[EMC_KPU_RANGES];
     size_t scratch_bytes;      /* conv working area placed after the KPU span in the arena */
     uint64_t work;             /* multiply-accumulates (and window taps) of one inference */
 } emc_model;
@@ -87,7 +92,7 @@ emc_status emc_model_load(emc_model *model, const void *blob, size_t blob_size, 
 /* Bytes of main memory emc_model_run needs (the header's main_mem_usage). */
 size_t emc_model_main_memory_size(const emc_model *model);
 
-/* Bytes of the KPU arena emc_model_run needs: the KPU-RAM span the model addresses plus the conv working area. */
+/* Bytes of the KPU arena emc_model_run needs: the KPU-RAM ranges the model addresses, packed, plus the conv working area. */
 size_t emc_model_arena_size(const emc_model *model);
 
 /* Multiply-accumulates (plus pool window taps) of one inference: a cost estimate before running. */

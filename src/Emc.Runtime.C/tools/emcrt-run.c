@@ -95,18 +95,73 @@ static int info(const char *path)
     return 0;
 }
 
+/* Loads, runs and writes; every path frees what it allocated (the ASan build also checks for leaks). */
+static int run(char **argv, const emc_options *options, long repeat)
+{
+    emc_model model;
+    emc_status status = EMC_OK;
+    unsigned char *blob = NULL, *input = NULL, *main_memory = NULL, *arena = NULL;
+    size_t blob_size = 0, input_size = 0;
+    uint32_t i;
+    long r;
+    clock_t started;
+    FILE *out;
+    int code = 0;
+
+    blob = read_file(argv[1], &blob_size);
+    input = read_file(argv[2], &input_size);
+    if (!blob || !input) {
+        fprintf(stderr, "emcrt-run: cannot read %s\n", blob ? argv[2] : argv[1]);
+        code = 2;
+    } else if ((status = emc_model_load(&model, blob, blob_size, options)) != EMC_OK) {
+        fprintf(stderr, "emcrt-run: %s: %s\n", argv[1], emc_status_name(status));
+        code = 1;
+    } else if (!(main_memory = (unsigned char *)malloc(emc_model_main_memory_size(&model) + 1))
+               || !(arena = (unsigned char *)malloc(emc_model_arena_size(&model) + 1))) {
+        fprintf(stderr, "emcrt-run: out of memory\n");
+        code = 2;
+    } else {
+        started = clock();
+        for (r = 0; r < repeat && status == EMC_OK; r++) {
+            status = emc_model_run(&model, input, input_size, main_memory, emc_model_main_memory_size(&model),
+                                   arena, emc_model_arena_size(&model));
+        }
+        if (repeat > 1) {
+            fprintf(stderr, "emcrt-run: %.3f ms per inference (CPU, %ld runs)\n",
+                    1000.0 * (double)(clock() - started) / CLOCKS_PER_SEC / (double)repeat, repeat);
+        }
+        if (status != EMC_OK) {
+            fprintf(stderr, "emcrt-run: run: %s\n", emc_status_name(status));
+            code = 1;
+        } else if (!(out = fopen(argv[3], "wb"))) {
+            fprintf(stderr, "emcrt-run: cannot write %s\n", argv[3]);
+            code = 2;
+        } else {
+            for (i = 0; i < emc_model_output_count(&model); i++) {
+                const uint8_t *data;
+                size_t size;
+                emc_model_output(&model, i, main_memory, &data, &size);
+                if (fwrite(data, 1, size, out) != size) {
+                    code = 2;
+                }
+            }
+            if (fclose(out) != 0) {
+                code = 2;
+            }
+        }
+    }
+    free(main_memory);
+    free(arena);
+    free(blob);
+    free(input);
+    return code;
+}
+
 int main(int argc, char **argv)
 {
     emc_options options;
-    emc_model model;
-    emc_status status;
-    unsigned char *blob, *input, *main_memory, *arena;
-    size_t blob_size = 0, input_size = 0;
-    uint32_t i;
-    FILE *out;
-    int code = 0, a;
-    long repeat = 1, r;
-    clock_t started;
+    int code, a;
+    long repeat = 1;
 
     emc_default_options(&options);
     if (argc == 3 && strcmp(argv[1], "--info") == 0) {
@@ -128,55 +183,6 @@ int main(int argc, char **argv)
                         "       emcrt-run --info MODEL.kmodel\n");
         return 2;
     }
-    blob = read_file(argv[1], &blob_size);
-    input = read_file(argv[2], &input_size);
-    if (!blob || !input) {
-        fprintf(stderr, "emcrt-run: cannot read %s\n", blob ? argv[2] : argv[1]);
-        return 2;
-    }
-    status = emc_model_load(&model, blob, blob_size, &options);
-    if (status != EMC_OK) {
-        fprintf(stderr, "emcrt-run: %s: %s\n", argv[1], emc_status_name(status));
-        return 1;
-    }
-    main_memory = (unsigned char *)malloc(emc_model_main_memory_size(&model) + 1);
-    arena = (unsigned char *)malloc(emc_model_arena_size(&model) + 1);
-    if (!main_memory || !arena) {
-        fprintf(stderr, "emcrt-run: out of memory\n");
-        return 2;
-    }
-    started = clock();
-    for (r = 0, status = EMC_OK; r < repeat && status == EMC_OK; r++) {
-        status = emc_model_run(&model, input, input_size, main_memory, emc_model_main_memory_size(&model),
-                               arena, emc_model_arena_size(&model));
-    }
-    if (repeat > 1) {
-        fprintf(stderr, "emcrt-run: %.3f ms per inference (CPU, %ld runs)\n",
-                1000.0 * (double)(clock() - started) / CLOCKS_PER_SEC / (double)repeat, repeat);
-    }
-    if (status != EMC_OK) {
-        fprintf(stderr, "emcrt-run: run: %s\n", emc_status_name(status));
-        return 1;
-    }
-    out = fopen(argv[3], "wb");
-    if (!out) {
-        fprintf(stderr, "emcrt-run: cannot write %s\n", argv[3]);
-        return 2;
-    }
-    for (i = 0; i < emc_model_output_count(&model); i++) {
-        const uint8_t *data;
-        size_t size;
-        emc_model_output(&model, i, main_memory, &data, &size);
-        if (fwrite(data, 1, size, out) != size) {
-            code = 2;
-        }
-    }
-    if (fclose(out) != 0) {
-        code = 2;
-    }
-    free(main_memory);
-    free(arena);
-    free(blob);
-    free(input);
+    code = run(argv, &options, repeat);
     return code;
 }
