@@ -9,7 +9,9 @@ namespace Emc.Runtime.Tests;
 /// <summary>
 /// Bit-exactness beyond well-formed files: small seeded edits of layer fields (shapes, addresses, shifts, conv
 /// registers, pool windows) that the simulator still accepts must give byte-identical outputs in the C runtime —
-/// or be rejected by it with an error code, never a different result.
+/// or be rejected by it with an error code, never a different result. The one tolerated difference is the payload
+/// of a NaN (a mutated address can make a float layer read arbitrary bytes as floats), see
+/// <see cref="SimulatorOracle.IdenticalUpToNanPayload"/>.
 /// </summary>
 [TestClass]
 public sealed class DifferentialMutationTests
@@ -31,8 +33,10 @@ public sealed class DifferentialMutationTests
     {
         RuntimeToolchain.Require("host", "gcc");
         byte[] original = Load(source);
-        var random = new Random(source.GetHashCode(StringComparison.Ordinal) & 0x7FFF_FFFF);
-        int compared = 0, rejectedByC = 0;
+        // A stable seed (string.GetHashCode is randomized per process); EMC_DIFF_SEED explores other mutant sets.
+        int baseSeed = int.TryParse(Environment.GetEnvironmentVariable("EMC_DIFF_SEED"), out int env) ? env : 0;
+        var random = new Random(source.Aggregate(baseSeed, (h, ch) => (h * 31) + ch));
+        int compared = 0, rejectedByC = 0, nanPayloads = 0;
         for (int m = 0; m < MutantsPerModel; m++)
         {
             byte[] mutant = (byte[])original.Clone();
@@ -59,11 +63,25 @@ public sealed class DifferentialMutationTests
                 continue;
             }
 
-            SimulatorOracle.AssertIdentical(expected, actual, $"{source} mutant {m}");
+            if (!SimulatorOracle.IdenticalUpToNanPayload(expected, actual))
+            {
+                string dump = Path.Combine(Path.GetTempPath(), $"emcrt-diff-{source.Replace(':', '-').Replace('/', '_')}-{m}");
+                File.WriteAllBytes(dump + ".kmodel", mutant);
+                File.WriteAllBytes(dump + ".in", input);
+                Console.WriteLine($"mutant {m} differs; kept as {dump}.kmodel/.in");
+                SimulatorOracle.AssertIdentical(expected, actual, $"{source} mutant {m}");
+            }
+
+            if (!expected.AsSpan().SequenceEqual(actual))
+            {
+                nanPayloads++;
+                continue;
+            }
+
             compared++;
         }
 
-        Console.WriteLine($"{source}: {compared} accepted mutants byte-identical, {rejectedByC} rejected only by the C runtime");
+        Console.WriteLine($"{source}: {compared} accepted mutants byte-identical, {nanPayloads} identical but for NaN payloads, {rejectedByC} rejected only by the C runtime");
         Assert.IsGreaterThan(0, compared, "no mutant was accepted; the test compares nothing");
     }
 
