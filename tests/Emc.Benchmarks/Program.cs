@@ -7,6 +7,7 @@ using Emc.Benchmarks;
 //   --quick --profile            simulator time per layer of mbnetv1
 //   mobilenet-timing [runs]      float evaluator on MobileNetV1-0.25
 //   conv-timing                  Conv2D kernels on MobileNet-like layers
+//   sim-timing MODEL INPUT       simulator CPU ms per inference on one input (build/bench-runtime.sh)
 //   kmodel-hashes                sha256 of every testdata model the compiler accepts (diff before/after a refactor)
 // BenchmarkDotNet classes: --filter '*Name*' (add --inProcess on a loaded 2-core machine).
 if (args.Contains("--quick") && args.Contains("--profile"))
@@ -18,6 +19,12 @@ if (args.Contains("--quick") && args.Contains("--profile"))
 if (args.Contains("--quick"))
 {
     QuickSimulatorTiming.Run(Console.Out);
+    return;
+}
+
+if (args is ["sim-timing", var timedModel, var timedInput])
+{
+    SimulatorFileTiming.Run(Console.Out, timedModel, timedInput);
     return;
 }
 

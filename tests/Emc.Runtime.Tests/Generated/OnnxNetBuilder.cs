@@ -1,0 +1,95 @@
+using System.Runtime.InteropServices;
+using Emc.Onnx.Protobuf;
+using Google.Protobuf;
+
+namespace Emc.Runtime.Tests.Generated;
+
+/// <summary>
+/// Test utility: builds small float ONNX networks (opset 13) with the generated protobuf classes. Written here because
+/// the conformance helper's OnnxModelBuilder (branch conform) has not landed on main.
+/// </summary>
+internal sealed class OnnxNetBuilder
+{
+    private readonly GraphProto _graph = new() { Name = "net" };
+    private int _counter;
+
+    public OnnxNetBuilder(string input, params int[] dims)
+    {
+        _graph.Input.Add(ValueInfo(input, dims));
+    }
+
+    public string Fresh(string hint) => $"{hint}{_counter++}";
+
+    public string Constant(float[] values, params long[] dims)
+    {
+        string name = Fresh("c");
+        var t = new TensorProto { Name = name, DataType = 1, RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(values.AsSpan())) };
+        t.Dims.AddRange(dims);
+        _graph.Initializer.Add(t);
+        return name;
+    }
+
+    public string Int64Constant(params long[] values)
+    {
+        string name = Fresh("i");
+        var t = new TensorProto { Name = name, DataType = 7, RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(values.AsSpan())) };
+        t.Dims.Add(values.Length);
+        _graph.Initializer.Add(t);
+        return name;
+    }
+
+    /// <summary>Adds a node with one output and returns the output's name.</summary>
+    public string Node(string op, string[] inputs, params (string Name, object Value)[] attributes)
+    {
+        string output = Fresh(op.ToLowerInvariant());
+        var node = new NodeProto { OpType = op, Name = output + "_node" };
+        node.Input.AddRange(inputs);
+        node.Output.Add(output);
+        foreach (var (name, value) in attributes)
+        {
+            var a = new AttributeProto { Name = name };
+            switch (value)
+            {
+                case long l: a.Type = AttributeProto.Types.AttributeType.Int; a.I = l; break;
+                case int i: a.Type = AttributeProto.Types.AttributeType.Int; a.I = i; break;
+                case float f: a.Type = AttributeProto.Types.AttributeType.Float; a.F = f; break;
+                case string s: a.Type = AttributeProto.Types.AttributeType.String; a.S = ByteString.CopyFromUtf8(s); break;
+                case int[] ints: a.Type = AttributeProto.Types.AttributeType.Ints; a.Ints.AddRange(ints.Select(v => (long)v)); break;
+                default: throw new ArgumentException($"attribute {name}: {value.GetType()}");
+            }
+
+            node.Attribute.Add(a);
+        }
+
+        _graph.Node.Add(node);
+        return output;
+    }
+
+    public string Conv(string x, float[] weights, float[] bias, int oc, int ic, int k, int stride, int[] pads, int group = 1) =>
+        Node("Conv", [x, Constant(weights, oc, ic / group, k, k), Constant(bias, oc)],
+            ("kernel_shape", new[] { k, k }), ("strides", new[] { stride, stride }), ("pads", pads), ("group", group));
+
+    public ModelProto Build(params string[] outputs)
+    {
+        var graph = _graph.Clone();
+        foreach (string o in outputs)
+        {
+            graph.Output.Add(new ValueInfoProto { Name = o, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = 1 } } });
+        }
+
+        var model = new ModelProto { IrVersion = 8, ProducerName = "emc-tests", Graph = graph };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = string.Empty, Version = 13 });
+        return model;
+    }
+
+    private static ValueInfoProto ValueInfo(string name, int[] dims)
+    {
+        var shape = new TensorShapeProto();
+        foreach (int d in dims)
+        {
+            shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = d });
+        }
+
+        return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = 1, Shape = shape } } };
+    }
+}

@@ -1,0 +1,272 @@
+namespace Emc.Runtime.Tests.Generated;
+
+/// <summary>
+/// Copied from Emc.Compiler.Tests (Compilation/RandomNetwork.cs) so the runtime tests compile the same seeded networks.
+/// A seeded random composition of KPU-expressible layers, built together with a worst-case bound on the max abs
+/// error of its compiled, simulated output against the float evaluator.
+///
+/// Bound derivation (∞-norms; <c>e_v</c> = error bound of value v, <c>Δ_v = (max(hi,0) − min(lo,0))/255</c> its uint8
+/// step from the calibrated range, <c>M_v</c> = max |v|):
+/// • every value may be rounded to uint8 once (KPU conv outputs, QUANTIZE, REQUANTIZE, QUANTIZED_ADD): + ½Δ_v. The
+///   calibration set is the evaluation set (MinMax), so clamping never moves a value further from the truth;
+/// • a conv / FC with rows Σ|w| ≤ G has gain G on the input error; its 8-bit weights (per-channel scaled to the global
+///   range, which for these symmetric random weights is at most 2× wider than a channel's own span) are off by at
+///   most ½·4·max|w_o|/255 each, adding Σ_taps |Δw|·|x| ≤ (2·max|w_o|/255)·fan-in·(M_in + e_in);
+/// • Relu, max/avg pools, nearest resize, concat, flatten, global average pool are 1-Lipschitz: e_out ≤ e_in;
+///   softmax's Jacobian has ∞-norm ≤ ½ (we use 1); add: e_a + e_b.
+/// Wrong pixel picks, wrong parameters or wrong slices produce errors of the order of M, far above the bound.
+/// </summary>
+internal sealed class RandomNetwork
+{
+    private readonly Random _random;
+    private readonly OnnxNetBuilder _b;
+    private readonly List<Func<Func<string, double>, Func<string, (double Min, double Max)>, (string Value, double Error)>> _rules = [];
+    private readonly List<string> _ops = [];
+
+    public RandomNetwork(int seed)
+    {
+        _random = new Random(seed);
+        Height = Width = 8 + (4 * _random.Next(3)); // 8, 12 or 16
+        _b = new OnnxNetBuilder("x", 1, 3, Height, Width);
+        Build();
+    }
+
+    public int Height { get; }
+
+    public int Width { get; }
+
+    public string Output { get; private set; } = "x";
+
+    public string Description => string.Join(" → ", _ops);
+
+    public Onnx.Protobuf.ModelProto Model => _b.Build(Output);
+
+    /// <summary>The bound on the output's max abs error given the evaluated ranges of every value.</summary>
+    public double ErrorBound(IReadOnlyDictionary<string, (double Min, double Max)> ranges)
+    {
+        var errors = new Dictionary<string, double>(StringComparer.Ordinal) { ["x"] = 0 };
+        (double, double) Range(string v) => ranges[v];
+        double Err(string v) => errors[v];
+        foreach (var rule in _rules)
+        {
+            var (value, e) = rule(Err, Range);
+            var (lo, hi) = ranges[value];
+            errors[value] = e + (0.5 * (Math.Max(hi, 0) - Math.Min(lo, 0)) / 255);
+        }
+
+        return errors[Output];
+    }
+
+    private void Build()
+    {
+        int c = 3, h = Height, w = Width;
+        string t = "x";
+        t = Conv(t, c, 4 + (4 * _random.Next(2)), 3, 1, [1, 1, 1, 1], Act());
+        c = _lastChannels;
+        int steps = 2 + _random.Next(4);
+        for (int i = 0; i < steps; i++)
+        {
+            int choice = _random.Next(11);
+            bool canHalve = h >= 8 && w >= 8 && h % 2 == 0 && w % 2 == 0;
+            switch (choice)
+            {
+                case 0:
+                    t = Conv(t, c, 4 * (1 + _random.Next(3)), 1, 1, [0, 0, 0, 0], Act());
+                    break;
+                case 1:
+                    t = Conv(t, c, 4 * (1 + _random.Next(3)), 3, 1, [1, 1, 1, 1], Act());
+                    break;
+                case 2:
+                    t = Depthwise(t, c, 1, [1, 1, 1, 1]);
+                    break;
+                case 3 when canHalve:
+                    t = Conv(t, c, 8, 3, 2, _random.Next(2) == 0 ? [1, 1, 1, 1] : [0, 0, 1, 1], Act());
+                    (h, w) = (h / 2, w / 2);
+                    break;
+                case 4 when canHalve:
+                    t = Depthwise(t, c, 2, _random.Next(2) == 0 ? [1, 1, 1, 1] : [0, 0, 1, 1]);
+                    t = Conv(t, c, 8, 1, 1, [0, 0, 0, 0], Act());
+                    (h, w) = (h / 2, w / 2);
+                    break;
+                case 5 when canHalve:
+                    t = Unary(t, "MaxPool", "maxpool 2x2", ("kernel_shape", new[] { 2, 2 }), ("strides", new[] { 2, 2 }));
+                    (h, w) = (h / 2, w / 2);
+                    break;
+                case 6 when canHalve:
+                    t = Unary(t, "AveragePool", "avgpool 2x2", ("kernel_shape", new[] { 2, 2 }), ("strides", new[] { 2, 2 }));
+                    (h, w) = (h / 2, w / 2);
+                    break;
+                case 7:
+                    {
+                        string a = Conv(t, c, c, 1, 1, [0, 0, 0, 0], null);
+                        string b = Conv(t, c, c, 3, 1, [1, 1, 1, 1], null);
+                        t = Add(a, b, _random.Next(2) == 0);
+                        break;
+                    }
+
+                case 8:
+                    {
+                        int ca = 4 * (1 + _random.Next(2)), cb = 4 * (1 + _random.Next(2));
+                        string a = Conv(t, c, ca, 1, 1, [0, 0, 0, 0], Act());
+                        string b = Conv(t, c, cb, 3, 1, [1, 1, 1, 1], Act());
+                        t = Concat(a, b);
+                        _lastChannels = ca + cb;
+                        break;
+                    }
+
+                case 9 when h <= 8 && w <= 8:
+                    t = Resize(t);
+                    (h, w) = (h * 2, w * 2);
+                    break;
+                default:
+                    t = Conv(t, c, 8, 3, 1, [1, 1, 1, 1], Act());
+                    break;
+            }
+
+            c = _lastChannels;
+        }
+
+        switch (_random.Next(3))
+        {
+            case 0:
+                Output = t;
+                break;
+            default:
+                {
+                    string g = Unary(t, "GlobalAveragePool", "gap");
+                    string f = Unary(g, "Flatten", "flatten");
+                    int n = 4 + _random.Next(8);
+                    string y = Gemm(f, c, n);
+                    Output = _random.Next(2) == 0 ? Unary(y, "Softmax", "softmax") : y;
+                    break;
+                }
+        }
+    }
+
+    private int _lastChannels;
+
+    private string? Act() => _random.Next(3) switch { 0 => "Relu", 1 => "Clip", _ => null };
+
+    private float[] Weights(int rows, int perRow, double gain)
+    {
+        var w = new float[rows * perRow];
+        for (int r = 0; r < rows; r++)
+        {
+            double sum = 0;
+            for (int i = 0; i < perRow; i++)
+            {
+                w[(r * perRow) + i] = (float)((_random.NextDouble() * 2) - 1);
+                sum += Math.Abs(w[(r * perRow) + i]);
+            }
+
+            for (int i = 0; i < perRow; i++)
+            {
+                w[(r * perRow) + i] = (float)(w[(r * perRow) + i] * gain / sum);
+            }
+        }
+
+        return w;
+    }
+
+    private float[] Bias(int n) => Enumerable.Range(0, n).Select(_ => (float)((_random.NextDouble() - 0.5) * 0.2)).ToArray();
+
+    private string Conv(string x, int ic, int oc, int k, int stride, int[] pads, string? act)
+    {
+        int per = ic * k * k;
+        var w = Weights(oc, per, 1.0);
+        string y = _b.Conv(x, w, Bias(oc), oc, ic, k, stride, pads);
+        _ops.Add($"conv{k}x{k}/s{stride} p[{string.Join(",", pads)}] {ic}→{oc}");
+        AddLinearRule(y, x, w, oc, per);
+        _lastChannels = oc;
+        return Activation(y, act);
+    }
+
+    private string Depthwise(string x, int c, int stride, int[] pads)
+    {
+        var w = Weights(c, 9, 1.0);
+        string y = _b.Conv(x, w, Bias(c), c, c, 3, stride, pads, group: c);
+        _ops.Add($"dw3x3/s{stride} p[{string.Join(",", pads)}] {c}");
+        AddLinearRule(y, x, w, c, 9);
+        _lastChannels = c;
+        return y;
+    }
+
+    private string Gemm(string x, int k, int n)
+    {
+        var w = Weights(n, k, 1.0);
+        string y = _b.Node("Gemm", [x, _b.Constant(w, n, k), _b.Constant(Bias(n), n)], ("transB", 1));
+        _ops.Add($"gemm {k}→{n}");
+        AddLinearRule(y, x, w, n, k);
+        _lastChannels = n;
+        return y;
+    }
+
+    private void AddLinearRule(string y, string x, float[] w, int rows, int perRow)
+    {
+        double weightTerm = 0;
+        for (int r = 0; r < rows; r++)
+        {
+            double max = 0;
+            for (int i = 0; i < perRow; i++)
+            {
+                max = Math.Max(max, Math.Abs(w[(r * perRow) + i]));
+            }
+
+            weightTerm = Math.Max(weightTerm, 2 * max / 255 * perRow);
+        }
+
+        _rules.Add((err, range) =>
+        {
+            var (lo, hi) = range(x);
+            double m = Math.Max(Math.Abs(lo), Math.Abs(hi)) + err(x);
+            return (y, err(x) + (weightTerm * m));
+        });
+    }
+
+    private string Activation(string y, string? act)
+    {
+        if (act is null)
+        {
+            return y;
+        }
+
+        string z = act == "Relu" ? _b.Node("Relu", [y]) : _b.Node("Clip", [y, _b.Constant([0f], []), _b.Constant([0.5f], [])]);
+        _ops.Add(act == "Relu" ? "relu" : "clip(0,0.5)");
+        _rules.Add((err, _) => (z, err(y)));
+        return z;
+    }
+
+    private string Unary(string x, string op, string label, params (string, object)[] attributes)
+    {
+        string y = _b.Node(op, [x], attributes);
+        _ops.Add(label);
+        _rules.Add((err, _) => (y, err(x)));
+        return y;
+    }
+
+    private string Add(string a, string b, bool relu)
+    {
+        string y = _b.Node("Add", [a, b]);
+        _ops.Add("add");
+        _rules.Add((err, _) => (y, err(a) + err(b)));
+        return relu ? Activation(y, "Relu") : y;
+    }
+
+    private string Concat(string a, string b)
+    {
+        string y = _b.Node("Concat", [a, b], ("axis", 1));
+        _ops.Add("concat");
+        _rules.Add((err, _) => (y, Math.Max(err(a), err(b))));
+        return y;
+    }
+
+    private string Resize(string x)
+    {
+        string y = _random.Next(2) == 0
+            ? _b.Node("Resize", [x, string.Empty, _b.Constant([1f, 1f, 2f, 2f], 4)], ("mode", "nearest"), ("coordinate_transformation_mode", "asymmetric"), ("nearest_mode", "floor"))
+            : _b.Node("Resize", [x, string.Empty, _b.Constant([1f, 1f, 2f, 2f], 4)], ("mode", "nearest"));
+        _ops.Add("resize x2");
+        _rules.Add((err, _) => (y, err(x)));
+        return y;
+    }
+}
