@@ -42,6 +42,117 @@ public sealed class ConvDecompositionTests
         Console.WriteLine(string.Join(", ", net.Result.Report!.Passes.Where(p => p.Applied > 0).Select(p => $"{p.Name}×{p.Applied}")));
     }
 
+    /// <summary>A 3×3 conv with pads (2,2,0,0) is the native pads-(1,1,1,1) conv moved one pixel down-right; it goes
+    /// through a stack of 4 shifted copies. With both outputs saturating ReLU6 (same output quantization) every
+    /// shared pixel must match the native layer bit for bit: the copies are exact and the sum is one accumulation.</summary>
+    [TestMethod]
+    public void DecomposedConvMatchesTheNativeLayerBitForBit()
+    {
+        CompiledNet Build(int[] pads)
+        {
+            var b = new OnnxNetBuilder("x", 1, 3, 16, 16);
+            string a = Conv(b, "x", 3, 8, 3, 3, [1, 1, 1, 1], [1, 1], [1, 1], 1);
+            string y = Conv(b, a, 8, 8, 3, 3, pads, [1, 1], [1, 1], 1, scale: 300);
+            var net = CompiledNet.Compile(b.Build(b.Node("Clip", [y, b.Constant([0f]), b.Constant([6f])])),
+                CompiledNet.RandomSamples(6, 3 * 16 * 16, 3), new CompileOptions { Calibration = CalibrationMethod.MinMax });
+            Assert.IsTrue(net.Result.Succeeded, string.Join(Environment.NewLine, net.Result.Diagnostics));
+            return net;
+        }
+
+        var native = Build([1, 1, 1, 1]);
+        var shifted = Build([2, 2, 0, 0]);
+        Assert.AreEqual(2, native.LayerTypes.Count(t => t == KmodelLayerType.K210Conv));
+        Assert.AreEqual(1 + 4 + 1, shifted.LayerTypes.Count(t => t == KmodelLayerType.K210Conv), "4 shifted copies, then one 3×3 conv");
+        Console.WriteLine($"output max {native.Expected.SelectMany(e => e).Max()} {shifted.Expected.SelectMany(e => e).Max()}");
+        Assert.AreEqual(6f, native.Expected.SelectMany(e => e).Max(), "the output saturates (fixed output range)");
+        int differ = 0, compared = 0;
+        for (int s = 0; s < native.Simulated.Count; s++)
+        {
+            for (int c = 0; c < 8; c++)
+            {
+                for (int y = 1; y < 16; y++)
+                {
+                    for (int x = 1; x < 16; x++)
+                    {
+                        compared++;
+                        differ += shifted.Simulated[s][(c * 256) + (y * 16) + x] == native.Simulated[s][(c * 256) + ((y - 1) * 16) + x - 1] ? 0 : 1;
+                    }
+                }
+            }
+        }
+
+        Console.WriteLine($"{differ} of {compared} values differ; max error native {native.MaxError():G4}, decomposed {shifted.MaxError():G4}");
+        Assert.AreEqual(0, differ);
+    }
+
+    /// <summary>Every KPU-made shifted copy holds the input bytes moved by (dy, dx) and the pad value where they left the map.</summary>
+    [TestMethod]
+    public void ShiftedCopiesAreByteExact()
+    {
+        var b = new OnnxNetBuilder("x", 1, 3, 16, 16);
+        string a = Conv(b, "x", 3, 8, 3, 3, [1, 1, 1, 1], [1, 1], [1, 1], 1);
+        var net = CompiledNet.Compile(b.Build(Conv(b, a, 8, 8, 7, 7, [3, 3, 3, 3], [1, 1], [1, 1], 1)), CompiledNet.RandomSamples(2, 3 * 16 * 16, 3));
+        Assert.IsTrue(net.Result.Succeeded, string.Join(Environment.NewLine, net.Result.Diagnostics));
+        var traces = new List<byte[]>();
+        var simulator = Emc.Kmodel.Simulation.KmodelSimulator.Create(net.File!, new Emc.Kmodel.Simulation.SimulatorOptions
+        {
+            Trace = (_, type, output) => traces.Add(output.ToArray()),
+        }).Value!;
+        simulator.Run(CompiledNet.RandomSamples(1, 3 * 16 * 16, 9)[0]);
+        var input = traces[0];
+        var found = new HashSet<(int, int)>();
+        foreach (var copy in traces.Skip(1).Take(traces.Count - 3))
+        {
+            Assert.AreEqual(input.Length, copy.Length);
+            (int, int)? match = null;
+            for (int dy = -3; dy <= 3 && match is null; dy++)
+            {
+                for (int dx = -3; dx <= 3 && match is null; dx++)
+                {
+                    if (IsShift(input, copy, dy, dx))
+                    {
+                        match = (dy, dx);
+                    }
+                }
+            }
+
+            Assert.IsNotNull(match, "a layer output that is no exact shifted copy");
+            found.Add(match.Value);
+        }
+
+        Console.WriteLine("copies: " + string.Join(" ", found));
+        Assert.AreEqual(9, found.Count(f => f.Item1 % 2 == 0 && f.Item2 % 2 == 0), "7×7 same: windows at shifts {−2, 0, 2}²");
+    }
+
+    private static bool IsShift(byte[] input, byte[] copy, int dy, int dx)
+    {
+        int? pad = null;
+        for (int c = 0; c < 8; c++)
+        {
+            for (int y = 0; y < 16; y++)
+            {
+                for (int x = 0; x < 16; x++)
+                {
+                    int sy = y + dy, sx = x + dx;
+                    byte v = copy[(c * 256) + (y * 16) + x];
+                    if (sy is >= 0 and < 16 && sx is >= 0 and < 16)
+                    {
+                        if (v != input[(c * 256) + (sy * 16) + sx])
+                        {
+                            return false;
+                        }
+                    }
+                    else if ((pad ??= v) != v)
+                    {
+                        return false;
+                    }
+                }
+            }
+        }
+
+        return true;
+    }
+
     private static CompiledNet Check(Onnx.Protobuf.ModelProto model, int samples = 6)
     {
         var net = CompiledNet.Compile(model, CompiledNet.RandomSamples(samples, 3 * 16 * 16, 3), new CompileOptions { Calibration = CalibrationMethod.MinMax });
@@ -53,14 +164,14 @@ public sealed class ConvDecompositionTests
         return net;
     }
 
-    private static string Conv(OnnxNetBuilder b, string x, int ic, int oc, int kh, int kw, int[] pads, int[] strides, int[] dilations, int group, int seed = 11)
+    private static string Conv(OnnxNetBuilder b, string x, int ic, int oc, int kh, int kw, int[] pads, int[] strides, int[] dilations, int group, int seed = 11, float scale = 1)
     {
         var random = new Random(seed + kh * 100 + kw);
         int per = ic / group * kh * kw;
         var w = new float[oc * per];
         for (int i = 0; i < w.Length; i++)
         {
-            w[i] = (float)((random.NextDouble() * 2) - 1) / per * 2;
+            w[i] = (float)((random.NextDouble() * 2) - 1) / per * 2 * scale;
         }
 
         var bias = Enumerable.Range(0, oc).Select(_ => (float)(random.NextDouble() - 0.5) * 0.1f).ToArray();

@@ -65,43 +65,74 @@ internal sealed record AxisWindows(int Offset, ShiftWindow[] Windows, int Lowest
         return best;
     }
 
-    /// <summary>Fewest windows covering every used offset (greedy interval cover: each window reaches furthest).</summary>
+    /// <summary>Fewest windows covering every used offset, then the smallest Σ|shift| (exhaustive: kernels are small).</summary>
     private static ShiftWindow[] Cover(bool[] used, int lo, bool firstSafe, bool lastSafe)
     {
         ShiftWindow Range(int shift) => new(shift,
             shift > 0 && !firstSafe ? shift : shift - 1,
             shift < 0 && !lastSafe ? shift : shift + 1);
 
-        var windows = new List<ShiftWindow>();
-        int covered = int.MinValue;
-        for (int j = 0; j < used.Length; j++)
+        var offsets = Enumerable.Range(0, used.Length).Where(j => used[j]).Select(j => lo + j).ToArray();
+        if (offsets.Length == 0)
         {
-            int a = lo + j;
-            if (!used[j] || a <= covered)
-            {
-                continue;
-            }
+            return [new ShiftWindow(0, -1, 1)]; // an all-zero kernel
+        }
 
-            ShiftWindow? pick = null;
-            for (int shift = a - 1; shift <= a + 1; shift++)
+        int first = offsets[0] - 1, last = offsets[^1] + 1;
+        for (int n = 1; ; n++)
+        {
+            ShiftWindow[]? best = null;
+            int bestCost = int.MaxValue;
+            var chosen = new ShiftWindow[n];
+
+            void Search(int index, int from, int nextOffset, int cost)
             {
-                var w = Range(shift);
-                if (w.From <= a && a <= w.To
-                    && (pick is null || w.To > pick.Value.To || (w.To == pick.Value.To && Math.Abs(shift) < Math.Abs(pick.Value.Shift))))
+                if (cost >= bestCost)
                 {
-                    pick = w;
+                    return;
+                }
+
+                if (nextOffset == offsets.Length)
+                {
+                    best = chosen[..index];
+                    bestCost = cost;
+                    return;
+                }
+
+                if (index == n)
+                {
+                    return;
+                }
+
+                for (int shift = from; shift <= last; shift++)
+                {
+                    var w = Range(shift);
+                    if (w.From > offsets[nextOffset])
+                    {
+                        break;
+                    }
+
+                    if (w.To < offsets[nextOffset])
+                    {
+                        continue;
+                    }
+
+                    int next = nextOffset;
+                    while (next < offsets.Length && offsets[next] <= w.To)
+                    {
+                        next++;
+                    }
+
+                    chosen[index] = w;
+                    Search(index + 1, shift + 1, next, cost + Math.Abs(shift));
                 }
             }
 
-            windows.Add(pick!.Value);
-            covered = pick.Value.To;
+            Search(0, first, 0, 0);
+            if (best is not null)
+            {
+                return best;
+            }
         }
-
-        if (windows.Count == 0)
-        {
-            windows.Add(new ShiftWindow(0, -1, 1)); // an all-zero kernel
-        }
-
-        return [.. windows];
     }
 }

@@ -110,6 +110,13 @@ internal sealed class StackShiftedWindows : IPass
         return (inChannels, depthwise, w);
     }
 
+    /// <summary>For each stack channel, the input channel it copies (−1: a zero filler of a row-group-aligned slot).</summary>
+    public static int[] ChannelSources(ShiftedWindowConv plan, int channels, int width)
+    {
+        int slotChannels = SlotChannels(channels, width);
+        return [.. Enumerable.Range(0, plan.Slots * slotChannels).Select(i => i % slotChannels < channels ? i % slotChannels : -1)];
+    }
+
     /// <summary>The stack of shifted copies of <paramref name="input"/> in KPU RAM, or null (reported).</summary>
     public static K210Tensor? BuildStack(LoweringContext ctx, Node conv, K210Tensor input, ShiftedWindowConv plan)
     {

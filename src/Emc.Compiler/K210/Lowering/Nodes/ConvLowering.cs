@@ -212,7 +212,8 @@ internal sealed class ConvLowering : INodeLowering
         var layer = ctx.Add(new KpuConvLayer(conv.Name, input, result, convWeights, activation, pool)
         {
             InputRowShift = rowShift,
-            InputValue = rawDeviceInput || windows is { Direct: false } ? null : inputValue,
+            InputValue = rawDeviceInput ? null : inputValue,
+            InputChannelSources = windows is { Direct: false } ? StackShiftedWindows.ChannelSources(windows, g.InputChannels, g.InputWidth) : null,
         });
         var slot = ctx.Slot(output);
         slot.Kpu = result;
