@@ -42,6 +42,39 @@ public sealed class ConvDecompositionTests
         Console.WriteLine(string.Join(", ", net.Result.Report!.Passes.Where(p => p.Applied > 0).Select(p => $"{p.Name}×{p.Applied}")));
     }
 
+    /// <summary>Cost of each construction on a 16-channel 16×16 map (the conv after the first layer): KPU layers,
+    /// KPU multiply-accumulates against the ONNX conv's own, weight bytes and the KPU RAM peak; and its accuracy.</summary>
+    [TestMethod]
+    [DataRow(3, 3, 1, 1, 1, DisplayName = "3×3 native (reference)")]
+    [DataRow(5, 5, 2, 1, 1, DisplayName = "5×5 same")]
+    [DataRow(5, 5, 0, 1, 1, DisplayName = "5×5 valid")]
+    [DataRow(7, 7, 3, 1, 1, DisplayName = "7×7 same")]
+    [DataRow(7, 7, 3, 2, 1, DisplayName = "7×7 stride 2")]
+    [DataRow(1, 5, -1, 1, 1, DisplayName = "1×5 same")]
+    [DataRow(1, 13, -1, 1, 1, DisplayName = "1×13 same")]
+    [DataRow(5, 5, 2, 1, 16, DisplayName = "5×5 depthwise")]
+    [DataRow(7, 7, 3, 1, 16, DisplayName = "7×7 depthwise")]
+    [DataRow(3, 3, 1, 1, 4, DisplayName = "3×3 group 4")]
+    [DataRow(3, 3, 2, 1, -2, DisplayName = "3×3 dilation 2")]
+    [DataRow(3, 3, 5, 1, -5, DisplayName = "3×3 dilation 5")]
+    public void ReportsTheCostOfEachConstruction(int kh, int kw, int pad, int stride, int groupOrDilation)
+    {
+        int group = Math.Max(1, groupOrDilation), d = Math.Max(1, -groupOrDilation);
+        int[] pads = pad >= 0 ? [pad, pad, pad, pad] : [(kh - 1) / 2, (kw - 1) / 2, kh / 2, kw / 2];
+        var b = new OnnxNetBuilder("x", 1, 3, 16, 16);
+        string a = Conv(b, "x", 3, 16, 3, 3, [1, 1, 1, 1], [1, 1], [1, 1], 1);
+        var net = CompiledNet.Compile(b.Build(b.Node("Relu", [Conv(b, a, 16, 16, kh, kw, pads, [stride, stride], [d, d], group)])),
+            CompiledNet.RandomSamples(6, 3 * 16 * 16, 3), new CompileOptions { Calibration = CalibrationMethod.MinMax });
+        Assert.IsTrue(net.Result.Succeeded, string.Join(Environment.NewLine, net.Result.Diagnostics));
+        var report = net.Result.Report!;
+        var layers = report.Layers.Skip(1).Where(l => l.LayerType != "dequantize").ToList();
+        int eh = ((kh - 1) * d) + 1, ew = ((kw - 1) * d) + 1;
+        int oh = ((16 + pads[0] + pads[2] - eh) / stride) + 1, ow = ((16 + pads[1] + pads[3] - ew) / stride) + 1;
+        long onnxMacs = 16L * (16 / group) * kh * kw * oh * ow;
+        double step = net.Expected.SelectMany(e => e).Max(Math.Abs) / 255;
+        Console.WriteLine($"| {kh}×{kw} p{pad} s{stride} g{group} d{d} | {layers.Count(l => l.OnKpu)} KPU + {layers.Count(l => !l.OnKpu)} CPU | KPU MACs {layers.Where(l => l.OnKpu).Sum(l => l.Macs)} (ONNX conv {onnxMacs}) | weights {layers.Sum(l => l.WeightBytes)} B | KPU peak {report.KpuPeakUnits} units | main {report.MainMemoryUsage} B | max error {net.MaxError() / step:F2} steps, SQNR {net.SqnrDb():F1} dB |");
+    }
+
     /// <summary>A 3×3 conv with pads (2,2,0,0) is the native pads-(1,1,1,1) conv moved one pixel down-right; it goes
     /// through a stack of 4 shifted copies. With both outputs saturating ReLU6 (same output quantization) every
     /// shared pixel must match the native layer bit for bit: the copies are exact and the sum is one accumulation.</summary>

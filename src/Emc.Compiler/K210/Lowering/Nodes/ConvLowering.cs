@@ -15,7 +15,10 @@ namespace Emc.Compiler.K210.Lowering.Nodes;
 /// stride 1 with "same" size (3×3 with one pixel of pad_value, or 1×1); the ONNX output is that map sampled at
 /// <c>(r0 + s·i, c0 + s·j)</c>. Sampling is exact in every case: pool type 5 for (0, 0, 2) on a regular conv;
 /// deferred to the next 1×1 conv (pool 5, or pool 6 with a one-row shifted read for (1, 1, 2), the TF-SAME
-/// stride-2 case); otherwise a CPU pick (QUANTIZED_MAX_POOL2D 1×1) of the main-memory copy.
+/// stride-2 case); otherwise a CPU pick (QUANTIZED_MAX_POOL2D 1×1) of the main-memory copy (also for unequal strides).
+/// Other kernels (k×k, 1×N, dilation, groups, pads beyond one pixel) become one 3×3 conv over KPU-shifted copies of
+/// the input (<see cref="StackShiftedWindows"/>, after <see cref="DilatedKernelAsZeroFilled"/> and
+/// <see cref="GroupedConvAsBlockDiagonal"/>); convs a single native layer runs keep exactly the native path.
 /// </summary>
 internal sealed class ConvLowering : INodeLowering
 {
@@ -29,7 +32,7 @@ internal sealed class ConvLowering : INodeLowering
 
     public string Name => "lower-conv";
 
-    public string Summary => "Conv with a 1×1 or 3×3 kernel → K210_CONV (stride through pooling or sampling), with its followers fused";
+    public string Summary => "Conv → K210_CONV (1×1/3×3 natively, other kernels over shifted copies; stride through pooling or sampling), with its followers fused";
 
     public IReadOnlyList<string> OpTypes { get; } = ["Conv"];
 
