@@ -42,6 +42,7 @@ internal sealed class ConvLowering : INodeLowering
         DilatedKernelAsZeroFilled.Instance,
         GroupedConvAsBlockDiagonal.Instance,
         StackShiftedWindows.Instance,
+        DepthwiseWindowsInChannelChunks.Instance,
         FoldBatchNorm.Instance,
         FoldBiasAdd.Instance,
         FuseActivationIntoKpuConv.Instance,
@@ -106,7 +107,13 @@ internal sealed class ConvLowering : INodeLowering
 
         int inChannels = g.InputChannels;
         float[] weights = conv.Inputs[1]!.Constant!.ToFloatArray();
-        if (windows is not null)
+        int chunk = windows is null || ctx.Slot(conv.Inputs[0]!).Kpu is { IsDeviceInput: true } ? 0 : DepthwiseWindowsInChannelChunks.ChunkChannels(windows, taps!, g.InputWidth);
+        if (chunk > 0)
+        {
+            (inChannels, depthwise, weights) = (windows!.Slots * chunk, false, DepthwiseWindowsInChannelChunks.MainWeights(windows, taps!, chunk));
+            k = 3;
+        }
+        else if (windows is not null)
         {
             (inChannels, depthwise, weights) = StackShiftedWindows.MainWeights(windows, taps!, g.InputWidth);
             k = windows.Kernel;
@@ -140,7 +147,7 @@ internal sealed class ConvLowering : INodeLowering
             ? absorbed
             : (null, KpuPoolType.Bypass, false);
         input ??= ctx.GetKpu(inputValue, conv);
-        if (windows is { Direct: false })
+        if (windows is { Direct: false } && chunk == 0)
         {
             input = input is null ? null : StackShiftedWindows.BuildStack(ctx, conv, input, windows);
         }
@@ -185,6 +192,20 @@ internal sealed class ConvLowering : INodeLowering
         var convWeights = new KpuConvWeights(inChannels, g.OutputChannels, k, depthwise, weights, bias);
         if (inSlot.Kpu is { IsDeviceInput: true } && windows is not { Direct: false } && !FoldPreprocessingIntoFirstConv.Instance.Apply(ctx, conv, p, convWeights))
         {
+            return;
+        }
+
+        if (chunk > 0)
+        {
+            ctx.Passes.Record(DepthwiseWindowsInChannelChunks.Instance);
+            var chunkInput = input;
+            SplitKpuConv.Lower(ctx, conv, new ConvSplitPlan(chunk, g.OutputChannels / chunk, false), input, convWeights, activation, pool, rowShift, sample, output, rangeSource, outH, outW,
+                (first, count) => StackShiftedWindows.BuildStack(ctx, conv, DepthwiseWindowsInChannelChunks.Slice(ctx, chunkInput, first, count), windows!)!);
+            if (unequalStrides)
+            {
+                PickUnequalStrides(ctx, conv, output, r0, c0, s, sw, oh, ow);
+            }
+
             return;
         }
 
@@ -284,7 +305,8 @@ internal sealed class ConvLowering : INodeLowering
             return (null, null, $"output {g.OutputHeight}×{g.OutputWidth} of kernel {taps.Height}×{taps.Width} reaches beyond the stride-1 map of the input {g.InputHeight}×{g.InputWidth} (pads ({g.PadTop},{g.PadLeft},{p.PadBottom},{p.PadRight})): outputs that read only padding are not computed by the KPU");
         }
 
-        int stacked = windows.Direct ? g.InputChannels : windows.Slots * StackShiftedWindows.SlotChannels(g.InputChannels, g.InputWidth);
+        int chunk = DepthwiseWindowsInChannelChunks.ChunkChannels(windows, taps, g.InputWidth);
+        int stacked = windows.Direct ? g.InputChannels : windows.Slots * (chunk > 0 ? chunk : StackShiftedWindows.SlotChannels(g.InputChannels, g.InputWidth));
         if (stacked > MaxChannels)
         {
             return (null, null, $"kernel {taps.Height}×{taps.Width} needs {windows.Slots} shifted copies of the {g.InputChannels} input channels ({stacked} stacked channels, limit {MaxChannels})");
