@@ -42,6 +42,21 @@ public sealed class ConvDecompositionTests
         Console.WriteLine(string.Join(", ", net.Result.Report!.Passes.Where(p => p.Applied > 0).Select(p => $"{p.Name}×{p.Applied}")));
     }
 
+    /// <summary>What no construction realises exactly gets EMC0502 naming the node, the op and the limit.</summary>
+    [TestMethod]
+    [DataRow(1, 1, 1, 8, "reaches beyond the stride-1 map", DisplayName = "1×1 with padding: border outputs read only padding")]
+    [DataRow(7, 7, 3, 128, "9 shifted copies of the 128 input channels (1152 stacked channels, limit 1024)", DisplayName = "7×7 over 128 channels")]
+    public void UnrealisableConvsAreDiagnosed(int kh, int kw, int pad, int channels, string reason)
+    {
+        var b = new OnnxNetBuilder("x", 1, 3, 16, 16);
+        string a = Conv(b, "x", 3, channels, 3, 3, [1, 1, 1, 1], [1, 1], [1, 1], 1);
+        var net = CompiledNet.Compile(b.Build(Conv(b, a, channels, 8, kh, kw, [pad, pad, pad, pad], [1, 1], [1, 1], 1)), CompiledNet.RandomSamples(2, 3 * 16 * 16, 3));
+        var error = net.Result.Diagnostics.Single(d => d.IsError);
+        Assert.AreEqual("EMC0502", error.Code);
+        StringAssert.Contains(error.Message, "(Conv)");
+        StringAssert.Contains(error.Message, reason);
+    }
+
     /// <summary>Cost of each construction on a 16-channel 16×16 map (the conv after the first layer): KPU layers,
     /// KPU multiply-accumulates against the ONNX conv's own, weight bytes and the KPU RAM peak; and its accuracy.</summary>
     [TestMethod]
