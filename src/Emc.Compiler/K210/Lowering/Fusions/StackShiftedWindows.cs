@@ -134,28 +134,41 @@ internal sealed class StackShiftedWindows : IPass
         var layout = KpuTensorLayout.ForWidth(w);
         var stack = ctx.NewTensor(conv.Outputs[0].Name + ".windows", K210ElementType.UInt8, K210MemoryKind.Kpu, plan.Slots * slotChannels, h, w);
         stack.QuantFrom = input;
-        for (int s = 0; s < plan.Slots; s++)
+        // Copies already made, by shift. A copy of a copy is exact when both moves go the same way on each axis (what
+        // the first move dropped off the map the second would drop too), so each slot starts from the nearest one.
+        var made = new List<(int Dy, int Dx, K210Tensor Map)> { (0, 0, input) };
+        foreach (int s in Enumerable.Range(0, plan.Slots).OrderBy(s => Steps(plan.Shift(s), (0, 0))))
         {
             var slot = ctx.NewTensor($"{stack.Name}[{s}]", K210ElementType.UInt8, K210MemoryKind.Kpu, slotChannels, h, w);
             slot.AliasOf = stack;
             slot.AliasOffset = (long)(s * slotChannels / layout.Groups) * layout.RowLength * h;
             slot.QuantFrom = input;
-            var (dy, dx) = plan.Shift(s);
-            var source = input;
+            var target = plan.Shift(s);
+            var (fy, fx, source) = made.Where(m => On(m.Dy, target.Dy) && On(m.Dx, target.Dx)).MinBy(m => Steps(target, (m.Dy, m.Dx)));
+            int dy = target.Dy - fy, dx = target.Dx - fx;
             while (Math.Max(Math.Abs(dy), Math.Abs(dx)) > 1)
             {
                 int sy = Math.Sign(dy), sx = Math.Sign(dx);
-                var step = ctx.NewTensor($"{stack.Name}[{s}].step", K210ElementType.UInt8, K210MemoryKind.Kpu, c, h, w);
+                var step = ctx.NewTensor($"{stack.Name}[{s}].step", K210ElementType.UInt8, K210MemoryKind.Kpu, source.Channels, h, w);
                 step.QuantFrom = input;
-                ctx.Add(new KpuConvLayer(conv.Name, source, step, ShiftWeights(c, c, sy, sx), KpuActivationFunction.Linear, KpuPoolType.Bypass));
+                ctx.Add(new KpuConvLayer(conv.Name, source, step, ShiftWeights(source.Channels, source.Channels, sy, sx), KpuActivationFunction.Linear, KpuPoolType.Bypass));
                 (source, dy, dx) = (step, dy - sy, dx - sx);
+                made.Add((target.Dy - dy, target.Dx - dx, step));
             }
 
-            ctx.Add(new KpuConvLayer(conv.Name, source, slot, ShiftWeights(c, slotChannels, dy, dx), KpuActivationFunction.Linear, KpuPoolType.Bypass));
+            ctx.Add(new KpuConvLayer(conv.Name, source, slot, ShiftWeights(source.Channels, slotChannels, dy, dx), KpuActivationFunction.Linear, KpuPoolType.Bypass));
+            made.Add((target.Dy, target.Dx, slot));
         }
 
         return stack;
     }
+
+    /// <summary>KPU layers to move a copy from shift <paramref name="from"/> to <paramref name="to"/> (at least one).</summary>
+    private static int Steps((int Dy, int Dx) to, (int Dy, int Dx) from) =>
+        Math.Max(1, Math.Max(Math.Abs(to.Dy - from.Dy), Math.Abs(to.Dx - from.Dx)));
+
+    /// <summary>A partial move <paramref name="part"/> lies on the way to <paramref name="whole"/> (same direction, not past it).</summary>
+    private static bool On(int part, int whole) => part == 0 || (Math.Sign(part) == Math.Sign(whole) && Math.Abs(part) <= Math.Abs(whole));
 
     /// <summary>A 3×3 conv whose output channel c (&lt; in) is input channel c moved by (dy, dx); extra outputs are zero.</summary>
     private static KpuConvWeights ShiftWeights(int inChannels, int outChannels, int dy, int dx)
@@ -173,7 +186,7 @@ internal sealed class StackShiftedWindows : IPass
         }
 
         var w = new float[outChannels * inChannels * 9];
-        for (int o = 0; o < inChannels; o++)
+        for (int o = 0; o < Math.Min(inChannels, outChannels); o++)
         {
             w[(((o * inChannels) + o) * 9) + tap] = 1;
         }
