@@ -212,7 +212,10 @@ internal sealed class ConvLowering : INodeLowering
         var plan = SplitKpuConv.Plan(convWeights, input, outH, outW, ctx.Options.WeightBits, out string? limitProblem);
         if (plan is null)
         {
-            ctx.Error(CompilerDiagnostics.KpuLimit, conv, limitProblem!);
+            string via = windows is { Direct: false }
+                ? $"kernel {taps!.Height}×{taps.Width} as one 3×3 conv over {windows.Slots} shifted copies of the input ({inChannels} channels; row-band tiling is not implemented): "
+                : string.Empty;
+            ctx.Error(CompilerDiagnostics.KpuLimit, conv, via + limitProblem!);
             return;
         }
 
