@@ -12,12 +12,15 @@ internal sealed record ConvKernelTaps(int OutChannels, int InChannels, int Heigh
 {
     public int PlanesPerOutput => Depthwise ? 1 : InChannels;
 
+    /// <summary>The ONNX conv's group count (its weights may already be expanded to block-diagonal form).</summary>
+    public int Group { get; init; } = 1;
+
     public float this[int o, int c, int y, int x] => Weights[(((o * PlanesPerOutput) + c) * Height + y) * Width + x];
 
     public static ConvKernelTaps FromOnnx(ConvParameters p, float[] weights)
     {
         var g = p.Geometry;
-        var taps = new ConvKernelTaps(g.OutputChannels, g.InputChannels, g.KernelHeight, g.KernelWidth, g.IsDepthwise, weights);
+        var taps = new ConvKernelTaps(g.OutputChannels, g.InputChannels, g.KernelHeight, g.KernelWidth, g.IsDepthwise, weights) { Group = g.Group };
         if (g.DilationHeight != 1 || g.DilationWidth != 1)
         {
             taps = DilatedKernelAsZeroFilled.Expand(taps, g.DilationHeight, g.DilationWidth);

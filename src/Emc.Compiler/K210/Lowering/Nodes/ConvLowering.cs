@@ -42,7 +42,7 @@ internal sealed class ConvLowering : INodeLowering
         DilatedKernelAsZeroFilled.Instance,
         GroupedConvAsBlockDiagonal.Instance,
         StackShiftedWindows.Instance,
-        DepthwiseWindowsInChannelChunks.Instance,
+        SplitIntoGroupChunks.Instance,
         FoldBatchNorm.Instance,
         FoldBiasAdd.Instance,
         FuseActivationIntoKpuConv.Instance,
@@ -107,11 +107,11 @@ internal sealed class ConvLowering : INodeLowering
 
         int inChannels = g.InputChannels;
         float[] weights = conv.Inputs[1]!.Constant!.ToFloatArray();
-        int chunk = windows is null || ctx.Slot(conv.Inputs[0]!).Kpu is { IsDeviceInput: true } ? 0 : DepthwiseWindowsInChannelChunks.ChunkChannels(windows, taps!, g.InputWidth);
-        if (chunk > 0)
+        var chunks = windows is null || ctx.Slot(conv.Inputs[0]!).Kpu is { IsDeviceInput: true } ? null : SplitIntoGroupChunks.Plan(windows, taps!, g.InputWidth);
+        if (chunks is not null)
         {
-            (inChannels, depthwise, weights) = (windows!.Slots * chunk, false, DepthwiseWindowsInChannelChunks.MainWeights(windows, taps!, chunk));
-            k = 3;
+            (inChannels, depthwise, weights) = (windows!.Direct ? chunks.InChannels : windows.Slots * chunks.InChannels, false, SplitIntoGroupChunks.MainWeights(windows, taps!, chunks));
+            k = windows.Kernel;
         }
         else if (windows is not null)
         {
@@ -147,7 +147,7 @@ internal sealed class ConvLowering : INodeLowering
             ? absorbed
             : (null, KpuPoolType.Bypass, false);
         input ??= ctx.GetKpu(inputValue, conv);
-        if (windows is { Direct: false } && chunk == 0)
+        if (windows is { Direct: false } && chunks is null)
         {
             input = input is null ? null : StackShiftedWindows.BuildStack(ctx, conv, input, windows);
         }
@@ -195,12 +195,18 @@ internal sealed class ConvLowering : INodeLowering
             return;
         }
 
-        if (chunk > 0)
+        if (chunks is not null)
         {
-            ctx.Passes.Record(DepthwiseWindowsInChannelChunks.Instance);
-            var chunkInput = input;
-            SplitKpuConv.Lower(ctx, conv, new ConvSplitPlan(chunk, g.OutputChannels / chunk, false), input, convWeights, activation, pool, rowShift, sample, output, rangeSource, outH, outW,
-                (first, count) => StackShiftedWindows.BuildStack(ctx, conv, DepthwiseWindowsInChannelChunks.Slice(ctx, chunkInput, first, count), windows!)!);
+            ctx.Passes.Record(SplitIntoGroupChunks.Instance);
+            var whole = input;
+            K210Tensor ChunkInput(int firstOutput)
+            {
+                var slice = SplitIntoGroupChunks.Slice(ctx, whole, firstOutput / chunks.OutChannels * chunks.InChannels, chunks.InChannels);
+                return windows!.Direct ? slice : StackShiftedWindows.BuildStack(ctx, conv, slice, windows)!;
+            }
+
+            SplitKpuConv.Lower(ctx, conv, new ConvSplitPlan(chunks.OutChannels, chunks.Count, false), input, convWeights, activation, pool, rowShift, sample, output, rangeSource, outH, outW,
+                (first, _) => ChunkInput(first));
             if (unequalStrides)
             {
                 PickUnequalStrides(ctx, conv, output, r0, c0, s, sw, oh, ow);
@@ -308,8 +314,8 @@ internal sealed class ConvLowering : INodeLowering
             return (null, null, $"output {g.OutputHeight}×{g.OutputWidth} of kernel {taps.Height}×{taps.Width} reaches beyond the stride-1 map of the input {g.InputHeight}×{g.InputWidth} (pads ({g.PadTop},{g.PadLeft},{p.PadBottom},{p.PadRight})): outputs that read only padding are not computed by the KPU");
         }
 
-        int chunk = DepthwiseWindowsInChannelChunks.ChunkChannels(windows, taps, g.InputWidth);
-        int stacked = windows.Direct ? g.InputChannels : windows.Slots * (chunk > 0 ? chunk : StackShiftedWindows.SlotChannels(g.InputChannels, g.InputWidth));
+        var chunks = SplitIntoGroupChunks.Plan(windows, taps, g.InputWidth);
+        int stacked = windows.Direct ? g.InputChannels : windows.Slots * (chunks?.InChannels ?? StackShiftedWindows.SlotChannels(g.InputChannels, g.InputWidth));
         if (stacked > MaxChannels)
         {
             return (null, null, $"kernel {taps.Height}×{taps.Width} needs {windows.Slots} shifted copies of the {g.InputChannels} input channels ({stacked} stacked channels, limit {MaxChannels})");
