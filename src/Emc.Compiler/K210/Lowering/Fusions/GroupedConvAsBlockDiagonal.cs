@@ -4,9 +4,9 @@ namespace Emc.Compiler.K210.Lowering.Fusions;
 
 /// <summary>
 /// A grouped conv (1 &lt; group &lt; channels) is the regular conv whose output channel o reads only its group's input
-/// channels: the other weights are zero, which adds exactly zero (integer weight zero point). One KPU layer, at the
-/// price of group× the weight bytes and KPU multiply work of the grouped conv. Per-group KPU convs would avoid that
-/// but need each group's input channels as a KPU tensor of their own (an aligned alias of the input, or a copy).
+/// channels: the other weights are zero, which adds exactly zero (integer weight zero point). As one KPU layer it costs
+/// group× the weight bytes and KPU work of the grouped conv, so <see cref="SplitIntoGroupChunks"/> splits it into
+/// per-chunk convs wherever the groups' channels fall on whole KPU row groups; unaligned groups keep this form.
 /// </summary>
 internal sealed class GroupedConvAsBlockDiagonal : IPass
 {
