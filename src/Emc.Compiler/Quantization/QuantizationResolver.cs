@@ -29,6 +29,10 @@ internal static class QuantizationResolver
         foreach (var conv in model.Layers.OfType<KpuConvLayer>())
         {
             double[]? means = conv.InputValue is { } iv && stats.TryGetValue(iv, out var ivStats) ? ivStats.ChannelMeans : null;
+            if (means is not null && conv.InputChannelSources is { } sources)
+            {
+                means = [.. sources.Select(c => c < 0 ? 0 : means[c])];
+            }
             var p = KpuConvQuantizer.Derive(conv.Weights, conv.Inputs[0].Quant!.Value, conv.Output.Quant!.Value, conv.Activation, options.WeightBits, out string? error, means);
             if (p is null)
             {

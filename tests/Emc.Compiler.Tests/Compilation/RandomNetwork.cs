@@ -22,8 +22,14 @@ internal sealed class RandomNetwork
     private readonly List<Func<Func<string, double>, Func<string, (double Min, double Max)>, (string Value, double Error)>> _rules = [];
     private readonly List<string> _ops = [];
 
-    public RandomNetwork(int seed)
+    private readonly bool _convKernels;
+
+    /// <param name="seed">The network's seed.</param>
+    /// <param name="convKernels">Also draw the kernels the KPU does not run natively (k×k up to 7, 1×N, N×1, dilation,
+    /// groups, unequal strides, "valid" pads). Off keeps every seed's network exactly as it always was.</param>
+    public RandomNetwork(int seed, bool convKernels = false)
     {
+        _convKernels = convKernels;
         _random = new Random(seed);
         Height = Width = 8 + (4 * _random.Next(3)); // 8, 12 or 16
         _b = new OnnxNetBuilder("x", 1, 3, Height, Width);
@@ -65,10 +71,13 @@ internal sealed class RandomNetwork
         int steps = 2 + _random.Next(4);
         for (int i = 0; i < steps; i++)
         {
-            int choice = _random.Next(11);
+            int choice = _random.Next(_convKernels ? 15 : 11);
             bool canHalve = h >= 8 && w >= 8 && h % 2 == 0 && w % 2 == 0;
             switch (choice)
             {
+                case >= 11:
+                    (t, h, w) = DecomposedConv(t, c, h, w, choice);
+                    break;
                 case 0:
                     t = Conv(t, c, 4 * (1 + _random.Next(3)), 1, 1, [0, 0, 0, 0], Act());
                     break;
@@ -143,6 +152,57 @@ internal sealed class RandomNetwork
     }
 
     private int _lastChannels;
+
+    /// <summary>One of the kernels that go through shifted windows, groups or dilation; the map stays at least 4×4.</summary>
+    private (string Value, int H, int W) DecomposedConv(string x, int c, int h, int w, int choice)
+    {
+        int[] sizes = [1, 3, 5, 7];
+        int kh, kw, dh = 1, dw = 1, sh = 1, sw = 1, group = 1, oc = 4 * (1 + _random.Next(3));
+        switch (choice)
+        {
+            case 11: // k×k, 1×N or N×1
+                kh = sizes[_random.Next(4)];
+                kw = _random.Next(2) == 0 ? kh : sizes[_random.Next(4)];
+                break;
+            case 12: // depthwise 5×5 or 7×7
+                kh = kw = 5 + (2 * _random.Next(2));
+                group = oc = c;
+                break;
+            case 13: // grouped
+                kh = kw = 1 + (2 * _random.Next(2));
+                group = c % 4 == 0 ? 4 : 2;
+                oc = group * (1 + _random.Next(3));
+                break;
+            default: // dilated 3×3
+                kh = kw = 3;
+                dh = dw = 2 + _random.Next(2);
+                break;
+        }
+
+        if (_random.Next(3) == 0)
+        {
+            (sh, sw) = _random.Next(3) switch { 0 => (1, 2), 1 => (2, 1), _ => (2, 2) };
+        }
+
+        int eh = ((kh - 1) * dh) + 1, ew = ((kw - 1) * dw) + 1;
+        bool valid = _random.Next(4) == 0;
+        int[] pads = valid ? [0, 0, 0, 0] : [(eh - 1) / 2, (ew - 1) / 2, eh / 2, ew / 2];
+        int oh = ((h + pads[0] + pads[2] - eh) / sh) + 1, ow = ((w + pads[1] + pads[3] - ew) / sw) + 1;
+        if (oh < 4 || ow < 4)
+        {
+            (sh, sw, pads) = (1, 1, [(eh - 1) / 2, (ew - 1) / 2, eh / 2, ew / 2]);
+            (oh, ow) = (h, w);
+        }
+
+        int per = c / group * kh * kw;
+        var weights = Weights(oc, per, 1.0);
+        string y = _b.Node("Conv", [x, _b.Constant(weights, oc, c / group, kh, kw), _b.Constant(Bias(oc), oc)],
+            ("kernel_shape", new[] { kh, kw }), ("strides", new[] { sh, sw }), ("pads", pads), ("dilations", new[] { dh, dw }), ("group", group));
+        _ops.Add($"conv{kh}x{kw}/s{sh}x{sw} d{dh} g{group} p[{string.Join(",", pads)}] {c}→{oc}");
+        AddLinearRule(y, x, weights, oc, per);
+        _lastChannels = oc;
+        return (Activation(y, Act()), oh, ow);
+    }
 
     private string? Act() => _random.Next(3) switch { 0 => "Relu", 1 => "Clip", _ => null };
 

@@ -43,6 +43,10 @@ internal sealed class KpuConvLayer : K210Layer
     /// the device input under per-channel preprocessing). Its per-channel calibration means drive bias correction.</summary>
     public Ir.Value? InputValue { get; set; }
 
+    /// <summary>For an input that stacks copies of <see cref="InputValue"/>'s channels: the channel each input channel
+    /// copies (−1: a zero filler), so bias correction sees the right means.</summary>
+    public int[]? InputChannelSources { get; set; }
+
     /// <summary>The planar uint8 copy in main memory (KLF_MAIN_MEM_OUT), when a CPU layer reads the result.</summary>
     public K210Tensor? MainOutput { get; set; }
 

@@ -80,7 +80,8 @@ internal sealed class SplitKpuConv : IPass
     }
 
     public static void Lower(LoweringContext ctx, Node conv, ConvSplitPlan plan, K210Tensor input, KpuConvWeights w, KpuActivationFunction activation,
-        KpuPoolType pool, bool rowShift, PendingSample? sample, Value output, Value rangeSource, int outH, int outW)
+        KpuPoolType pool, bool rowShift, PendingSample? sample, Value output, Value rangeSource, int outH, int outW,
+        Func<int, int, K210Tensor>? partInput = null)
     {
         int oc = w.OutChannels, per = w.WeightsPerOutput;
         var main = ctx.NewTensor(output.Name, K210ElementType.UInt8, K210MemoryKind.Main, oc, outH, outW);
@@ -94,6 +95,10 @@ internal sealed class SplitKpuConv : IPass
             kpu = ctx.NewTensor(output.Name + ".kpu", K210ElementType.UInt8, K210MemoryKind.Kpu, oc, outH, outW);
             kpu.RangeSource = rangeSource;
             main.QuantFrom = kpu;
+
+            // The whole KPU map is no layer's input or output when only CPU layers read the result: name the range
+            // on the main copy too, so calibration measures it (QuantFrom still decides).
+            main.RangeSource = rangeSource;
         }
 
         var layout = KpuTensorLayout.ForWidth(outW);
@@ -114,7 +119,7 @@ internal sealed class SplitKpuConv : IPass
             slice.AliasOf = main;
             slice.AliasOffset = (long)c0 * outH * outW;
             slice.QuantFrom = tile;
-            ctx.Add(new KpuConvLayer(conv.Name, input, tile, part, activation, pool) { InputRowShift = rowShift, MainOutput = slice });
+            ctx.Add(new KpuConvLayer(conv.Name, partInput?.Invoke(c0, count) ?? input, tile, part, activation, pool) { InputRowShift = rowShift, MainOutput = slice });
         }
 
         var slot = ctx.Slot(output);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Emc.Compiler.Compilation;
+using Emc.Compiler.Evaluation.Kernels;
 using Emc.Compiler.Ir;
 using Emc.Compiler.K210.Graph;
 using Emc.Compiler.K210.Kpu;
@@ -14,7 +15,10 @@ namespace Emc.Compiler.K210.Lowering.Nodes;
 /// stride 1 with "same" size (3×3 with one pixel of pad_value, or 1×1); the ONNX output is that map sampled at
 /// <c>(r0 + s·i, c0 + s·j)</c>. Sampling is exact in every case: pool type 5 for (0, 0, 2) on a regular conv;
 /// deferred to the next 1×1 conv (pool 5, or pool 6 with a one-row shifted read for (1, 1, 2), the TF-SAME
-/// stride-2 case); otherwise a CPU pick (QUANTIZED_MAX_POOL2D 1×1) of the main-memory copy.
+/// stride-2 case); otherwise a CPU pick (QUANTIZED_MAX_POOL2D 1×1) of the main-memory copy (also for unequal strides).
+/// Other kernels (k×k, 1×N, dilation, groups, pads beyond one pixel) become one 3×3 conv over KPU-shifted copies of
+/// the input (<see cref="StackShiftedWindows"/>, after <see cref="DilatedKernelAsZeroFilled"/> and
+/// <see cref="GroupedConvAsBlockDiagonal"/>); convs a single native layer runs keep exactly the native path.
 /// </summary>
 internal sealed class ConvLowering : INodeLowering
 {
@@ -28,13 +32,17 @@ internal sealed class ConvLowering : INodeLowering
 
     public string Name => "lower-conv";
 
-    public string Summary => "Conv with a 1×1 or 3×3 kernel → K210_CONV (stride through pooling or sampling), with its followers fused";
+    public string Summary => "Conv → K210_CONV (1×1/3×3 natively, other kernels over shifted copies; stride through pooling or sampling), with its followers fused";
 
     public IReadOnlyList<string> OpTypes { get; } = ["Conv"];
 
     public IReadOnlyList<IPass> Rewrites { get; } =
     [
         SmallMapConvToFullyConnected.Instance,
+        DilatedKernelAsZeroFilled.Instance,
+        GroupedConvAsBlockDiagonal.Instance,
+        StackShiftedWindows.Instance,
+        SplitIntoGroupChunks.Instance,
         FoldBatchNorm.Instance,
         FoldBiasAdd.Instance,
         FuseActivationIntoKpuConv.Instance,
@@ -48,7 +56,7 @@ internal sealed class ConvLowering : INodeLowering
 
     public void ReportOwnProblems(LoweringContext ctx, Node node)
     {
-        if (node.Parameters is ConvParameters cp && Problems(node, cp) is { Count: > 0 } problems)
+        if (node.Parameters is ConvParameters cp && ProblemsAfterDecomposition(node, cp) is { Count: > 0 } problems)
         {
             ctx.Error(CompilerDiagnostics.UnsupportedConv, node, "cannot run on the KPU: " + string.Join("; ", problems));
         }
@@ -72,23 +80,55 @@ internal sealed class ConvLowering : INodeLowering
             return;
         }
 
+        ShiftedWindowConv? windows = null;
+        ConvKernelTaps? taps = null;
+        if (KernelProblems(p).Count > 0)
+        {
+            problems = ResourceProblems(conv, p);
+            if (problems.Count == 0)
+            {
+                (windows, taps, string? problem) = PlanDecomposition(conv, p);
+                if (problem is not null)
+                {
+                    problems.Add(problem);
+                }
+                else
+                {
+                    RecordKernelRewrites(ctx, g);
+                }
+            }
+        }
+
         if (problems.Count > 0)
         {
             ctx.Error(CompilerDiagnostics.UnsupportedConv, conv, "cannot run on the KPU: " + string.Join("; ", problems));
             return;
         }
 
-        int perOutput = (depthwise ? 1 : g.InputChannels) * k * k;
+        int inChannels = g.InputChannels;
         float[] weights = conv.Inputs[1]!.Constant!.ToFloatArray();
+        var chunks = windows is null || ctx.Slot(conv.Inputs[0]!).Kpu is { IsDeviceInput: true } ? null : SplitIntoGroupChunks.Plan(windows, taps!, g.InputWidth);
+        if (chunks is not null)
+        {
+            (inChannels, depthwise, weights) = (windows!.Direct ? chunks.InChannels : windows.Slots * chunks.InChannels, false, SplitIntoGroupChunks.MainWeights(windows, taps!, chunks));
+            k = windows.Kernel;
+        }
+        else if (windows is not null)
+        {
+            (inChannels, depthwise, weights) = StackShiftedWindows.MainWeights(windows, taps!, g.InputWidth);
+            k = windows.Kernel;
+        }
+
+        int perOutput = (depthwise ? 1 : inChannels) * k * k;
         float[] bias = conv.Inputs.Count > 2 && conv.Inputs[2]?.Constant is { } bc ? bc.ToFloatArray() : new float[g.OutputChannels];
         var linear = LinearFollowers.Fold(ctx, conv.Outputs[0], new LinearWeights(weights, bias, perOutput));
         var (output, activation) = FuseActivationIntoKpuConv.Instance.Apply(ctx, linear, KpuActivationFunction.Linear);
 
-        int s = g.StrideHeight;
-        int r0 = k == 3 ? 1 - g.PadTop : 0;
-        int c0 = k == 3 ? 1 - g.PadLeft : 0;
+        int s = g.StrideHeight, sw = g.StrideWidth;
+        int r0 = windows?.Rows.Offset ?? (k == 3 ? 1 - g.PadTop : 0);
+        int c0 = windows?.Cols.Offset ?? (k == 3 ? 1 - g.PadLeft : 0);
         int ih = g.InputHeight, iw = g.InputWidth, oh = g.OutputHeight, ow = g.OutputWidth;
-        if (r0 + (s * (oh - 1)) > ih - 1 || c0 + (s * (ow - 1)) > iw - 1)
+        if (r0 + (s * (oh - 1)) > ih - 1 || c0 + (sw * (ow - 1)) > iw - 1)
         {
             ctx.Error(CompilerDiagnostics.UnsupportedConv, conv, $"output {oh}×{ow} reaches beyond the stride-1 map (pads ({g.PadTop},{g.PadLeft},{p.PadBottom},{p.PadRight}))");
             return;
@@ -102,11 +142,16 @@ internal sealed class ConvLowering : INodeLowering
             return;
         }
 
-        bool identity = r0 == 0 && c0 == 0 && s == 1;
-        var (input, pool, rowShift) = k == 1 && identity && !depthwise && AbsorbStrideSampleIntoConv.Instance.TryApply(ctx, inSlot) is { } absorbed
+        bool identity = r0 == 0 && c0 == 0 && s == 1 && sw == 1;
+        var (input, pool, rowShift) = windows is null && k == 1 && identity && !depthwise && AbsorbStrideSampleIntoConv.Instance.TryApply(ctx, inSlot) is { } absorbed
             ? absorbed
             : (null, KpuPoolType.Bypass, false);
         input ??= ctx.GetKpu(inputValue, conv);
+        if (windows is { Direct: false } && chunks is null)
+        {
+            input = input is null ? null : StackShiftedWindows.BuildStack(ctx, conv, input, windows);
+        }
+
         if (input is null)
         {
             ctx.Slot(output).Failed = true;
@@ -115,7 +160,8 @@ internal sealed class ConvLowering : INodeLowering
 
         PendingSample? sample = null;
         int kh = input.Height, kw = input.Width;
-        if (!identity && pool == KpuPoolType.Bypass)
+        bool unequalStrides = s != sw;
+        if (!identity && !unequalStrides && pool == KpuPoolType.Bypass)
         {
             if (!depthwise && StrideByKpuPool.Instance.Matches(s, r0, c0, ih, iw, oh, ow))
             {
@@ -130,7 +176,7 @@ internal sealed class ConvLowering : INodeLowering
         }
 
         var rangeSource = output;
-        if (pool == KpuPoolType.Bypass && sample is null && !depthwise && FuseMaxPoolIntoKpuConv.Instance.TryApply(ctx, output, kh, kw) is { } fused)
+        if (pool == KpuPoolType.Bypass && sample is null && !unequalStrides && !depthwise && FuseMaxPoolIntoKpuConv.Instance.TryApply(ctx, output, kh, kw) is { } fused)
         {
             (pool, output) = fused;
         }
@@ -143,16 +189,39 @@ internal sealed class ConvLowering : INodeLowering
             return;
         }
 
-        var convWeights = new KpuConvWeights(g.InputChannels, g.OutputChannels, k, depthwise, weights, bias);
-        if (inSlot.Kpu is { IsDeviceInput: true } && !FoldPreprocessingIntoFirstConv.Instance.Apply(ctx, conv, p, convWeights))
+        var convWeights = new KpuConvWeights(inChannels, g.OutputChannels, k, depthwise, weights, bias);
+        if (inSlot.Kpu is { IsDeviceInput: true } && windows is not { Direct: false } && !FoldPreprocessingIntoFirstConv.Instance.Apply(ctx, conv, p, convWeights))
         {
+            return;
+        }
+
+        if (chunks is not null)
+        {
+            ctx.Passes.Record(SplitIntoGroupChunks.Instance);
+            var whole = input;
+            K210Tensor ChunkInput(int firstOutput)
+            {
+                var slice = SplitIntoGroupChunks.Slice(ctx, whole, firstOutput / chunks.OutChannels * chunks.InChannels, chunks.InChannels);
+                return windows!.Direct ? slice : StackShiftedWindows.BuildStack(ctx, conv, slice, windows)!;
+            }
+
+            SplitKpuConv.Lower(ctx, conv, new ConvSplitPlan(chunks.OutChannels, chunks.Count, false), input, convWeights, activation, pool, rowShift, sample, output, rangeSource, outH, outW,
+                (first, _) => ChunkInput(first));
+            if (unequalStrides)
+            {
+                PickUnequalStrides(ctx, conv, output, r0, c0, s, sw, oh, ow);
+            }
+
             return;
         }
 
         var plan = SplitKpuConv.Plan(convWeights, input, outH, outW, ctx.Options.WeightBits, out string? limitProblem);
         if (plan is null)
         {
-            ctx.Error(CompilerDiagnostics.KpuLimit, conv, limitProblem!);
+            string via = windows is { Direct: false }
+                ? $"kernel {taps!.Height}×{taps.Width} as one 3×3 conv over {windows.Slots} shifted copies of the input ({inChannels} channels; row-band tiling is not implemented): "
+                : string.Empty;
+            ctx.Error(CompilerDiagnostics.KpuLimit, conv, via + limitProblem!);
             return;
         }
 
@@ -160,6 +229,11 @@ internal sealed class ConvLowering : INodeLowering
         {
             ctx.Passes.Record(SplitKpuConv.Instance);
             SplitKpuConv.Lower(ctx, conv, plan, input, convWeights, activation, pool, rowShift, sample, output, rangeSource, outH, outW);
+            if (unequalStrides)
+            {
+                PickUnequalStrides(ctx, conv, output, r0, c0, s, sw, oh, ow);
+            }
+
             return;
         }
 
@@ -172,15 +246,86 @@ internal sealed class ConvLowering : INodeLowering
         {
             InputRowShift = rowShift,
             InputValue = rawDeviceInput ? null : inputValue,
+            InputChannelSources = windows is { Direct: false } ? StackShiftedWindows.ChannelSources(windows, g.InputChannels, g.InputWidth) : null,
         });
         var slot = ctx.Slot(output);
         slot.Kpu = result;
         slot.KpuProducer = layer;
         slot.Sample = sample;
+        if (unequalStrides)
+        {
+            PickUnequalStrides(ctx, conv, output, r0, c0, s, sw, oh, ow);
+        }
     }
 
-    /// <summary>Every reason the conv cannot be a K210_CONV (empty when it can).</summary>
-    public static List<string> Problems(Node conv, ConvParameters p)
+    /// <summary>Strides (sh, sw) with sh ≠ sw: a CPU pick of the stride-1 map's main-memory copy (exact).</summary>
+    private static void PickUnequalStrides(LoweringContext ctx, Node conv, Value output, int r0, int c0, int sh, int sw, int oh, int ow)
+    {
+        var full = ctx.GetMainU8(output, conv)!;
+        var picked = ctx.NewTensor(output.Name + ".pick", K210ElementType.UInt8, K210MemoryKind.Main, full.Channels, oh, ow);
+        picked.QuantFrom = full;
+        ctx.Add(new QuantizedMaxPoolLayer(conv.Name, full, picked, (r0 * full.Width) + c0, full.Height, full.Width, 1, sh, 0, 0) { StrideW = sw });
+        var slot = ctx.Slot(output);
+        slot.MainU8 = picked;
+        slot.Kpu = null;
+        slot.KpuProducer = null;
+    }
+
+    private static void RecordKernelRewrites(LoweringContext ctx, Conv2DGeometry g)
+    {
+        if (g.DilationHeight != 1 || g.DilationWidth != 1)
+        {
+            ctx.Passes.Record(DilatedKernelAsZeroFilled.Instance);
+        }
+
+        if (g.Group != 1 && !g.IsDepthwise)
+        {
+            ctx.Passes.Record(GroupedConvAsBlockDiagonal.Instance);
+        }
+    }
+
+    /// <summary>Every reason the conv cannot be one native K210_CONV (empty when it can).</summary>
+    public static List<string> Problems(Node conv, ConvParameters p) => [.. KernelProblems(p), .. ResourceProblems(conv, p)];
+
+    /// <summary>The reasons left once kernels, dilation, groups and pads go through the shifted-window decomposition.</summary>
+    public static List<string> ProblemsAfterDecomposition(Node conv, ConvParameters p)
+    {
+        var problems = ResourceProblems(conv, p);
+        if (KernelProblems(p).Count > 0 && problems.Count == 0)
+        {
+            var (_, _, problem) = PlanDecomposition(conv, p);
+            if (problem is not null)
+            {
+                problems.Add(problem);
+            }
+        }
+
+        return problems;
+    }
+
+    /// <summary>The shifted-window realisation of a conv the KPU cannot run natively, or the limit it breaks.</summary>
+    public static (ShiftedWindowConv? Windows, ConvKernelTaps? Taps, string? Problem) PlanDecomposition(Node conv, ConvParameters p)
+    {
+        var g = p.Geometry;
+        var taps = ConvKernelTaps.FromOnnx(p, conv.Inputs[1]!.Constant!.ToFloatArray());
+        var windows = StackShiftedWindows.Plan(p, taps);
+        if (windows is null)
+        {
+            return (null, null, $"output {g.OutputHeight}×{g.OutputWidth} of kernel {taps.Height}×{taps.Width} reaches beyond the stride-1 map of the input {g.InputHeight}×{g.InputWidth} (pads ({g.PadTop},{g.PadLeft},{p.PadBottom},{p.PadRight})): outputs that read only padding are not computed by the KPU");
+        }
+
+        var chunks = SplitIntoGroupChunks.Plan(windows, taps, g.InputWidth);
+        int stacked = windows.Direct ? g.InputChannels : windows.Slots * (chunks?.InChannels ?? StackShiftedWindows.SlotChannels(g.InputChannels, g.InputWidth));
+        if (stacked > MaxChannels)
+        {
+            return (null, null, $"kernel {taps.Height}×{taps.Width} needs {windows.Slots} shifted copies of the {g.InputChannels} input channels ({stacked} stacked channels, limit {MaxChannels})");
+        }
+
+        return (windows, taps, null);
+    }
+
+    /// <summary>Kernel shape, dilation, groups, strides and pads a single native K210_CONV does not run.</summary>
+    public static List<string> KernelProblems(ConvParameters p)
     {
         var g = p.Geometry;
         var problems = new List<string>();
@@ -216,6 +361,14 @@ internal sealed class ConvLowering : INodeLowering
             problems.Add($"pads ({g.PadTop},{g.PadLeft},{p.PadBottom},{p.PadRight}) (at most 1 per side)");
         }
 
+        return problems;
+    }
+
+    /// <summary>Channel, size and constant-weight limits that no kernel decomposition changes.</summary>
+    public static List<string> ResourceProblems(Node conv, ConvParameters p)
+    {
+        var g = p.Geometry;
+        var problems = new List<string>();
         // More than 1024 output channels are split over several convs (ConvSplitting); inputs cannot be split exactly.
         if (g.InputChannels > MaxChannels)
         {
