@@ -20,6 +20,7 @@ internal static class LoweringTable
         SoftmaxLowering.Instance,
         SigmoidLowering.Instance,
         ReshapeLowering.Instance,
+        TransposeLowering.Instance,
         ZeroPadLowering.Instance,
         FusedOnlyLowering.Instance,
     ];

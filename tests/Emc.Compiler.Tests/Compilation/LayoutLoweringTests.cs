@@ -1,0 +1,107 @@
+using Emc.Compiler.Compilation;
+using Emc.Kmodel;
+
+namespace Emc.Compiler.Tests.Compilation;
+
+/// <summary>
+/// Layout ops realised exactly or rejected: transposes (alias when the order is kept, TENSORFLOW_FLATTEN when two
+/// blocks of axes swap), each judged by the simulator against the float evaluator.
+/// </summary>
+[TestClass]
+public sealed class LayoutLoweringTests
+{
+    private static readonly Random s_random = new(11);
+
+    [TestMethod]
+    public void NchwToNhwcBeforeFlattenIsQuantizedTensorflowFlatten()
+    {
+        var b = new OnnxNetBuilder("x", 1, 3, 8, 8);
+        string a = Conv(b, "x", 3, 8, 3);
+        string t = b.Node("Transpose", [a], ("perm", new[] { 0, 2, 3, 1 }));
+        string y = b.Node("Flatten", [t], ("axis", 1));
+        var net = Check(b.Build(y), 3 * 8 * 8);
+        CollectionAssert.Contains(net.LayerTypes.ToList(), KmodelLayerType.QuantizedTensorflowFlatten);
+    }
+
+    [TestMethod]
+    public void NchwToNhwcOfFloatDataIsTensorflowFlatten()
+    {
+        var b = new OnnxNetBuilder("x", 1, 3, 8, 8);
+        string a = Conv(b, "x", 3, 8, 3);
+        string s = b.Node("Softmax", [b.Node("Flatten", [a], ("axis", 1))], ("axis", 1));
+        string r = b.Node("Reshape", [s, b.Int64Constant(1, 8, 8, 8)]);
+        string y = b.Node("Transpose", [r], ("perm", new[] { 0, 2, 3, 1 }));
+        var net = Check(b.Build(y), 3 * 8 * 8);
+        CollectionAssert.Contains(net.LayerTypes.ToList(), KmodelLayerType.TensorflowFlatten);
+    }
+
+    [TestMethod]
+    public void RankThreeChannelLastTransposeIsAFlatten()
+    {
+        var b = new OnnxNetBuilder("x", 1, 3, 8, 8);
+        string a = Conv(b, "x", 3, 6, 3);
+        string r = b.Node("Reshape", [a, b.Int64Constant(1, 6, 64)]);
+        string y = b.Node("Transpose", [r], ("perm", new[] { 0, 2, 1 }));
+        var net = Check(b.Build(y), 3 * 8 * 8);
+        CollectionAssert.Contains(net.LayerTypes.ToList(), KmodelLayerType.QuantizedTensorflowFlatten);
+    }
+
+    [TestMethod]
+    [DataRow(1, 8)] // C = 1
+    [DataRow(8, 1)] // H = W = 1 (after a global pool)
+    public void TransposeOfSizeOneAxesIsAnAlias(int channels, int size)
+    {
+        var b = new OnnxNetBuilder("x", 1, 3, 8, 8);
+        string a = Conv(b, "x", 3, channels, 3);
+        if (size == 1)
+        {
+            a = b.Node("GlobalAveragePool", [a]);
+        }
+
+        string t = b.Node("Transpose", [a], ("perm", new[] { 0, 2, 3, 1 }));
+        string y = b.Node("Flatten", [t], ("axis", 1));
+        var net = Check(b.Build(y), 3 * 8 * 8);
+        Assert.DoesNotContain(KmodelLayerType.QuantizedTensorflowFlatten, net.LayerTypes.ToList());
+        Assert.DoesNotContain(KmodelLayerType.TensorflowFlatten, net.LayerTypes.ToList());
+        Assert.AreEqual(1, net.Result.Report.Passes.Single(p => p.Name == "alias-order-keeping-transpose").Applied);
+    }
+
+    [TestMethod]
+    public void TransposeOfThreeBlocksIsRejectedNamingThePermutation()
+    {
+        var b = new OnnxNetBuilder("x", 1, 3, 8, 8);
+        string a = Conv(b, "x", 3, 8, 3);
+        string r = b.Node("Reshape", [a, b.Int64Constant(1, 2, 4, 8, 8)]);
+        string t = b.Node("Transpose", [r], ("perm", new[] { 0, 2, 1, 3, 4 }));
+        string y = b.Node("Reshape", [t, b.Int64Constant(1, 8, 8, 8)]);
+        var net = CompiledNet.Compile(b.Build(y), CompiledNet.RandomSamples(2, 3 * 8 * 8, 1));
+        var error = net.Result.Diagnostics.Single(d => d.IsError);
+        StringAssert.Contains(error.Message, "(Transpose)");
+        StringAssert.Contains(error.Message, "perm [0,2,1,3,4]");
+        StringAssert.Contains(error.Message, "swap two blocks");
+    }
+
+    private static CompiledNet Check(Onnx.Protobuf.ModelProto model, int inputLength, int samples = 6)
+    {
+        var net = CompiledNet.Compile(model, CompiledNet.RandomSamples(samples, inputLength, 3), new CompileOptions { Calibration = CalibrationMethod.MinMax });
+        Assert.IsTrue(net.Result.Succeeded, string.Join(Environment.NewLine, net.Result.Diagnostics));
+        double step = net.Expected.SelectMany(e => e).Max(Math.Abs) / 127.5;
+        double error = net.MaxError();
+        Console.WriteLine($"layers {string.Join(",", net.LayerTypes)}: max error {error:G4} ({error / step:F2} output steps)");
+        Assert.IsLessThanOrEqualTo(3 * step, error);
+        return net;
+    }
+
+    private static string Conv(OnnxNetBuilder b, string x, int ic, int oc, int k)
+    {
+        int per = ic * k * k;
+        var w = new float[oc * per];
+        for (int i = 0; i < w.Length; i++)
+        {
+            w[i] = (float)((s_random.NextDouble() * 2) - 1) / per * 2;
+        }
+
+        var bias = Enumerable.Range(0, oc).Select(_ => (float)(s_random.NextDouble() - 0.5) * 0.1f).ToArray();
+        return b.Conv(x, w, bias, oc, ic, k, 1, k == 3 ? [1, 1, 1, 1] : [0, 0, 0, 0]);
+    }
+}
