@@ -22,12 +22,53 @@ internal sealed class RandomNetwork
     private readonly List<Func<Func<string, double>, Func<string, (double Min, double Max)>, (string Value, double Error)>> _rules = [];
     private readonly List<string> _ops = [];
 
-    public RandomNetwork(int seed)
+    /// <param name="seed">The network's seed (seeds keep generating the same networks).</param>
+    /// <param name="layout">Also use layout ops: an NHWC or NWHC graph input (a Transpose before the first conv) and
+    /// Keras-style heads (Transpose (0,2,3,1) → Flatten → Gemm, or an NHWC output).</param>
+    public RandomNetwork(int seed, bool layout = false)
     {
         _random = new Random(seed);
+        _layout = layout;
         Height = Width = 8 + (4 * _random.Next(3)); // 8, 12 or 16
-        _b = new OnnxNetBuilder("x", 1, 3, Height, Width);
+        if (layout)
+        {
+            Width = Height + 4; // H ≠ W: a transposed spatial order cannot pass
+            _widthMajor = _random.Next(2) == 0;
+            _b = _widthMajor ? new OnnxNetBuilder("x", 1, Width, Height, 3) : new OnnxNetBuilder("x", 1, Height, Width, 3);
+        }
+        else
+        {
+            _b = new OnnxNetBuilder("x", 1, 3, Height, Width);
+        }
+
         Build();
+    }
+
+    private readonly bool _layout;
+    private readonly bool _widthMajor;
+
+    /// <summary>Planar CHW device bytes → the graph input's order (NHWC or NWHC in layout networks).</summary>
+    public byte[] ModelOrder(byte[] chw)
+    {
+        if (!_layout)
+        {
+            return chw;
+        }
+
+        var m = new byte[chw.Length];
+        for (int c = 0; c < 3; c++)
+        {
+            for (int y = 0; y < Height; y++)
+            {
+                for (int x = 0; x < Width; x++)
+                {
+                    int at = _widthMajor ? (((x * Height) + y) * 3) + c : (((y * Width) + x) * 3) + c;
+                    m[at] = chw[(((c * Height) + y) * Width) + x];
+                }
+            }
+        }
+
+        return m;
     }
 
     public int Height { get; }
@@ -60,6 +101,11 @@ internal sealed class RandomNetwork
     {
         int c = 3, h = Height, w = Width;
         string t = "x";
+        if (_layout)
+        {
+            t = Unary(t, "Transpose", _widthMajor ? "nwhc→nchw" : "nhwc→nchw", ("perm", _widthMajor ? new[] { 0, 3, 2, 1 } : new[] { 0, 3, 1, 2 }));
+        }
+
         t = Conv(t, c, 4 + (4 * _random.Next(2)), 3, 1, [1, 1, 1, 1], Act());
         c = _lastChannels;
         int steps = 2 + _random.Next(4);
@@ -125,6 +171,11 @@ internal sealed class RandomNetwork
             c = _lastChannels;
         }
 
+        if (_layout && LayoutHead(t, c, h, w))
+        {
+            return;
+        }
+
         switch (_random.Next(3))
         {
             case 0:
@@ -143,6 +194,27 @@ internal sealed class RandomNetwork
     }
 
     private int _lastChannels;
+
+    /// <summary>A Keras-style head: NCHW→NHWC, then the NHWC map as output or flattened into a Gemm.</summary>
+    private bool LayoutHead(string t, int c, int h, int w)
+    {
+        int choice = _random.Next(3);
+        if (choice == 2 || (choice == 1 && c * h * w > 1024))
+        {
+            return false;
+        }
+
+        string nhwc = Unary(t, "Transpose", "nchw→nhwc", ("perm", new[] { 0, 2, 3, 1 }));
+        if (choice == 0)
+        {
+            Output = nhwc;
+            return true;
+        }
+
+        string f = Unary(nhwc, "Flatten", "flatten");
+        Output = Gemm(f, c * h * w, 4 + _random.Next(8));
+        return true;
+    }
 
     private string? Act() => _random.Next(3) switch { 0 => "Relu", 1 => "Clip", _ => null };
 
