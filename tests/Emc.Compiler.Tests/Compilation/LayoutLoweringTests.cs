@@ -67,18 +67,32 @@ public sealed class LayoutLoweringTests
     }
 
     [TestMethod]
-    public void TransposeOfThreeBlocksIsRejectedNamingThePermutation()
+    public void ChannelShuffleIsOneConcatOfPlaneViews()
     {
+        // ShuffleNet: [1,g·n,H,W] → [1,g,n,H,W] → transpose (0,2,1,3,4) → [1,n·g,H,W]; a wrong plane order would
+        // feed the next conv the wrong channels and fail the bound.
         var b = new OnnxNetBuilder("x", 1, 3, 8, 8);
         string a = Conv(b, "x", 3, 8, 3);
         string r = b.Node("Reshape", [a, b.Int64Constant(1, 2, 4, 8, 8)]);
         string t = b.Node("Transpose", [r], ("perm", new[] { 0, 2, 1, 3, 4 }));
-        string y = b.Node("Reshape", [t, b.Int64Constant(1, 8, 8, 8)]);
-        var net = CompiledNet.Compile(b.Build(y), CompiledNet.RandomSamples(2, 3 * 8 * 8, 1));
+        string s = b.Node("Reshape", [t, b.Int64Constant(1, 8, 8, 8)]);
+        var net = Check(b.Build(Conv(b, s, 8, 8, 1)), 3 * 8 * 8);
+        CollectionAssert.Contains(net.LayerTypes.ToList(), KmodelLayerType.QuantizedConcat);
+        Assert.AreEqual(1, net.Result.Report.Passes.Single(p => p.Name == "gather-runs-by-concat").Applied);
+    }
+
+    [TestMethod]
+    public void TransposeOfTooManyRunsIsRejectedNamingThePermutationAndLimit()
+    {
+        var b = new OnnxNetBuilder("x", 1, 3, 32, 40);
+        string a = Conv(b, "x", 3, 4, 3);
+        string y = b.Node("Transpose", [a], ("perm", new[] { 0, 1, 3, 2 })); // 4·32·40 single elements (3 pairs merge across channels)
+        var net = CompiledNet.Compile(b.Build(y), CompiledNet.RandomSamples(2, 3 * 32 * 40, 1));
         var error = net.Result.Diagnostics.Single(d => d.IsError);
         StringAssert.Contains(error.Message, "(Transpose)");
-        StringAssert.Contains(error.Message, "perm [0,2,1,3,4]");
-        StringAssert.Contains(error.Message, "swap two blocks");
+        StringAssert.Contains(error.Message, "perm [0,1,3,2]");
+        StringAssert.Contains(error.Message, "5117 separate runs");
+        StringAssert.Contains(error.Message, "at most 4096 runs");
     }
 
     private static CompiledNet Check(Onnx.Protobuf.ModelProto model, int inputLength, int samples = 6)

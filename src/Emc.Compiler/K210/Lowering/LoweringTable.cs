@@ -21,6 +21,7 @@ internal static class LoweringTable
         SigmoidLowering.Instance,
         ReshapeLowering.Instance,
         TransposeLowering.Instance,
+        SelectionLowering.Instance,
         ZeroPadLowering.Instance,
         FusedOnlyLowering.Instance,
     ];
