@@ -111,6 +111,13 @@ internal sealed class RandomNetwork
         int steps = 2 + _random.Next(4);
         for (int i = 0; i < steps; i++)
         {
+            if (_layout && c % 2 == 0 && _random.Next(3) == 0)
+            {
+                t = _random.Next(2) == 0 ? ChannelShuffle(t, c, h, w) : SplitConcat(t, c);
+                c = _lastChannels;
+                continue;
+            }
+
             int choice = _random.Next(11);
             bool canHalve = h >= 8 && w >= 8 && h % 2 == 0 && w % 2 == 0;
             switch (choice)
@@ -194,6 +201,48 @@ internal sealed class RandomNetwork
     }
 
     private int _lastChannels;
+
+    /// <summary>ShuffleNet's channel shuffle with 2 groups: reshape, transpose (0,2,1,3,4), reshape.</summary>
+    private string ChannelShuffle(string x, int c, int h, int w)
+    {
+        string r = Selection(x, "Reshape", [_b.Int64Constant(1, 2, c / 2, h, w)]);
+        string t = Selection(r, "Transpose", [], ("perm", new[] { 0, 2, 1, 3, 4 }));
+        _ops.Add("shuffle g2");
+        _lastChannels = c;
+        return Selection(t, "Reshape", [_b.Int64Constant(1, c, h, w)]);
+    }
+
+    /// <summary>Split the channels in two (a Slice or a Split), a conv on each half, concat.</summary>
+    private string SplitConcat(string x, int c)
+    {
+        string a, b;
+        if (_random.Next(2) == 0)
+        {
+            var parts = _b.NodeWithOutputs("Split", [x, _b.Int64Constant(c / 2, c / 2)], 2, ("axis", 1));
+            _rules.Add((err, _) => (parts[0], err(x)));
+            _rules.Add((err, _) => (parts[1], err(x)));
+            (a, b) = (parts[0], parts[1]);
+            _ops.Add("split");
+        }
+        else
+        {
+            a = Selection(x, "Slice", [_b.Int64Constant(0), _b.Int64Constant(c / 2), _b.Int64Constant(1)]);
+            b = Selection(x, "Slice", [_b.Int64Constant(c / 2), _b.Int64Constant(c), _b.Int64Constant(1)]);
+            _ops.Add("slice halves");
+        }
+
+        string y = Concat(Conv(a, c / 2, 4, 3, 1, [1, 1, 1, 1], Act()), Conv(b, c / 2, 4, 1, 1, [0, 0, 0, 0], Act()));
+        _lastChannels = 8;
+        return y;
+    }
+
+    /// <summary>A node that only moves data (1-Lipschitz, no rounding of its own).</summary>
+    private string Selection(string x, string op, string[] extraInputs, params (string, object)[] attributes)
+    {
+        string y = _b.Node(op, [x, .. extraInputs], attributes);
+        _rules.Add((err, _) => (y, err(x)));
+        return y;
+    }
 
     /// <summary>A Keras-style head: NCHW→NHWC, then the NHWC map as output or flattened into a Gemm.</summary>
     private bool LayoutHead(string t, int c, int h, int w)
