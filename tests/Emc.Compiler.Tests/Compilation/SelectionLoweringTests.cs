@@ -45,6 +45,41 @@ public sealed class SelectionLoweringTests
     }
 
     [TestMethod]
+    public void FocusSlicesArePicks()
+    {
+        // YOLOv5 Focus: every other row, then every other column, from two phases, concatenated on channels.
+        var b = new OnnxNetBuilder("x", 1, 3, 8, 8);
+        string a = Conv(b, "x", 3, 4, 3);
+        string Phase(int y, int x) => b.Node("Slice", [b.Node("Slice", [a, b.Int64Constant(y), b.Int64Constant(8), b.Int64Constant(2), b.Int64Constant(2)]),
+            b.Int64Constant(x), b.Int64Constant(8), b.Int64Constant(3), b.Int64Constant(2)]);
+        string f = b.Node("Concat", [Phase(0, 0), Phase(1, 1)], ("axis", 1));
+        var net = Check(b.Build(Conv(b, f, 8, 4, 1)), 3 * 8 * 8);
+        Assert.AreEqual(4, net.Result.Report.Passes.Single(p => p.Name == "slice-as-pick").Applied);
+    }
+
+    [TestMethod]
+    public void CropAndChannelRangeIsOnePick()
+    {
+        var b = new OnnxNetBuilder("x", 1, 3, 8, 8);
+        string a = Conv(b, "x", 3, 8, 3);
+        string s = b.Node("Slice", [a, b.Int64Constant(2, 1, 3), b.Int64Constant(6, 7, 8), b.Int64Constant(1, 2, 3)]);
+        var net = Check(b.Build(s), 3 * 8 * 8);
+        Assert.AreEqual(1, net.Result.Report.Passes.Single(p => p.Name == "slice-as-pick").Applied);
+    }
+
+    [TestMethod]
+    public void LastAxisSliceOfADetectionHeadIsAPick()
+    {
+        // YuNet: [1,N,17] → [1,N,14], [1,N,2], [1,N,1] on the last axis.
+        var b = new OnnxNetBuilder("x", 1, 3, 8, 8);
+        string a = Conv(b, "x", 3, 6, 3);
+        string r = b.Node("Reshape", [b.Node("Transpose", [a], ("perm", new[] { 0, 2, 3, 1 })), b.Int64Constant(1, 64, 6)]);
+        string s = b.Node("Slice", [r, b.Int64Constant(4), b.Int64Constant(6), b.Int64Constant(2)]);
+        var net = Check(b.Build(s), 3 * 8 * 8);
+        Assert.AreEqual(1, net.Result.Report.Passes.Single(p => p.Name == "slice-as-pick").Applied);
+    }
+
+    [TestMethod]
     public void GatherOfConstantChannelsIsAConcatOfViews()
     {
         var b = new OnnxNetBuilder("x", 1, 3, 8, 8);

@@ -18,13 +18,14 @@ internal static class SelectionRealisation
     {
         var output = node.Outputs[outputIndex];
         var runs = ElementRuns.Of(map);
+        bool pickable = SliceAsPick.Geometry(node) is not null && !ctx.Slot(node.Inputs[0]!).Failed && ctx.Slot(node.Inputs[0]!).Float is null;
         if (runs.Count == 0)
         {
             ctx.Error(CompilerDiagnostics.UnsupportedPattern, node, $"{what} selects no element for '{output.Name}' (kmodel v3 has no empty tensors)");
             return false;
         }
 
-        if (runs.Count > GatherRunsByConcat.MaxRuns)
+        if (runs.Count > GatherRunsByConcat.MaxRuns && !pickable)
         {
             ctx.Error(CompilerDiagnostics.UnsupportedPattern, node, string.Create(CultureInfo.InvariantCulture,
                 $"{what} copies {runs.Count} separate runs of elements into '{output.Name}'; kmodel v3 has no strided copy, and one (QUANTIZED_)CONCAT of views copies at most {GatherRunsByConcat.MaxRuns} runs"));
@@ -42,7 +43,9 @@ internal static class SelectionRealisation
         var dims = LoweringContext.Chw(output.Shape!);
         var result = runs.Count == 1
             ? ViewElementRange.Instance.Apply(ctx, source, runs[0], output.Name, dims)
-            : GatherRunsByConcat.Instance.Apply(ctx, node.Name, source, runs, output.Name, dims);
+            : source.Type == K210ElementType.UInt8 && SliceAsPick.Geometry(node) is { } pick
+                ? SliceAsPick.Instance.Apply(ctx, node, source, pick)
+                : GatherRunsByConcat.Instance.Apply(ctx, node.Name, source, runs, output.Name, dims);
         var slot = ctx.Slot(output);
         if (result.Type == K210ElementType.Float32)
         {

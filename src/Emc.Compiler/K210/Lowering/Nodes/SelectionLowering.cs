@@ -8,7 +8,8 @@ namespace Emc.Compiler.K210.Lowering.Nodes;
 
 /// <summary>
 /// Slice, Split and Gather with constant indices select elements of planar data exactly: one run of consecutive
-/// elements (a channel range of a map) is a view at an offset, several runs one (QUANTIZED_)CONCAT of views.
+/// elements (a channel range of a map) is a view at an offset; a row/column-strided Slice of uint8 data a 1×1 pick;
+/// any other selection one (QUANTIZED_)CONCAT of views.
 /// </summary>
 internal sealed class SelectionLowering : INodeLowering
 {
@@ -20,7 +21,7 @@ internal sealed class SelectionLowering : INodeLowering
 
     public IReadOnlyList<string> OpTypes { get; } = ["Slice", "Split", "Gather"];
 
-    public IReadOnlyList<IPass> Rewrites { get; } = [ViewElementRange.Instance, GatherRunsByConcat.Instance];
+    public IReadOnlyList<IPass> Rewrites { get; } = [ViewElementRange.Instance, SliceAsPick.Instance, GatherRunsByConcat.Instance];
 
     public void Lower(LoweringContext ctx, Node node)
     {
@@ -45,9 +46,9 @@ internal sealed class SelectionLowering : INodeLowering
 
     public void ReportOwnProblems(LoweringContext ctx, Node node)
     {
-        if (!SelectionIsConstant(ctx, node))
+        if (!SelectionIsConstant(ctx, node) || SliceAsPick.Geometry(node) is not null)
         {
-            return;
+            return; // a pick has no run limit when the data turns out uint8
         }
 
         for (int i = 0; i < node.Outputs.Count; i++)
