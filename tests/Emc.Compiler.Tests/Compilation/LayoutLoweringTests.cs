@@ -82,6 +82,22 @@ public sealed class LayoutLoweringTests
     }
 
     [TestMethod]
+    public void DetectionHeadConcatOnTheLastAxisThenTransposeIsExact()
+    {
+        // light-person-detector / YOLOX: per-level [1,6,H·W] maps concatenated on the last axis, then (0,2,1).
+        var b = new OnnxNetBuilder("x", 1, 3, 8, 8);
+        string a = Conv(b, "x", 3, 6, 3);
+        string p = b.Node("MaxPool", [a], ("kernel_shape", new[] { 2, 2 }), ("strides", new[] { 2, 2 }));
+        string l0 = b.Node("Reshape", [a, b.Int64Constant(1, 6, 64)]);
+        string l1 = b.Node("Reshape", [p, b.Int64Constant(1, 6, 16)]);
+        string c = b.Node("Concat", [l0, l1], ("axis", -1));
+        string y = b.Node("Transpose", [c], ("perm", new[] { 0, 2, 1 }));
+        var net = Check(b.Build(y), 3 * 8 * 8);
+        Assert.AreEqual(1, net.Result.Report.Passes.Single(p => p.Name == "concat-inner-axis-by-views").Applied);
+        CollectionAssert.Contains(net.LayerTypes.ToList(), KmodelLayerType.TensorflowFlatten);
+    }
+
+    [TestMethod]
     public void TransposeOfTooManyRunsIsRejectedNamingThePermutationAndLimit()
     {
         var b = new OnnxNetBuilder("x", 1, 3, 32, 40);
