@@ -13,14 +13,28 @@ public sealed class LayoutLoweringTests
     private static readonly Random s_random = new(11);
 
     [TestMethod]
-    public void NchwToNhwcBeforeFlattenIsQuantizedTensorflowFlatten()
+    public void NchwToNhwcReadAsUInt8IsQuantizedTensorflowFlatten()
     {
         var b = new OnnxNetBuilder("x", 1, 3, 8, 8);
         string a = Conv(b, "x", 3, 8, 3);
         string t = b.Node("Transpose", [a], ("perm", new[] { 0, 2, 3, 1 }));
-        string y = b.Node("Flatten", [t], ("axis", 1));
+        string y = b.Node("MaxPool", [t], ("kernel_shape", new[] { 2, 2 }), ("strides", new[] { 2, 2 })); // a u8 layer reads it
         var net = Check(b.Build(y), 3 * 8 * 8);
         CollectionAssert.Contains(net.LayerTypes.ToList(), KmodelLayerType.QuantizedTensorflowFlatten);
+    }
+
+    [TestMethod]
+    public void KerasFlattenBeforeACpuFullyConnectedUsesTheStockFloatFlatten()
+    {
+        var b = new OnnxNetBuilder("x", 1, 3, 8, 8);
+        string a = Conv(b, "x", 3, 4, 3);
+        string t = b.Node("Transpose", [a], ("perm", new[] { 0, 2, 3, 1 }));
+        string f = b.Node("Flatten", [t], ("axis", 1));
+        var w = Enumerable.Range(0, 10 * 256).Select(i => (float)Math.Sin(i) / 64).ToArray();
+        string y = b.Node("Gemm", [f, b.Constant(w, 10, 256), b.Constant(new float[10], 10)], ("transB", 1));
+        var net = Check(b.Build(y), 3 * 8 * 8);
+        CollectionAssert.Contains(net.LayerTypes.ToList(), KmodelLayerType.TensorflowFlatten);
+        Assert.DoesNotContain(KmodelLayerType.QuantizedTensorflowFlatten, net.LayerTypes.ToList());
     }
 
     [TestMethod]
@@ -43,7 +57,7 @@ public sealed class LayoutLoweringTests
         string r = b.Node("Reshape", [a, b.Int64Constant(1, 6, 64)]);
         string y = b.Node("Transpose", [r], ("perm", new[] { 0, 2, 1 }));
         var net = Check(b.Build(y), 3 * 8 * 8);
-        CollectionAssert.Contains(net.LayerTypes.ToList(), KmodelLayerType.QuantizedTensorflowFlatten);
+        CollectionAssert.Contains(net.LayerTypes.ToList(), KmodelLayerType.TensorflowFlatten); // an output: read as float
     }
 
     [TestMethod]

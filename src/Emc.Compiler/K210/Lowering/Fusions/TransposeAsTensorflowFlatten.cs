@@ -1,3 +1,4 @@
+using Emc.Compiler.Compilation;
 using Emc.Compiler.Ir;
 using Emc.Compiler.K210.Graph;
 using Emc.Compiler.Passes;
@@ -7,8 +8,10 @@ namespace Emc.Compiler.K210.Lowering.Fusions;
 /// <summary>
 /// A Transpose that swaps two blocks of axes — (0,2,3,1) NCHW→NHWC before a Keras/TF flatten or a detection head's
 /// reshape, (0,2,1) of [1,C,N], (0,3,1,2) NHWC→NCHW — is TENSORFLOW_FLATTEN with C = the leading block and H·W = the
-/// trailing one: float32 data gets TENSORFLOW_FLATTEN, uint8 data QUANTIZED_TENSORFLOW_FLATTEN (an exact byte
-/// reorder sharing the input's quantization; run by the patched runtime, the stock SDK runs only the float form).
+/// trailing one. The float form (which the stock SDK runs) is used when the data is float or is only read as float
+/// afterwards (graph outputs, CPU fully connected, softmax, sigmoid: the dequantize moves before the reorder);
+/// uint8 data read as uint8 gets QUANTIZED_TENSORFLOW_FLATTEN (an exact byte reorder sharing the input's
+/// quantization, run by the patched runtime only).
 /// </summary>
 internal sealed class TransposeAsTensorflowFlatten : IPass
 {
@@ -23,7 +26,7 @@ internal sealed class TransposeAsTensorflowFlatten : IPass
         var value = node.Inputs[0]!;
         var output = node.Outputs[0];
         var slot = ctx.Slot(value);
-        var source = slot.Float ?? ctx.GetMainU8(value, node);
+        var source = slot.Float ?? (ReadAsFloat(ctx, output) ? ctx.GetFloat(value, node) : ctx.GetMainU8(value, node));
         if (source is null)
         {
             ctx.Slot(output).Failed = true;
@@ -43,5 +46,24 @@ internal sealed class TransposeAsTensorflowFlatten : IPass
             result.QuantFrom = source;
             ctx.Slot(output).MainU8 = result;
         }
+    }
+
+    /// <summary>True when every reader of the value (through reshape-like aliases) takes float data.</summary>
+    private static bool ReadAsFloat(LoweringContext ctx, Value value)
+    {
+        if (value.Consumers.Count == 0)
+        {
+            return ctx.Graph.Outputs.Contains(value);
+        }
+
+        bool cpuFullyConnected = (ctx.Options.FullyConnected == FullyConnectedTarget.Default ? FullyConnectedOnKpu.DefaultTarget : ctx.Options.FullyConnected)
+            == FullyConnectedTarget.Cpu;
+        return value.Consumers.All(c => c.OpType switch
+        {
+            "Reshape" or "Flatten" or "Squeeze" or "Unsqueeze" or "Identity" => c.Inputs[0] == value && ReadAsFloat(ctx, c.Outputs[0]),
+            "Softmax" or "Sigmoid" => true,
+            "Gemm" or "MatMul" => cpuFullyConnected,
+            _ => false,
+        });
     }
 }
