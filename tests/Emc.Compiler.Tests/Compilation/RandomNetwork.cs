@@ -113,7 +113,17 @@ internal sealed class RandomNetwork
         {
             if (_layout && c % 2 == 0 && _random.Next(3) == 0)
             {
-                t = _random.Next(2) == 0 ? ChannelShuffle(t, c, h, w) : SplitConcat(t, c);
+                int kind = _random.Next(3);
+                if (kind == 2 && h % 2 == 0 && w % 2 == 0 && h >= 8 && w >= 8)
+                {
+                    t = Focus(t, c, h, w);
+                    (h, w) = (h / 2, w / 2);
+                }
+                else
+                {
+                    t = kind == 0 ? ChannelShuffle(t, c, h, w) : SplitConcat(t, c);
+                }
+
                 c = _lastChannels;
                 continue;
             }
@@ -210,6 +220,21 @@ internal sealed class RandomNetwork
         _ops.Add("shuffle g2");
         _lastChannels = c;
         return Selection(t, "Reshape", [_b.Int64Constant(1, c, h, w)]);
+    }
+
+    /// <summary>YOLOv5's Focus on two phases: every other row and column from (0,0) and (1,1), concatenated.</summary>
+    private string Focus(string x, int c, int h, int w)
+    {
+        string Phase(int y0, int x0)
+        {
+            string rows = Selection(x, "Slice", [_b.Int64Constant(y0), _b.Int64Constant(h), _b.Int64Constant(2), _b.Int64Constant(2)]);
+            return Selection(rows, "Slice", [_b.Int64Constant(x0), _b.Int64Constant(w), _b.Int64Constant(3), _b.Int64Constant(2)]);
+        }
+
+        _ops.Add("focus");
+        string y = Concat(Phase(0, 0), Phase(1, 1));
+        _lastChannels = 2 * c;
+        return y;
     }
 
     /// <summary>Split the channels in two (a Slice or a Split), a conv on each half, concat.</summary>
