@@ -25,6 +25,21 @@ public sealed class SelectionLoweringTests
     }
 
     [TestMethod]
+    public void ConcatThenSplitOnTheSameBoundariesCopiesNothing()
+    {
+        // The convs are placed straight into the concat's slices (no layer) and the split takes views of them.
+        var b = new OnnxNetBuilder("x", 1, 3, 8, 8);
+        string a = Conv(b, "x", 3, 8, 3);
+        string c = b.Node("Concat", [Conv(b, a, 8, 4, 1), Conv(b, a, 8, 4, 3)], ("axis", 1));
+        var parts = b.NodeWithOutputs("Split", [c, b.Int64Constant(4, 4)], 2, ("axis", 1));
+        string y = b.Node("Add", [Conv(b, parts[0], 4, 4, 1), Conv(b, parts[1], 4, 4, 1)]);
+        var net = Check(b.Build(y), 3 * 8 * 8);
+        Assert.DoesNotContain(KmodelLayerType.QuantizedConcat, net.LayerTypes.ToList());
+        Assert.DoesNotContain(KmodelLayerType.Concat, net.LayerTypes.ToList());
+        Assert.AreEqual(2, net.Result.Report.Passes.Single(p => p.Name == "view-element-range").Applied);
+    }
+
+    [TestMethod]
     public void ChannelSliceIsAViewAtAnOffset()
     {
         var b = new OnnxNetBuilder("x", 1, 3, 8, 8);
