@@ -75,7 +75,7 @@ public sealed class ReliabilityCliTests
         var pre = new Emc.Compiler.K210.Lowering.Preprocessing([2.0 / 255], [-1], false);
 
         var samples = Emc.Compiler.Calibration.DatasetLoader.Load(
-            new Emc.Compiler.Compilation.CompileOptions { Dataset = [dir["u.npy"]] }, new Emc.Compiler.Ir.Shape(1, 1, 28, 28), pre, new Emc.Diagnostics.DiagnosticBag());
+            new Emc.Compiler.Compilation.CompileOptions { Dataset = [dir["u.npy"]] }, Emc.Compiler.K210.Lowering.InputLayout.Planar(new Emc.Compiler.Ir.Shape(1, 1, 28, 28)), pre, new Emc.Diagnostics.DiagnosticBag());
 
         CollectionAssert.AreEqual(bytes, samples.Single().DeviceInput);
         Assert.AreEqual(-1f, samples[0].ModelInput[0], 1e-6);

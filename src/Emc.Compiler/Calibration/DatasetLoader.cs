@@ -23,9 +23,10 @@ internal static class DatasetLoader
 
     private static readonly string[] s_imageExtensions = [".bmp", ".png", ".jpg", ".jpeg"];
 
-    public static List<CalibrationSample> Load(CompileOptions options, Shape inputShape, Preprocessing pre, DiagnosticBag diagnostics)
+    /// <summary>Loads the samples; <paramref name="layout"/> says how the model input's order relates to the planar device bytes.</summary>
+    public static List<CalibrationSample> Load(CompileOptions options, InputLayout layout, Preprocessing pre, DiagnosticBag diagnostics)
     {
-        int c = inputShape[1], h = inputShape[2], w = inputShape[3];
+        int c = layout.Channels, h = layout.Height, w = layout.Width;
         var files = new List<string>();
         foreach (string entry in options.Dataset)
         {
@@ -48,7 +49,7 @@ internal static class DatasetLoader
         var samples = new List<CalibrationSample>();
         foreach (string file in files)
         {
-            var sample = LoadOne(file, c, h, w, pre, options.ChannelOrder, diagnostics);
+            var sample = LoadOne(file, layout, pre, options.ChannelOrder, diagnostics);
             if (sample is not null)
             {
                 samples.Add(sample);
@@ -64,7 +65,7 @@ internal static class DatasetLoader
             {
                 var bytes = new byte[c * h * w];
                 random.NextBytes(bytes);
-                samples.Add(new CalibrationSample($"random#{i}", ToModel(bytes, c, h * w, pre), bytes));
+                samples.Add(new CalibrationSample($"random#{i}", layout.ToModelOrder(ToModel(bytes, c, h * w, pre)), bytes));
             }
         }
 
@@ -77,8 +78,9 @@ internal static class DatasetLoader
         return s_imageExtensions.Contains(ext) || ext is ".npy" or ".pb";
     }
 
-    private static CalibrationSample? LoadOne(string file, int c, int h, int w, Preprocessing pre, Compilation.ChannelOrder order, DiagnosticBag diagnostics)
+    private static CalibrationSample? LoadOne(string file, InputLayout layout, Preprocessing pre, Compilation.ChannelOrder order, DiagnosticBag diagnostics)
     {
+        int c = layout.Channels, h = layout.Height, w = layout.Width;
         string ext = Path.GetExtension(file).ToLowerInvariant();
         float[]? model = null;
         if (s_imageExtensions.Contains(ext))
@@ -104,7 +106,7 @@ internal static class DatasetLoader
 
             // The model sees its own (RGB) channel order.
             var modelBytes = order == Compilation.ChannelOrder.Bgr && c == 3 ? SwapPlanes(device, h * w) : device;
-            return new CalibrationSample(file, ToModel(modelBytes, c, h * w, pre), device);
+            return new CalibrationSample(file, layout.ToModelOrder(ToModel(modelBytes, c, h * w, pre)), device);
         }
 
         if (ext == ".npy")
@@ -159,6 +161,8 @@ internal static class DatasetLoader
             return null;
         }
 
+        // .npy / .pb samples are in the model's own order; the device bytes are planar CHW.
+        var planar = layout.ToDeviceOrder(model);
         var bytes = new byte[model.Length];
         int plane = h * w;
         for (int ch = 0; ch < c; ch++)
@@ -166,7 +170,7 @@ internal static class DatasetLoader
             int mc = order == Compilation.ChannelOrder.Bgr && c == 3 ? 2 - ch : ch;
             for (int i = 0; i < plane; i++)
             {
-                double q = (model[(mc * plane) + i] - pre.Offset[mc]) / pre.Scale[mc];
+                double q = (planar[(mc * plane) + i] - pre.Offset[mc]) / pre.Scale[mc];
                 bytes[(ch * plane) + i] = (byte)Math.Clamp(Math.Round(q, MidpointRounding.ToEven), 0, 255);
             }
         }

@@ -81,6 +81,8 @@ public static class CHeaderGenerator
                 uint32_t element_type; /* EMC_ELEMENT_* */
                 float scale;           /* uint8 data: real = q * scale + bias */
                 float bias;
+                const char *layout;       /* order of the data the firmware passes or gets, e.g. "NCHW planar" */
+                const char *model_layout; /* the layout the ONNX model declares, e.g. "NHWC" */
             } emc_tensor_info_t;
 
             typedef struct emc_layer_info
@@ -110,12 +112,13 @@ public static class CHeaderGenerator
             b.Append("    { ").Append(SourceLiterals.C(t.Name)).Append(", ").Append(shape.Rank).Append("u, ")
                 .Append(shape.Text).Append(", ")
                 .Append(t.ElementType == InterfaceElementType.UInt8 ? "EMC_ELEMENT_UINT8" : "EMC_ELEMENT_FLOAT32").Append(", ")
-                .Append(SourceLiterals.Float(t.Scale)).Append(", ").Append(SourceLiterals.Float(t.Bias)).Append(" },\n");
+                .Append(SourceLiterals.Float(t.Scale)).Append(", ").Append(SourceLiterals.Float(t.Bias)).Append(", ")
+                .Append(SourceLiterals.C(t.Layout)).Append(", ").Append(SourceLiterals.C(t.ModelLayout)).Append(" },\n");
         }
 
         if (tensors.Count == 0)
         {
-            b.Append("    { \"\", 0u, { 0u, 0u, 0u, 0u }, EMC_ELEMENT_UINT8, 0.0f, 0.0f },\n");
+            b.Append("    { \"\", 0u, { 0u, 0u, 0u, 0u }, EMC_ELEMENT_UINT8, 0.0f, 0.0f, \"\", \"\" },\n");
         }
 
         b.Append("};\n\n");

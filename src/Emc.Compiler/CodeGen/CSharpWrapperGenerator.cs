@@ -88,7 +88,7 @@ public static class CSharpWrapperGenerator
     /// </summary>
     public static string InterfaceSignature(string ns, string cls, int inputs, int outputs, bool resource)
     {
-        string text = string.Create(CultureInfo.InvariantCulture, $"v1|{ns}|{cls}|{inputs}|{outputs}|{resource}");
+        string text = string.Create(CultureInfo.InvariantCulture, $"v2|{ns}|{cls}|{inputs}|{outputs}|{resource}");
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)), 0, 8).ToLowerInvariant();
     }
 
@@ -106,6 +106,8 @@ public static class CSharpWrapperGenerator
             Const(b, "bool", p + "IsUInt8", t.ElementType == InterfaceElementType.UInt8 ? "true" : "false");
             Const(b, "float", p + "Scale", SourceLiterals.Float(t.Scale));
             Const(b, "float", p + "Bias", SourceLiterals.Float(t.Bias));
+            Const(b, "string", p + "Layout", SourceLiterals.CSharp(t.Layout));
+            Const(b, "string", p + "ModelLayout", SourceLiterals.CSharp(t.ModelLayout));
             b.Append('\n');
         }
     }

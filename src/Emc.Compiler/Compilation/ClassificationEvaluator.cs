@@ -71,7 +71,7 @@ public static class ClassificationEvaluator
             progress?.Invoke($"eval {i + 1}/{samples.Count}");
             var s = samples[i];
             var loadDiagnostics = new DiagnosticBag();
-            var loaded = DatasetLoader.Load(options with { Dataset = [s.Path], MaxCalibrationSamples = 1 }, inputShape, pre, loadDiagnostics);
+            var loaded = DatasetLoader.Load(options with { Dataset = [s.Path], MaxCalibrationSamples = 1 }, K210.Lowering.InputLayout.Planar(inputShape), pre, loadDiagnostics);
             if (loaded.Count != 1)
             {
                 skipped.Add(s.Path);

@@ -12,9 +12,11 @@ namespace Emc.Compiler.Quantization;
 /// </summary>
 internal static class QuantizationResolver
 {
-    /// <summary>The IR values whose ranges the lowered model needs.</summary>
+    /// <summary>The IR values whose ranges the lowered model needs: every tensor's range source, also those reached only through
+    /// <see cref="K210Tensor.QuantFrom"/> (a view of an exclusive concat's buffer shares the quantization of a buffer
+    /// no layer names directly).</summary>
     public static IReadOnlyCollection<Value> RangeSources(K210Model model) =>
-        AllTensors(model).Select(t => t.RangeSource)
+        AllTensors(model).SelectMany(QuantChain).Select(t => t.RangeSource)
             .Concat(model.Layers.OfType<KpuConvLayer>().Select(c => c.InputValue))
             .OfType<Value>().Distinct().ToList();
 
@@ -84,6 +86,14 @@ internal static class QuantizationResolver
 
         t.Quant = result;
         return result;
+    }
+
+    private static IEnumerable<K210Tensor> QuantChain(K210Tensor t)
+    {
+        for (K210Tensor? at = t; at is not null; at = at.QuantFrom)
+        {
+            yield return at;
+        }
     }
 
     private static IEnumerable<K210Tensor> AllTensors(K210Model model) =>

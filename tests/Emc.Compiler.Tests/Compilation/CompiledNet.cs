@@ -35,20 +35,22 @@ internal sealed class CompiledNet
 
     public IEnumerable<KmodelLayerType> LayerTypes => File?.Layers.Select(l => l.Type) ?? [];
 
-    public static CompiledNet Compile(ModelProto model, IReadOnlyList<byte[]> samples, CompileOptions? options = null)
+    /// <summary>Compiles and runs the samples (device bytes, planar CHW); <paramref name="modelOrder"/> rearranges them
+    /// into the graph input's order for models with a non-planar (e.g. NHWC) input.</summary>
+    public static CompiledNet Compile(ModelProto model, IReadOnlyList<byte[]> samples, CompileOptions? options = null, Func<byte[], byte[]>? modelOrder = null)
     {
-        var artifacts = CompileArtifacts(model, samples, options);
+        var artifacts = CompileArtifacts(model, samples, options, modelOrder);
         var net = new CompiledNet(artifacts.Result, artifacts.Graph);
         if (net.Result.Succeeded)
         {
-            net.Run(samples);
+            net.Run(samples, modelOrder ?? (q => q));
         }
 
         return net;
     }
 
     /// <summary>Compiles like <see cref="Compile"/> without running the samples, keeping the lowered model.</summary>
-    public static CompilationArtifacts CompileArtifacts(ModelProto model, IReadOnlyList<byte[]> samples, CompileOptions? options = null)
+    public static CompilationArtifacts CompileArtifacts(ModelProto model, IReadOnlyList<byte[]> samples, CompileOptions? options = null, Func<byte[], byte[]>? modelOrder = null)
     {
         var imported = OnnxImporter.Import(model);
         var graph = imported.Value ?? throw new AssertFailedException("import failed: " + string.Join(Environment.NewLine, imported.Diagnostics));
@@ -58,7 +60,7 @@ internal sealed class CompiledNet
         {
             for (int i = 0; i < samples.Count; i++)
             {
-                WriteNpy(Path.Combine(dir, $"{i:D3}.npy"), samples[i].Select(q => q / 255f).ToArray());
+                WriteNpy(Path.Combine(dir, $"{i:D3}.npy"), (modelOrder ?? (q => q))(samples[i]).Select(q => q / 255f).ToArray());
             }
 
             options = (options ?? new CompileOptions()) with { Dataset = [dir], InputRange = (0f, 1f) };
@@ -99,7 +101,7 @@ internal sealed class CompiledNet
         return noise == 0 ? double.PositiveInfinity : 10 * Math.Log10(signal / noise);
     }
 
-    private void Run(IReadOnlyList<byte[]> samples)
+    private void Run(IReadOnlyList<byte[]> samples, Func<byte[], byte[]> modelOrder)
     {
         var evaluator = new ReferenceEvaluator(Graph, new EvaluatorOptions
         {
@@ -118,7 +120,7 @@ internal sealed class CompiledNet
         var simulator = KmodelSimulator.Create(File!).Value!;
         foreach (var q in samples)
         {
-            var x = q.Select(v => v / 255f).ToArray();
+            var x = modelOrder(q).Select(v => v / 255f).ToArray();
             var name = Graph.Inputs[0].Name;
             Ranges[name] = Ranges.TryGetValue(name, out var r) ? (Math.Min(r.Min, x.Min()), Math.Max(r.Max, x.Max())) : (x.Min(), x.Max());
             Expected.Add(evaluator.Run(Tensor.Create(Graph.Inputs[0].Shape!, x))[0].ToFloatArray());

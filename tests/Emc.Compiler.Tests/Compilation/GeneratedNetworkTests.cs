@@ -44,11 +44,20 @@ public sealed class GeneratedNetworkTests
         CheckNetwork(seed, FullyConnectedTarget.Default, convKernels: true);
     }
 
-    private static void CheckNetwork(int seed, FullyConnectedTarget fc, bool convKernels = false)
+    public static IEnumerable<object[]> LayoutSeeds => Enumerable.Range(1, 12).Select(s => new object[] { s });
+
+    [TestMethod]
+    [DynamicData(nameof(LayoutSeeds))]
+    public void LayoutNetworksStayWithinTheBound(int seed)
     {
-        var net = new RandomNetwork(seed, convKernels);
+        CheckNetwork(seed, FullyConnectedTarget.Default, layout: true);
+    }
+
+    private static void CheckNetwork(int seed, FullyConnectedTarget fc, bool convKernels = false, bool layout = false)
+    {
+        var net = new RandomNetwork(seed, convKernels, layout);
         var samples = CompiledNet.RandomSamples(8, 3 * net.Height * net.Width, seed);
-        var compiled = CompiledNet.Compile(net.Model, samples, new CompileOptions { Calibration = CalibrationMethod.MinMax, FullyConnected = fc });
+        var compiled = CompiledNet.Compile(net.Model, samples, new CompileOptions { Calibration = CalibrationMethod.MinMax, FullyConnected = fc }, net.ModelOrder);
         Assert.IsTrue(compiled.Result.Succeeded, $"{net.Description}: {string.Join(Environment.NewLine, compiled.Result.Diagnostics)}");
         double bound = net.ErrorBound(compiled.Ranges);
         double error = compiled.MaxError();

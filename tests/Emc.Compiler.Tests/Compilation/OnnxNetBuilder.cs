@@ -65,6 +65,20 @@ internal sealed class OnnxNetBuilder
         return output;
     }
 
+    /// <summary>Adds a node with <paramref name="count"/> outputs and returns their names.</summary>
+    public string[] NodeWithOutputs(string op, string[] inputs, int count, params (string Name, object Value)[] attributes)
+    {
+        var names = new List<string> { Node(op, inputs, attributes) };
+        var node = _graph.Node[^1];
+        for (int i = 1; i < count; i++)
+        {
+            names.Add(Fresh(op.ToLowerInvariant()));
+            node.Output.Add(names[^1]);
+        }
+
+        return [.. names];
+    }
+
     public string Conv(string x, float[] weights, float[] bias, int oc, int ic, int k, int stride, int[] pads, int group = 1) =>
         Node("Conv", [x, Constant(weights, oc, ic / group, k, k), Constant(bias, oc)],
             ("kernel_shape", new[] { k, k }), ("strides", new[] { stride, stride }), ("pads", pads), ("group", group));

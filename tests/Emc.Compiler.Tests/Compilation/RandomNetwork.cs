@@ -24,16 +24,56 @@ internal sealed class RandomNetwork
 
     private readonly bool _convKernels;
 
-    /// <param name="seed">The network's seed.</param>
+    /// <param name="seed">The network's seed (seeds keep generating the same networks).</param>
     /// <param name="convKernels">Also draw the kernels the KPU does not run natively (k×k up to 7, 1×N, N×1, dilation,
     /// groups, unequal strides, "valid" pads). Off keeps every seed's network exactly as it always was.</param>
-    public RandomNetwork(int seed, bool convKernels = false)
+    /// <param name="layout">Also use layout ops: an NHWC or NWHC graph input (a Transpose before the first conv) and
+    /// Keras-style heads (Transpose (0,2,3,1) → Flatten → Gemm, or an NHWC output).</param>
+    public RandomNetwork(int seed, bool convKernels = false, bool layout = false)
     {
         _convKernels = convKernels;
         _random = new Random(seed);
+        _layout = layout;
         Height = Width = 8 + (4 * _random.Next(3)); // 8, 12 or 16
-        _b = new OnnxNetBuilder("x", 1, 3, Height, Width);
+        if (layout)
+        {
+            Width = Height + 4; // H ≠ W: a transposed spatial order cannot pass
+            _widthMajor = _random.Next(2) == 0;
+            _b = _widthMajor ? new OnnxNetBuilder("x", 1, Width, Height, 3) : new OnnxNetBuilder("x", 1, Height, Width, 3);
+        }
+        else
+        {
+            _b = new OnnxNetBuilder("x", 1, 3, Height, Width);
+        }
+
         Build();
+    }
+
+    private readonly bool _layout;
+    private readonly bool _widthMajor;
+
+    /// <summary>Planar CHW device bytes → the graph input's order (NHWC or NWHC in layout networks).</summary>
+    public byte[] ModelOrder(byte[] chw)
+    {
+        if (!_layout)
+        {
+            return chw;
+        }
+
+        var m = new byte[chw.Length];
+        for (int c = 0; c < 3; c++)
+        {
+            for (int y = 0; y < Height; y++)
+            {
+                for (int x = 0; x < Width; x++)
+                {
+                    int at = _widthMajor ? (((x * Height) + y) * 3) + c : (((y * Width) + x) * 3) + c;
+                    m[at] = chw[(((c * Height) + y) * Width) + x];
+                }
+            }
+        }
+
+        return m;
     }
 
     public int Height { get; }
@@ -66,11 +106,33 @@ internal sealed class RandomNetwork
     {
         int c = 3, h = Height, w = Width;
         string t = "x";
+        if (_layout)
+        {
+            t = Unary(t, "Transpose", _widthMajor ? "nwhc→nchw" : "nhwc→nchw", ("perm", _widthMajor ? new[] { 0, 3, 2, 1 } : new[] { 0, 3, 1, 2 }));
+        }
+
         t = Conv(t, c, 4 + (4 * _random.Next(2)), 3, 1, [1, 1, 1, 1], Act());
         c = _lastChannels;
         int steps = 2 + _random.Next(4);
         for (int i = 0; i < steps; i++)
         {
+            if (_layout && c % 2 == 0 && _random.Next(3) == 0)
+            {
+                int kind = _random.Next(3);
+                if (kind == 2 && h % 2 == 0 && w % 2 == 0 && h >= 8 && w >= 8)
+                {
+                    t = Focus(t, c, h, w);
+                    (h, w) = (h / 2, w / 2);
+                }
+                else
+                {
+                    t = kind == 0 ? ChannelShuffle(t, c, h, w) : SplitConcat(t, c);
+                }
+
+                c = _lastChannels;
+                continue;
+            }
+
             int choice = _random.Next(_convKernels ? 15 : 11);
             bool canHalve = h >= 8 && w >= 8 && h % 2 == 0 && w % 2 == 0;
             switch (choice)
@@ -132,6 +194,11 @@ internal sealed class RandomNetwork
             }
 
             c = _lastChannels;
+        }
+
+        if (_layout && LayoutHead(t, c, h, w))
+        {
+            return;
         }
 
         switch (_random.Next(3))
@@ -202,6 +269,84 @@ internal sealed class RandomNetwork
         AddLinearRule(y, x, weights, oc, per);
         _lastChannels = oc;
         return (Activation(y, Act()), oh, ow);
+    }
+
+    /// <summary>ShuffleNet's channel shuffle with 2 groups: reshape, transpose (0,2,1,3,4), reshape.</summary>
+    private string ChannelShuffle(string x, int c, int h, int w)
+    {
+        string r = Selection(x, "Reshape", [_b.Int64Constant(1, 2, c / 2, h, w)]);
+        string t = Selection(r, "Transpose", [], ("perm", new[] { 0, 2, 1, 3, 4 }));
+        _ops.Add("shuffle g2");
+        _lastChannels = c;
+        return Selection(t, "Reshape", [_b.Int64Constant(1, c, h, w)]);
+    }
+
+    /// <summary>YOLOv5's Focus on two phases: every other row and column from (0,0) and (1,1), concatenated.</summary>
+    private string Focus(string x, int c, int h, int w)
+    {
+        string Phase(int y0, int x0)
+        {
+            string rows = Selection(x, "Slice", [_b.Int64Constant(y0), _b.Int64Constant(h), _b.Int64Constant(2), _b.Int64Constant(2)]);
+            return Selection(rows, "Slice", [_b.Int64Constant(x0), _b.Int64Constant(w), _b.Int64Constant(3), _b.Int64Constant(2)]);
+        }
+
+        _ops.Add("focus");
+        string y = Concat(Phase(0, 0), Phase(1, 1));
+        _lastChannels = 2 * c;
+        return y;
+    }
+
+    /// <summary>Split the channels in two (a Slice or a Split), a conv on each half, concat.</summary>
+    private string SplitConcat(string x, int c)
+    {
+        string a, b;
+        if (_random.Next(2) == 0)
+        {
+            var parts = _b.NodeWithOutputs("Split", [x, _b.Int64Constant(c / 2, c / 2)], 2, ("axis", 1));
+            _rules.Add((err, _) => (parts[0], err(x)));
+            _rules.Add((err, _) => (parts[1], err(x)));
+            (a, b) = (parts[0], parts[1]);
+            _ops.Add("split");
+        }
+        else
+        {
+            a = Selection(x, "Slice", [_b.Int64Constant(0), _b.Int64Constant(c / 2), _b.Int64Constant(1)]);
+            b = Selection(x, "Slice", [_b.Int64Constant(c / 2), _b.Int64Constant(c), _b.Int64Constant(1)]);
+            _ops.Add("slice halves");
+        }
+
+        string y = Concat(Conv(a, c / 2, 4, 3, 1, [1, 1, 1, 1], Act()), Conv(b, c / 2, 4, 1, 1, [0, 0, 0, 0], Act()));
+        _lastChannels = 8;
+        return y;
+    }
+
+    /// <summary>A node that only moves data (1-Lipschitz, no rounding of its own).</summary>
+    private string Selection(string x, string op, string[] extraInputs, params (string, object)[] attributes)
+    {
+        string y = _b.Node(op, [x, .. extraInputs], attributes);
+        _rules.Add((err, _) => (y, err(x)));
+        return y;
+    }
+
+    /// <summary>A Keras-style head: NCHW→NHWC, then the NHWC map as output or flattened into a Gemm.</summary>
+    private bool LayoutHead(string t, int c, int h, int w)
+    {
+        int choice = _random.Next(3);
+        if (choice == 2 || (choice == 1 && c * h * w > 1024))
+        {
+            return false;
+        }
+
+        string nhwc = Unary(t, "Transpose", "nchw→nhwc", ("perm", new[] { 0, 2, 3, 1 }));
+        if (choice == 0)
+        {
+            Output = nhwc;
+            return true;
+        }
+
+        string f = Unary(nhwc, "Flatten", "flatten");
+        Output = Gemm(f, c * h * w, 4 + _random.Next(8));
+        return true;
     }
 
     private string? Act() => _random.Next(3) switch { 0 => "Relu", 1 => "Clip", _ => null };

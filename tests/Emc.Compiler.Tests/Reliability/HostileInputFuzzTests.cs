@@ -232,7 +232,7 @@ public sealed class HostileInputFuzzTests
                     Assert.IsTrue(files.All(f => SafeFile.KindOf(f) == FileKind.Regular));
                 });
                 Bounded("dataset load", () => _ = DatasetLoader.Load(
-                    new CompileOptions { Dataset = [root] }, new Shape(1, 1, 2, 2), new Preprocessing([1.0 / 255], [0], false), new DiagnosticBag()));
+                    new CompileOptions { Dataset = [root] }, InputLayout.Planar(new Shape(1, 1, 2, 2)), new Preprocessing([1.0 / 255], [0], false), new DiagnosticBag()));
                 Count("dataset-tree");
             }
 

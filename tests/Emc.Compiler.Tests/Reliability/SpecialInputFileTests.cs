@@ -126,7 +126,7 @@ public sealed class SpecialInputFileTests
     private static List<CalibrationSample> LoadDataset(string folder, DiagnosticBag diagnostics)
     {
         var pre = new Preprocessing([1.0 / 255], [0], false);
-        return DatasetLoader.Load(new CompileOptions { Dataset = [folder] }, new Shape(1, 1, 2, 2), pre, diagnostics);
+        return DatasetLoader.Load(new CompileOptions { Dataset = [folder] }, InputLayout.Planar(new Shape(1, 1, 2, 2)), pre, diagnostics);
     }
 
     [TestMethod]

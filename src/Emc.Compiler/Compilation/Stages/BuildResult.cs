@@ -17,7 +17,7 @@ internal sealed class BuildResult : ICompileStage
     {
         var graph = state.Graph;
         var model = state.Model!;
-        var inputShape = graph.Inputs[0].Shape!;
+        var layout = model.InputLayout ?? InputLayout.Planar(graph.Inputs[0].Shape!);
         var report = CompileReporting.Build(model, state.Plan!, state.Bytes!.Length, state.Accuracy, state.Kmodel) with
         {
             Passes = CompilerPipeline.Counts(state.Log),
@@ -27,10 +27,17 @@ internal sealed class BuildResult : ICompileStage
         // The graph input's map (the device tensor's own quantization also covers any folded in-graph normalization).
         var inputQuant = InputPreprocessing.DeviceQuant(state.Preprocessing!);
         var iface = new ModelInterface(
-            [new TensorInterface(graph.Inputs[0].Name, inputShape.ToArray(), InterfaceElementType.UInt8, inputQuant.StoredScale, inputQuant.StoredBias)],
-            model.Outputs.Select(o => new TensorInterface(o.Name, OutputShape(graph, o.Name, o.Tensor), InterfaceElementType.Float32, 1, 0)).ToList());
+            [new TensorInterface(graph.Inputs[0].Name, layout.DeviceShape, InterfaceElementType.UInt8, inputQuant.StoredScale, inputQuant.StoredBias,
+                InterfaceLayouts.DeviceInput, layout.ModelLayout)],
+            model.Outputs.Select(o => Output(graph, o.Name, o.Tensor)).ToList());
         state.Result = new CompileResult(state.Bytes, iface, report, [.. state.Diagnostics]);
         return true;
+    }
+
+    private static TensorInterface Output(Ir.Graph graph, string name, K210Tensor tensor)
+    {
+        string layout = InterfaceLayouts.Output(graph.Outputs.FirstOrDefault(v => v.Name == name));
+        return new TensorInterface(name, OutputShape(graph, name, tensor), InterfaceElementType.Float32, 1, 0, layout, layout);
     }
 
     /// <summary>An output's shape as the ONNX model declares it (e.g. [1,10]), which the firmware sees; the lowered map's

@@ -14,9 +14,9 @@ internal sealed class LoadCalibrationData : ICompileStage
 
     public bool Run(CompileState state)
     {
-        var inputShape = state.Graph.Inputs[0].Shape!;
-        state.Preprocessing = InputPreprocessing.FromOptions(state.Options, inputShape[1], state.Diagnostics, state.SourcePath)!;
-        state.Samples = DatasetLoader.Load(state.Options, inputShape, state.Preprocessing, state.Diagnostics);
+        var layout = state.Model!.InputLayout ?? InputLayout.Planar(state.Graph.Inputs[0].Shape!);
+        state.Preprocessing = InputPreprocessing.FromOptions(state.Options, layout.Channels, state.Diagnostics, state.SourcePath)!;
+        state.Samples = DatasetLoader.Load(state.Options, layout, state.Preprocessing, state.Diagnostics);
         if (state.Diagnostics.HasErrors)
         {
             return false;

@@ -17,6 +17,7 @@ internal static class GraphLowering
     internal static IReadOnlyList<ILoweringStep> Steps { get; } =
     [
         CheckGraphInput.Instance,
+        FoldInputLayout.Instance,
         FoldInputNormalization.Instance,
         BindDeviceInput.Instance,
         LowerNodes.Instance,

@@ -21,6 +21,8 @@ internal static class LoweringTable
         SigmoidLowering.Instance,
         ElementwiseTableLowering.Instance,
         ReshapeLowering.Instance,
+        TransposeLowering.Instance,
+        SelectionLowering.Instance,
         ZeroPadLowering.Instance,
         FusedOnlyLowering.Instance,
     ];

@@ -24,12 +24,18 @@ internal sealed class ConcatLowering : INodeLowering
 
     public IReadOnlyList<string> OpTypes { get; } = ["Concat"];
 
-    public IReadOnlyList<IPass> Rewrites { get; } = [PlaceConcatInputsInPlace.Instance, RequantizeConcatInputs.Instance];
+    public IReadOnlyList<IPass> Rewrites { get; } = [PlaceConcatInputsInPlace.Instance, RequantizeConcatInputs.Instance, ConcatInnerAxisByViews.Instance];
 
     public void Lower(LoweringContext ctx, Node node)
     {
         var shape = node.Outputs[0].Shape!;
         int axis = ((ConcatParameters)node.Parameters!).Axis;
+        if (ConcatInnerAxisByViews.Applies(node))
+        {
+            ConcatInnerAxisByViews.Instance.Apply(ctx, node);
+            return;
+        }
+
         if (!Enumerable.Range(0, axis).All(d => shape[d] == 1) || node.Inputs.Any(v => v is null || v.Constant is not null))
         {
             ctx.Error(CompilerDiagnostics.UnsupportedPattern, node,

@@ -18,7 +18,7 @@ internal sealed class BindDeviceInput : ILoweringStep
     {
         var input = ctx.Graph.Inputs[0];
         var fed = ctx.DeviceInputValue!;
-        var shape = input.Shape!;
+        var shape = fed.Shape!;
         var device = ctx.NewTensor(input.Name, K210ElementType.UInt8, K210MemoryKind.Kpu, shape[1], shape[2], shape[3]);
         device.IsDeviceInput = true;
         device.Quant = InputPreprocessing.DeviceQuant(ctx.Preprocessing!);

@@ -22,7 +22,7 @@ internal sealed class CheckGraphInput : ILoweringStep
             return false;
         }
 
-        ctx.Preprocessing = InputPreprocessing.FromOptions(ctx.Options, inShape[1], ctx.Diagnostics, graph.SourcePath);
+        ctx.Preprocessing = InputPreprocessing.FromOptions(ctx.Options, InputLayout.Of(graph).Channels, ctx.Diagnostics, graph.SourcePath);
         return ctx.Preprocessing is not null;
     }
 }

@@ -18,7 +18,7 @@ internal sealed class FoldInputNormalization : ILoweringStep
 
     public bool Run(LoweringContext ctx)
     {
-        var input = ctx.Graph.Inputs[0];
+        var input = ctx.DeviceInputValue ?? ctx.Graph.Inputs[0];
         if (Fold(ctx, input, ctx.Preprocessing!) is not var (fed, folded))
         {
             return false;

@@ -1,0 +1,69 @@
+using Emc.Compiler.Compilation;
+using Emc.Compiler.Ir;
+using Emc.Compiler.K210.Graph;
+using Emc.Compiler.Passes;
+
+namespace Emc.Compiler.K210.Lowering.Fusions;
+
+/// <summary>
+/// A Transpose that swaps two blocks of axes — (0,2,3,1) NCHW→NHWC before a Keras/TF flatten or a detection head's
+/// reshape, (0,2,1) of [1,C,N], (0,3,1,2) NHWC→NCHW — is TENSORFLOW_FLATTEN with C = the leading block and H·W = the
+/// trailing one. The float form (which the stock SDK runs) is used when the data is float or is only read as float
+/// afterwards (graph outputs, CPU fully connected, softmax, sigmoid: the dequantize moves before the reorder);
+/// uint8 data read as uint8 gets QUANTIZED_TENSORFLOW_FLATTEN (an exact byte reorder sharing the input's
+/// quantization, run by the patched runtime only).
+/// </summary>
+internal sealed class TransposeAsTensorflowFlatten : IPass
+{
+    public static readonly TransposeAsTensorflowFlatten Instance = new();
+
+    public string Name => "transpose-as-tensorflow-flatten";
+
+    public string Summary => "Transpose swapping two blocks of axes (NCHW→NHWC) → (QUANTIZED_)TENSORFLOW_FLATTEN";
+
+    public void Apply(LoweringContext ctx, Node node, TransposeMovement movement)
+    {
+        var value = node.Inputs[0]!;
+        var output = node.Outputs[0];
+        var slot = ctx.Slot(value);
+        var source = slot.Float ?? (ReadAsFloat(ctx, output) ? ctx.GetFloat(value, node) : ctx.GetMainU8(value, node));
+        if (source is null)
+        {
+            ctx.Slot(output).Failed = true;
+            return;
+        }
+
+        ctx.Passes.Record(this);
+        var (c, h, w) = LoweringContext.Chw(output.Shape!);
+        var result = ctx.NewTensor(output.Name, source.Type, K210MemoryKind.Main, c, h, w);
+        ctx.Add(new TensorflowFlattenLayer(node.Name, source, result, (int)movement.Leading, movement.TrailingHeight, movement.TrailingWidth));
+        if (source.Type == K210ElementType.Float32)
+        {
+            ctx.Slot(output).Float = result;
+        }
+        else
+        {
+            result.QuantFrom = source;
+            ctx.Slot(output).MainU8 = result;
+        }
+    }
+
+    /// <summary>True when every reader of the value (through reshape-like aliases) takes float data.</summary>
+    private static bool ReadAsFloat(LoweringContext ctx, Value value)
+    {
+        if (value.Consumers.Count == 0)
+        {
+            return ctx.Graph.Outputs.Contains(value);
+        }
+
+        bool cpuFullyConnected = (ctx.Options.FullyConnected == FullyConnectedTarget.Default ? FullyConnectedOnKpu.DefaultTarget : ctx.Options.FullyConnected)
+            == FullyConnectedTarget.Cpu;
+        return value.Consumers.All(c => c.OpType switch
+        {
+            "Reshape" or "Flatten" or "Squeeze" or "Unsqueeze" or "Identity" => c.Inputs[0] == value && ReadAsFloat(ctx, c.Outputs[0]),
+            "Softmax" or "Sigmoid" => true,
+            "Gemm" or "MatMul" => cpuFullyConnected,
+            _ => false,
+        });
+    }
+}
