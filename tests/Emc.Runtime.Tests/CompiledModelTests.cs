@@ -1,5 +1,5 @@
 using Emc.Compiler.Compilation;
-using Emc.Runtime.Tests.Generated;
+using Emc.Compiler.Tests.Compilation;
 
 namespace Emc.Runtime.Tests;
 

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using Emc.Compiler.Compilation;
 using Emc.Kmodel;
 using Emc.Kmodel.Simulation;
-using Emc.Runtime.Tests.Generated;
+using Emc.Compiler.Tests.Compilation;
 
 namespace Emc.Runtime.Tests;
 

@@ -1,5 +1,5 @@
 using Emc.Compiler.Compilation;
-using Emc.Runtime.Tests.Generated;
+using Emc.Compiler.Tests.Compilation;
 using Emc.Tests;
 
 namespace Emc.Runtime.Tests;
