@@ -40,6 +40,8 @@ public static class CompileReportFormat
                 WriteDouble(w, "sqnrDb", a.SqnrDb);
                 WriteDouble(w, "maxAbsError", a.MaxAbsError);
                 w.WriteNumber("samples", a.Samples);
+                w.WriteString("data", AccuracyDataText.Key(a.Data));
+                w.WriteString("dataNote", a.DataNote);
                 w.WriteEndObject();
             }
 
@@ -108,7 +110,7 @@ public static class CompileReportFormat
         sb.AppendLine(string.Create(ic, $"estimated device time {report.EstimatedMicroseconds / 1000:F2} ms per inference ({EstimateNote})"));
         foreach (var a in report.Accuracy)
         {
-            sb.AppendLine(string.Create(ic, $"output '{Emc.Diagnostics.DiagnosticText.Escape(a.Name)}': SQNR {a.SqnrDb:F2} dB, max |error| {a.MaxAbsError:G4} (simulated kmodel vs float, {a.Samples} calibration samples)"));
+            sb.AppendLine(string.Create(ic, $"output '{Emc.Diagnostics.DiagnosticText.Escape(a.Name)}': SQNR {a.SqnrDb:F2} dB, max |error| {a.MaxAbsError:G4} (simulated kmodel vs float, {a.DataNote})"));
         }
 
         return sb.ToString();

@@ -72,7 +72,8 @@ public static class CompileReportHtml
         }
         else
         {
-            sb.Append("<p class=\"note\">Simulated kmodel (bit-exact) against the float model on the first calibration samples.</p>")
+            sb.Append("<p class=\"note\" id=\"accuracy-data\">Simulated kmodel (bit-exact) against the float model, ")
+              .Append(E(r.Accuracy[0].DataNote)).Append(".</p>")
               .Append("<table><thead><tr><th>output</th><th>SQNR</th><th></th><th>max |error|</th><th>samples</th></tr></thead><tbody>");
             foreach (var a in r.Accuracy)
             {

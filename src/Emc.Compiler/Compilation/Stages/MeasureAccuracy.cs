@@ -7,18 +7,19 @@ using Emc.Kmodel.Simulation;
 
 namespace Emc.Compiler.Compilation.Stages;
 
-/// <summary>Simulates the emitted kmodel on the first samples and compares each output with the float evaluator.</summary>
+/// <summary>Simulates the emitted kmodel on the accuracy samples and compares each output with the float evaluator.</summary>
 internal sealed class MeasureAccuracy : ICompileStage
 {
     public static readonly MeasureAccuracy Instance = new();
 
     public string Name => "measure-accuracy";
 
-    public string Summary => "the bit-exact simulator vs the float evaluator on the first calibration samples: SQNR and max error per output";
+    public string Summary => "the bit-exact simulator vs the float evaluator on the accuracy samples (held out when the dataset is large enough): SQNR and max error per output";
 
     public bool Run(CompileState state)
     {
-        state.Accuracy = Measure(state.Graph, state.Kmodel!, state.Model!, state.Samples, state.Progress);
+        state.Accuracy = Measure(state.Graph, state.Kmodel!, state.Model!, state.AccuracySamples, state.Progress)
+            .Select(a => a with { Data = state.AccuracyData }).ToList();
         if (state.Accuracy.FirstOrDefault(a => double.IsNaN(a.SqnrDb) || !double.IsFinite(a.MaxAbsError)) is { } broken)
         {
             // NaN/Inf weights or ranges: the kmodel "works" but its outputs mean nothing. Never report it as success.
@@ -30,7 +31,7 @@ internal sealed class MeasureAccuracy : ICompileStage
         return true;
     }
 
-    /// <summary>SQNR and max error of the simulated kmodel against the float evaluator over the first samples.</summary>
+    /// <summary>SQNR and max error of the simulated kmodel against the float evaluator over the accuracy samples.</summary>
     private static List<OutputAccuracy> Measure(Ir.Graph graph, KmodelFile file, K210Model model, List<CalibrationSample> samples, Action<string>? progress)
     {
         var simulator = KmodelSimulator.Create(file);
