@@ -26,6 +26,10 @@ public sealed record LayerReport(
 
     /// <summary>KPU RAM bytes in use while the layer runs.</summary>
     public long KpuMemoryInUse { get; init; }
+
+    /// <summary>SQNR of the layer's simulated output against the float value it stands for, over the accuracy samples
+    /// (the report's outputs say which); null where the output maps to no ONNX value (uploads, layout steps).</summary>
+    public double? SqnrDb { get; init; }
 }
 
 /// <summary>Accuracy of the simulated kmodel against the float evaluator, per output, on the samples <see cref="Data"/> names.</summary>

@@ -1,3 +1,4 @@
+using Emc.Compiler.Analysis;
 using Emc.Compiler.Calibration;
 using Emc.Compiler.K210.Graph;
 using Emc.Compiler.K210.Lowering;
@@ -49,6 +50,9 @@ internal sealed class CompileState(Ir.Graph graph, CompileOptions options, Diagn
     public KmodelFile? Kmodel { get; set; }
 
     public List<OutputAccuracy> Accuracy { get; set; } = [];
+
+    /// <summary>Per-layer SQNR against the float evaluator over the accuracy samples.</summary>
+    public IReadOnlyList<LayerAccuracy> LayerAccuracy { get; set; } = [];
 
     public CompileResult? Result { get; set; }
 
