@@ -1,11 +1,8 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
 using Emc.Compiler.Calibration;
-using Emc.Compiler.Compilation;
 using Emc.Compiler.Evaluation;
 using Emc.Compiler.K210.Graph;
-using Emc.Compiler.K210.Lowering;
 using Emc.Kmodel;
 using Emc.Kmodel.Simulation;
 
@@ -29,10 +26,8 @@ internal sealed record LayerAccuracy(
 }
 
 /// <summary>
-/// Per-layer float-vs-simulator comparison: runs the float evaluator and the simulator on one sample, dequantizes
-/// every layer output with its tensor's (s, b), maps it to the ONNX value it represents (sampled at the pending
-/// stride-2 positions for un-sampled conv maps) and measures SQNR and max error. The first layer whose SQNR
-/// collapses is where an error enters.
+/// Per-layer float-vs-simulator comparison of one sample (<see cref="LayerErrorAccount"/> with each KPU conv's local
+/// error): the first layer whose SQNR collapses is where an error enters.
 /// </summary>
 internal static class LayerComparison
 {
@@ -51,84 +46,9 @@ internal static class LayerComparison
             ?? throw new ArgumentException("the kmodel does not simulate", nameof(file));
         simulator.Run(sample.DeviceInput);
 
-        var values = graph.Nodes.SelectMany(n => n.Outputs).Concat(graph.Inputs).GroupBy(v => v.Name).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-        var result = new List<LayerAccuracy>();
-        var simulated = new Dictionary<K210Tensor, float[]>();
-        if (model.Input is { } device)
-        {
-            simulated[device] = Decode(device, sample.DeviceInput);
-        }
-
-        for (int i = 0; i < model.Layers.Count; i++)
-        {
-            var layer = model.Layers[i];
-            var t = layer.Output;
-            var bytes = traced[i];
-            (int, double)? local = null, arithmetic = null;
-            if (layer is UploadLayer)
-            {
-                // The trace holds the KPU RAM layout; the values are the planar input's.
-                if (simulated.TryGetValue(layer.Inputs[0], out var copied))
-                {
-                    simulated[t] = copied;
-                }
-
-                continue;
-            }
-
-            if (bytes is not null && bytes.Length == t.Bytes)
-            {
-                simulated[t] = Decode(t, bytes);
-                if (layer is KpuConvLayer conv && simulated.TryGetValue(conv.Inputs[0], out var x))
-                {
-                    local = LsbDifference(KpuConvFloatModel.Run(conv, x), bytes);
-                    arithmetic = LsbDifference(KpuConvFloatModel.Run(conv, x, quantizedWeights: true), bytes);
-                }
-            }
-
-            if (bytes is null || bytes.Length != t.Bytes || ValueOf(t.Name, values) is not { } value
-                || !reference.TryGetValue(value.Name, out var want) || value.Shape is null)
-            {
-                continue;
-            }
-
-            float[] got = Decode(t, bytes);
-            var (c, h, w) = LoweringContext.Chw(value.Shape);
-            var sampling = t.Sampling ?? new MapSampling(0, 0, 1);
-            if ((long)c * h * w != want.Length || c != t.Channels
-                || sampling.RowOffset + (sampling.Stride * (h - 1)) >= t.Height || sampling.ColOffset + (sampling.Stride * (w - 1)) >= t.Width
-                || (t.Sampling is null && (h != t.Height || w != t.Width)))
-            {
-                continue;
-            }
-
-            double signal = 0, noise = 0, maxError = 0;
-            (int, int, int, double, double) worst = default;
-            for (int ch = 0; ch < c; ch++)
-            {
-                for (int y = 0; y < h; y++)
-                {
-                    for (int x = 0; x < w; x++)
-                    {
-                        double r = want[(((ch * h) + y) * w) + x];
-                        double g = got[(((ch * t.Height) + sampling.RowOffset + (sampling.Stride * y)) * t.Width) + sampling.ColOffset + (sampling.Stride * x)];
-                        signal += r * r;
-                        noise += (g - r) * (g - r);
-                        if (Math.Abs(g - r) > maxError)
-                        {
-                            maxError = Math.Abs(g - r);
-                            worst = (ch, y, x, g, r);
-                        }
-                    }
-                }
-            }
-
-            double sqnr = noise == 0 ? double.PositiveInfinity : 10 * Math.Log10(signal / noise);
-            double step = t.Type == K210ElementType.UInt8 && t.Quant is { } q ? 1 / q.S : 0;
-            result.Add(new LayerAccuracy(i, layer.Kind, layer.Name, value.Name, sqnr, maxError, step, want.Length) { Worst = worst, LocalLsb = local, ArithmeticLsb = arithmetic });
-        }
-
-        return result;
+        var account = new LayerErrorAccount(graph, model, localErrors: true);
+        account.Add(reference, traced, sample.DeviceInput);
+        return account.Results();
     }
 
     /// <summary>A readable table, one line per compared layer.</summary>
@@ -143,64 +63,5 @@ internal static class LayerComparison
         }
 
         return sb.ToString();
-    }
-
-    private static (int, double) LsbDifference(byte[] want, byte[] got)
-    {
-        int max = 0;
-        long sum = 0;
-        for (int k = 0; k < want.Length; k++)
-        {
-            int d = Math.Abs(want[k] - got[k]);
-            max = Math.Max(max, d);
-            sum += d;
-        }
-
-        return (max, (double)sum / want.Length);
-    }
-
-    private static float[] Decode(K210Tensor t, byte[] bytes)
-    {
-        if (t.Type == K210ElementType.Float32)
-        {
-            return MemoryMarshal.Cast<byte, float>(bytes).ToArray();
-        }
-
-        var q = t.Quant!.Value;
-        var lut = new float[256];
-        for (int v = 0; v < 256; v++)
-        {
-            lut[v] = (float)q.Dequantize(v);
-        }
-
-        var result = new float[bytes.Length];
-        for (int k = 0; k < bytes.Length; k++)
-        {
-            result[k] = lut[bytes[k]];
-        }
-
-        return result;
-    }
-
-    /// <summary>The IR value a lowered tensor's name ("value[.suffix]#n") refers to.</summary>
-    private static Ir.Value? ValueOf(string tensorName, Dictionary<string, Ir.Value> values)
-    {
-        int hash = tensorName.LastIndexOf('#');
-        string name = hash >= 0 ? tensorName[..hash] : tensorName;
-        while (true)
-        {
-            if (values.TryGetValue(name, out var v))
-            {
-                return v;
-            }
-
-            int dot = name.LastIndexOf('.');
-            if (dot <= 0)
-            {
-                return null;
-            }
-
-            name = name[..dot];
-        }
     }
 }

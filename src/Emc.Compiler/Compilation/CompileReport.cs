@@ -26,10 +26,21 @@ public sealed record LayerReport(
 
     /// <summary>KPU RAM bytes in use while the layer runs.</summary>
     public long KpuMemoryInUse { get; init; }
+
+    /// <summary>SQNR of the layer's simulated output against the float value it stands for, over the accuracy samples
+    /// (the report's outputs say which); null where the output maps to no ONNX value (uploads, layout steps).</summary>
+    public double? SqnrDb { get; init; }
 }
 
-/// <summary>Accuracy of the simulated kmodel against the float evaluator on the calibration set, per output.</summary>
-public sealed record OutputAccuracy(string Name, double SqnrDb, double MaxAbsError, int Samples);
+/// <summary>Accuracy of the simulated kmodel against the float evaluator, per output, on the samples <see cref="Data"/> names.</summary>
+public sealed record OutputAccuracy(string Name, double SqnrDb, double MaxAbsError, int Samples)
+{
+    /// <summary>What the <see cref="Samples"/> inputs were: synthetic, the calibration samples, or held-out samples.</summary>
+    public AccuracyData Data { get; init; } = AccuracyData.CalibrationSamples;
+
+    /// <summary>The phrase every accuracy figure carries: what data it comes from.</summary>
+    public string DataNote => AccuracyDataText.Describe(Data, Samples);
+}
 
 /// <summary>What <c>emc compile --report</c> writes and what the build shows.</summary>
 public sealed record CompileReport(

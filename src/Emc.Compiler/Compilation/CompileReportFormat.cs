@@ -40,6 +40,8 @@ public static class CompileReportFormat
                 WriteDouble(w, "sqnrDb", a.SqnrDb);
                 WriteDouble(w, "maxAbsError", a.MaxAbsError);
                 w.WriteNumber("samples", a.Samples);
+                w.WriteString("data", AccuracyDataText.Key(a.Data));
+                w.WriteString("dataNote", a.DataNote);
                 w.WriteEndObject();
             }
 
@@ -61,6 +63,11 @@ public static class CompileReportFormat
                 w.WriteString("estimateBasis", l.EstimateBasis);
                 w.WriteNumber("mainMemoryInUse", l.MainMemoryInUse);
                 w.WriteNumber("kpuMemoryInUse", l.KpuMemoryInUse);
+                if (l.SqnrDb is { } db)
+                {
+                    WriteDouble(w, "sqnrDb", db);
+                }
+
                 if (l.OutputRange is { } r)
                 {
                     w.WriteStartObject("outputRange");
@@ -108,11 +115,24 @@ public static class CompileReportFormat
         sb.AppendLine(string.Create(ic, $"estimated device time {report.EstimatedMicroseconds / 1000:F2} ms per inference ({EstimateNote})"));
         foreach (var a in report.Accuracy)
         {
-            sb.AppendLine(string.Create(ic, $"output '{Emc.Diagnostics.DiagnosticText.Escape(a.Name)}': SQNR {a.SqnrDb:F2} dB, max |error| {a.MaxAbsError:G4} (simulated kmodel vs float, {a.Samples} calibration samples)"));
+            sb.AppendLine(string.Create(ic, $"output '{Emc.Diagnostics.DiagnosticText.Escape(a.Name)}': SQNR {a.SqnrDb:F2} dB, max |error| {a.MaxAbsError:G4} (simulated kmodel vs float, {a.DataNote})"));
+        }
+
+        if (WorstLayers(report) is { Count: > 0 } worst)
+        {
+            sb.AppendLine(string.Create(ic, $"lowest per-layer SQNR (simulated layer vs float, same samples): {string.Join(", ", worst.Select(LayerLabel))}"));
         }
 
         return sb.ToString();
     }
+
+    /// <summary>The layers with the lowest SQNR against the float model (at most <paramref name="count"/>), worst first.</summary>
+    public static IReadOnlyList<LayerReport> WorstLayers(CompileReport report, int count = 3) =>
+        report.Layers.Where(l => l.SqnrDb is not null).OrderBy(l => l.SqnrDb!.Value).ThenBy(l => l.Index).Take(count).ToList();
+
+    /// <summary>"#12 K210_CONV 'conv5' 14.20 dB": a layer and its SQNR, for the worst-layers line.</summary>
+    public static string LayerLabel(LayerReport l) => string.Create(CultureInfo.InvariantCulture,
+        $"#{l.Index} {l.LayerType} '{Emc.Diagnostics.DiagnosticText.Escape(l.SourceNodes ?? "")}' {(double.IsFinite(l.SqnrDb ?? 0) ? $"{l.SqnrDb:F2} dB" : "exact")}");
 
     private static string Shape(IReadOnlyList<int> s) => string.Join("x", s);
 

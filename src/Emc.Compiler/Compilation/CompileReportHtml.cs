@@ -72,7 +72,8 @@ public static class CompileReportHtml
         }
         else
         {
-            sb.Append("<p class=\"note\">Simulated kmodel (bit-exact) against the float model on the first calibration samples.</p>")
+            sb.Append("<p class=\"note\" id=\"accuracy-data\">Simulated kmodel (bit-exact) against the float model, ")
+              .Append(E(r.Accuracy[0].DataNote)).Append(".</p>")
               .Append("<table><thead><tr><th>output</th><th>SQNR</th><th></th><th>max |error|</th><th>samples</th></tr></thead><tbody>");
             foreach (var a in r.Accuracy)
             {
@@ -89,7 +90,10 @@ public static class CompileReportHtml
             sb.Append("</tbody></table>");
         }
 
-        sb.Append("<p class=\"note\">Per-layer accuracy: not in this report.</p></section>\n");
+        var worst = CompileReportFormat.WorstLayers(r);
+        sb.Append("<p class=\"note\" id=\"worst-layers\">").Append(worst.Count == 0
+            ? "Per-layer accuracy: no layer output maps to a float value."
+            : E("Lowest per-layer SQNR (column SQNR of the layer table, same samples): " + string.Join(", ", worst.Select(CompileReportFormat.LayerLabel)))).Append("</p></section>\n");
     }
 
     private static void Options(StringBuilder sb, CompileReport r)
@@ -207,7 +211,7 @@ public static class CompileReportHtml
     private static void Layers(StringBuilder sb, CompileReport r)
     {
         sb.Append("<section id=\"layers\"><h2>Layers</h2><table class=\"layers\"><thead><tr><th>#</th><th>unit</th><th>kind</th><th>ONNX nodes</th><th>input</th><th>output</th>")
-          .Append("<th>MACs</th><th>weights</th><th>time <span class=\"est\">est.</span></th><th>dominated by</th><th>output range</th><th>memory</th></tr></thead><tbody>");
+          .Append("<th>MACs</th><th>weights</th><th>time <span class=\"est\">est.</span></th><th>dominated by</th><th>output range</th><th>SQNR</th><th>memory</th></tr></thead><tbody>");
         foreach (var l in r.Layers)
         {
             sb.Append("<tr><td class=\"num\">").Append(l.Index).Append("</td><td><span class=\"unit ").Append(l.OnKpu ? "kpu\">KPU" : "cpu\">CPU").Append("</span></td><td>")
@@ -215,7 +219,8 @@ public static class CompileReportHtml
               .Append("</td><td>").Append(E(string.Join("×", l.OutputShape))).Append("</td><td class=\"num\">").Append(E(l.Macs.ToString("N0", Ic)))
               .Append("</td><td class=\"num\">").Append(E(l.WeightBytes.ToString("N0", Ic))).Append("</td><td class=\"num\">").Append(E(F(l.EstimatedMicroseconds, "F1"))).Append(" µs</td><td>")
               .Append(E(l.EstimateBasis)).Append("</td><td>")
-              .Append(l.OutputRange is { } q ? E($"[{q.Low.ToString("G4", Ic)}, {q.High.ToString("G4", Ic)}]") : "float").Append("</td><td class=\"mem\">")
+              .Append(l.OutputRange is { } q ? E($"[{q.Low.ToString("G4", Ic)}, {q.High.ToString("G4", Ic)}]") : "float").Append("</td><td class=\"num sqnr\">")
+              .Append(l.SqnrDb is { } db ? (double.IsFinite(db) ? F(db, "F2") + " dB" : "exact") : "—").Append("</td><td class=\"mem\">")
               .Append(E(l.MemoryPlacement)).Append("</td></tr>");
         }
 

@@ -1,3 +1,4 @@
+using Emc.Compiler.Analysis;
 using Emc.Compiler.K210.Graph;
 using Emc.Compiler.K210.Memory;
 using Emc.Kmodel;
@@ -7,12 +8,14 @@ namespace Emc.Compiler.Compilation;
 /// <summary>Builds the <see cref="CompileReport"/> of a compiled model.</summary>
 internal static class CompileReporting
 {
-    public static CompileReport Build(K210Model model, MemoryPlan plan, int modelBytes, IReadOnlyList<OutputAccuracy> accuracy, KmodelFile? kmodel = null)
+    public static CompileReport Build(K210Model model, MemoryPlan plan, int modelBytes, IReadOnlyList<OutputAccuracy> accuracy, KmodelFile? kmodel = null,
+        IReadOnlyList<LayerAccuracy>? layerAccuracy = null)
     {
         // Layers map one to one onto the emitted kmodel's layers; the estimate and the timeline read the kmodel.
         bool sameLayers = kmodel is not null && kmodel.Layers.Count == model.Layers.Count;
         var costs = sameLayers ? KmodelCostModel.EstimateAll(kmodel!) : null;
         var memory = sameLayers ? KmodelMemoryTimeline.Compute(kmodel!) : null;
+        var sqnr = (layerAccuracy ?? []).ToDictionary(a => a.Index, a => a.SqnrDb);
         var layers = new List<LayerReport>();
         for (int i = 0; i < model.Layers.Count; i++)
         {
@@ -33,6 +36,7 @@ internal static class CompileReporting
                 EstimateBasis = costs?[i].Dominant ?? "",
                 MainMemoryInUse = memory?[i].MainBytes ?? 0,
                 KpuMemoryInUse = memory?[i].KpuBytes ?? 0,
+                SqnrDb = sqnr.TryGetValue(i, out double db) ? db : null,
             });
         }
 

@@ -49,7 +49,7 @@ public sealed class RealZooCoverageTests
         ("mtcnn-pnet", "mean=0.5 std=0.50196078", true),
         ("mtcnn-rnet", "mean=0.5 std=0.50196078", true),
         ("oww-embedding", "range=0,12.75", false),
-        ("pfld-68", "range=0,1", true),
+        ("pfld-68", "range=0,1 tail=auto", true),
         ("ppocr-cls-mobile-v2", "range=-1,1 bgr", true),
         ("ppocr-det-mobile-v2", "mean=0.485,0.456,0.406 std=0.229,0.224,0.225 bgr", true),
         ("ppocr-rec-en-number", "range=-1,1 bgr", true),
@@ -183,11 +183,15 @@ public sealed class RealZooCoverageTests
                 "std" => options with { Std = Floats(kv[1]) },
                 "bgr" => options with { ChannelOrder = ChannelOrder.Bgr },
                 "outputs" => options with { Outputs = kv[1].Split(',') },
+                "tail" when kv[1] == "auto" => options with { AutoTail = true },
                 _ => throw new ArgumentException(part),
             };
         }
 
-        return options;
+        // EMC_ZOO_CALIBRATION=minmax|percentile|mse|kld compares calibration methods on the same yardstick (issue 10).
+        return Environment.GetEnvironmentVariable("EMC_ZOO_CALIBRATION") is { Length: > 0 } method
+            ? options with { Calibration = Enum.Parse<CalibrationMethod>(method, ignoreCase: true) }
+            : options;
     }
 
     /// <summary>The concrete shape of the stored inputs, for models whose file leaves dimensions dynamic.</summary>

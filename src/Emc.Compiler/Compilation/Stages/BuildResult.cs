@@ -18,7 +18,7 @@ internal sealed class BuildResult : ICompileStage
         var graph = state.Graph;
         var model = state.Model!;
         var layout = model.InputLayout ?? InputLayout.Planar(graph.Inputs[0].Shape!);
-        var report = CompileReporting.Build(model, state.Plan!, state.Bytes!.Length, state.Accuracy, state.Kmodel) with
+        var report = CompileReporting.Build(model, state.Plan!, state.Bytes!.Length, state.Accuracy, state.Kmodel, state.LayerAccuracy) with
         {
             Passes = CompilerPipeline.Counts(state.Log),
             Options = state.Options,

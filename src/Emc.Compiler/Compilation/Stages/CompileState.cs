@@ -1,3 +1,4 @@
+using Emc.Compiler.Analysis;
 using Emc.Compiler.Calibration;
 using Emc.Compiler.K210.Graph;
 using Emc.Compiler.K210.Lowering;
@@ -30,7 +31,14 @@ internal sealed class CompileState(Ir.Graph graph, CompileOptions options, Diagn
     /// <summary>The input map the options give (before any in-graph normalization is folded in).</summary>
     public Preprocessing? Preprocessing { get; set; }
 
+    /// <summary>The samples calibration chooses ranges from.</summary>
     public List<CalibrationSample> Samples { get; set; } = [];
+
+    /// <summary>The samples the accuracy figures are measured on (<see cref="HeldOutSplit"/>).</summary>
+    public List<CalibrationSample> AccuracySamples { get; set; } = [];
+
+    /// <summary>What <see cref="AccuracySamples"/> are.</summary>
+    public AccuracyData AccuracyData { get; set; }
 
     public Dictionary<Ir.Value, TensorStatistics>? Statistics { get; set; }
 
@@ -42,6 +50,9 @@ internal sealed class CompileState(Ir.Graph graph, CompileOptions options, Diagn
     public KmodelFile? Kmodel { get; set; }
 
     public List<OutputAccuracy> Accuracy { get; set; } = [];
+
+    /// <summary>Per-layer SQNR against the float evaluator over the accuracy samples.</summary>
+    public IReadOnlyList<LayerAccuracy> LayerAccuracy { get; set; } = [];
 
     public CompileResult? Result { get; set; }
 

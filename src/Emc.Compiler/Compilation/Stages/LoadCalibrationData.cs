@@ -3,7 +3,8 @@ using Emc.Compiler.K210.Lowering;
 
 namespace Emc.Compiler.Compilation.Stages;
 
-/// <summary>Calibration samples from the dataset (or the seeded fallback with a warning), as model and device inputs.</summary>
+/// <summary>Calibration samples from the dataset (or the seeded fallback with a warning), as model and device inputs,
+/// split into calibration and accuracy samples (<see cref="HeldOutSplit"/>).</summary>
 internal sealed class LoadCalibrationData : ICompileStage
 {
     public static readonly LoadCalibrationData Instance = new();
@@ -28,6 +29,7 @@ internal sealed class LoadCalibrationData : ICompileStage
             return false;
         }
 
+        (state.Samples, state.AccuracySamples, state.AccuracyData) = HeldOutSplit.Split(state.Samples, fromDataset: state.Options.Dataset.Count > 0);
         return true;
     }
 }

@@ -1,3 +1,4 @@
+using Emc.Compiler.Analysis;
 using Emc.Compiler.Calibration;
 using Emc.Compiler.Evaluation;
 using Emc.Compiler.Ir;
@@ -7,18 +8,21 @@ using Emc.Kmodel.Simulation;
 
 namespace Emc.Compiler.Compilation.Stages;
 
-/// <summary>Simulates the emitted kmodel on the first samples and compares each output with the float evaluator.</summary>
+/// <summary>Simulates the emitted kmodel on the accuracy samples and compares each output with the float evaluator.</summary>
 internal sealed class MeasureAccuracy : ICompileStage
 {
     public static readonly MeasureAccuracy Instance = new();
 
     public string Name => "measure-accuracy";
 
-    public string Summary => "the bit-exact simulator vs the float evaluator on the first calibration samples: SQNR and max error per output";
+    public string Summary => "the bit-exact simulator vs the float evaluator on the accuracy samples (held out when the dataset is large enough): SQNR and max error per output and per layer";
 
     public bool Run(CompileState state)
     {
-        state.Accuracy = Measure(state.Graph, state.Kmodel!, state.Model!, state.Samples, state.Progress);
+        var layers = new LayerErrorAccount(state.Graph, state.Model!, localErrors: false);
+        state.Accuracy = Measure(state.Graph, state.Kmodel!, state.Model!, state.AccuracySamples, state.Progress, layers)
+            .Select(a => a with { Data = state.AccuracyData }).ToList();
+        state.LayerAccuracy = layers.Results();
         if (state.Accuracy.FirstOrDefault(a => double.IsNaN(a.SqnrDb) || !double.IsFinite(a.MaxAbsError)) is { } broken)
         {
             // NaN/Inf weights or ranges: the kmodel "works" but its outputs mean nothing. Never report it as success.
@@ -30,31 +34,42 @@ internal sealed class MeasureAccuracy : ICompileStage
         return true;
     }
 
-    /// <summary>SQNR and max error of the simulated kmodel against the float evaluator over the first samples.</summary>
-    private static List<OutputAccuracy> Measure(Ir.Graph graph, KmodelFile file, K210Model model, List<CalibrationSample> samples, Action<string>? progress)
+    /// <summary>SQNR and max error of the simulated kmodel against the float evaluator over the accuracy samples, per
+    /// output and (into <paramref name="layers"/>) per layer, from one evaluator run and one traced simulation per sample.</summary>
+    private static List<OutputAccuracy> Measure(Ir.Graph graph, KmodelFile file, K210Model model, List<CalibrationSample> samples, Action<string>? progress,
+        LayerErrorAccount layers)
     {
-        var simulator = KmodelSimulator.Create(file);
+        var traced = new byte[]?[model.Layers.Count];
+        var simulator = KmodelSimulator.Create(file, new SimulatorOptions { Trace = (i, _, bytes) => traced[i] = bytes.ToArray() });
         var result = new List<OutputAccuracy>();
         if (simulator.Value is null)
         {
             return result;
         }
 
-        var evaluator = new ReferenceEvaluator(graph);
-        int n = Math.Min(KmodelCompiler.AccuracySamples, samples.Count);
+        var reference = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        var evaluator = new ReferenceEvaluator(graph, new EvaluatorOptions
+        {
+            Observer = (value, tensor) => reference[value.Name] = tensor.ToFloatArray(),
+        });
+        int n = samples.Count;
         var signal = new double[model.Outputs.Count];
         var noise = new double[model.Outputs.Count];
         var maxError = new double[model.Outputs.Count];
         for (int s = 0; s < n; s++)
         {
             progress?.Invoke($"accuracy {s + 1}/{n}");
+            reference.Clear();
+            Array.Clear(traced);
             var expected = evaluator.Run(Tensor.Create(graph.Inputs[0].Shape!, samples[s].ModelInput));
+            reference[graph.Inputs[0].Name] = samples[s].ModelInput;
             var run = simulator.Value.TryRun(samples[s].DeviceInput);
             if (run.Value is null)
             {
                 return result;
             }
 
+            layers.Add(reference, traced, samples[s].DeviceInput);
             for (int o = 0; o < model.Outputs.Count; o++)
             {
                 var got = run.Value.Outputs[o].AsFloat32() ?? [];
