@@ -10,8 +10,8 @@ namespace Emc.Compiler.Calibration;
 
 /// <summary>
 /// Loads calibration samples: images (BMP/PNG/JPEG; nearest-centre resize, preprocessed like the device input),
-/// .npy (C order; float32 = the model's float input, uint8 = the device's input bytes in the kmodel's channel order)
-/// and ONNX TensorProto .pb files (the model's float input), from folders (recursively, regular files only, folder
+/// .npy (C order; float32 = the model's float input, uint8 = the device's input bytes in the kmodel's channel order),
+/// ONNX TensorProto .pb files and raw float32 .dat/.bin/.f32 files (the model's float input), from folders (recursively, regular files only, folder
 /// links not followed) or files, sorted by path (ordinal) so the result is deterministic. Float samples must be
 /// finite (EMC0606). Without a dataset: uniform random device inputs from a fixed
 /// seed, with a warning.
@@ -22,6 +22,9 @@ internal static class DatasetLoader
     private const long MaxSampleFileBytes = 256L << 20;
 
     private static readonly string[] s_imageExtensions = [".bmp", ".png", ".jpg", ".jpeg"];
+
+    /// <summary>Raw little-endian float32 samples in C order, exactly the model input's size.</summary>
+    private static readonly string[] s_rawFloatExtensions = [".dat", ".bin", ".f32"];
 
     /// <summary>Loads the samples; <paramref name="layout"/> says how the model input's order relates to the planar device bytes.</summary>
     public static List<CalibrationSample> Load(CompileOptions options, InputLayout layout, Preprocessing pre, DiagnosticBag diagnostics)
@@ -75,7 +78,7 @@ internal static class DatasetLoader
     private static bool IsSample(string path)
     {
         string ext = Path.GetExtension(path).ToLowerInvariant();
-        return s_imageExtensions.Contains(ext) || ext is ".npy" or ".pb";
+        return s_imageExtensions.Contains(ext) || s_rawFloatExtensions.Contains(ext) || ext is ".npy" or ".pb";
     }
 
     private static CalibrationSample? LoadOne(string file, InputLayout layout, Preprocessing pre, Compilation.ChannelOrder order, DiagnosticBag diagnostics)
@@ -134,6 +137,14 @@ internal static class DatasetLoader
             }
 
             model = array.Floats;
+        }
+        else if (s_rawFloatExtensions.Contains(ext))
+        {
+            model = RawFloatSample.Read(file, c * h * w, MaxSampleFileBytes, diagnostics);
+            if (model is null)
+            {
+                return null;
+            }
         }
         else if (ext == ".pb")
         {
