@@ -15,6 +15,7 @@ internal sealed class LoweringContext
 {
     private readonly Dictionary<Value, ValueSlot> _slots = [];
     private readonly HashSet<Node> _consumed = [];
+    private readonly List<Node> _consumedInOrder = [];
     private int _counter;
 
     public LoweringContext(Ir.Graph graph, CompileOptions options, DiagnosticBag diagnostics, PassLog passes)
@@ -57,7 +58,32 @@ internal sealed class LoweringContext
     }
 
     /// <summary>Marks nodes a transform fused into an earlier layer; the driver skips them.</summary>
-    public void Consume(Node node) => _consumed.Add(node);
+    public void Consume(Node node)
+    {
+        if (_consumed.Add(node))
+        {
+            _consumedInOrder.Add(node);
+        }
+    }
+
+    /// <summary>How many nodes have been consumed so far (see <see cref="ConsumedSince"/>).</summary>
+    public int ConsumedCount => _consumedInOrder.Count;
+
+    /// <summary>The nodes consumed after <paramref name="count"/> were (e.g. the followers one lowering fused).</summary>
+    public IEnumerable<Node> ConsumedSince(int count) => _consumedInOrder.Skip(count);
+
+    /// <summary>
+    /// Set by <see cref="RejectInput"/>: the device input (its preprocessing) cannot be realised, which invalidates
+    /// every node after it, so lowering stops instead of reporting their consequences.
+    /// </summary>
+    public bool InputRejected { get; private set; }
+
+    /// <summary>An error about the device input found while lowering <paramref name="node"/>; stops the lowering.</summary>
+    public void RejectInput(DiagnosticDescriptor descriptor, Node node, string message)
+    {
+        Error(descriptor, node, message);
+        InputRejected = true;
+    }
 
     public bool IsConsumed(Node node) => _consumed.Contains(node);
 

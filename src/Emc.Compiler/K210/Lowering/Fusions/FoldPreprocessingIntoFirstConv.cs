@@ -25,7 +25,7 @@ internal sealed class FoldPreprocessingIntoFirstConv : IPass
         {
             if (ctx.Preprocessing is { SwapRedBlue: true })
             {
-                ctx.Error(CompilerDiagnostics.Preprocessing, conv, "channel order bgr needs a regular (not depthwise) first convolution");
+                ctx.RejectInput(CompilerDiagnostics.Preprocessing, conv, "channel order bgr needs a regular (not depthwise) first convolution");
                 return false;
             }
 
@@ -37,7 +37,7 @@ internal sealed class FoldPreprocessingIntoFirstConv : IPass
         {
             if (ic != 3)
             {
-                ctx.Error(CompilerDiagnostics.Preprocessing, conv, $"channel order bgr needs 3 input channels, the model has {ic}");
+                ctx.RejectInput(CompilerDiagnostics.Preprocessing, conv, $"channel order bgr needs 3 input channels, the model has {ic}");
                 return false;
             }
 
@@ -67,7 +67,7 @@ internal sealed class FoldPreprocessingIntoFirstConv : IPass
         bool readsPadding = w.KernelSize == 3 && (p.Geometry.PadTop + p.Geometry.PadLeft + p.PadBottom + p.PadRight) > 0;
         if (readsPadding)
         {
-            ctx.Error(CompilerDiagnostics.Preprocessing, conv,
+            ctx.RejectInput(CompilerDiagnostics.Preprocessing, conv,
                 "per-channel mean/std cannot be folded exactly into a padded 3×3 first convolution: the KPU pads with one pad_value for all channels, but real zero is a different uint8 value in each channel; use one mean/std for all channels or --input-range");
             return false;
         }

@@ -30,12 +30,7 @@ internal sealed class BindDeviceInput : ILoweringStep
             return true;
         }
 
-        if (ctx.Preprocessing!.SwapRedBlue && shape[1] != 3)
-        {
-            ctx.Diagnostics.Add(CompilerDiagnostics.Preprocessing.Create($"channel order bgr needs 3 input channels, the model has {shape[1]}", ctx.Graph.SourcePath));
-            return false;
-        }
-
+        // Channel order bgr with other than 3 channels was refused by check-graph-input.
         return IdentityInputLayer.Instance.Apply(ctx, fed, device);
     }
 }

@@ -9,7 +9,7 @@ internal sealed class CheckGraphInput : ILoweringStep
 
     public string Name => "check-graph-input";
 
-    public string Summary => "one [1, C, H, W] graph input and a valid input map (--input-range or --mean/--std, channel order)";
+    public string Summary => "one [1, C, H, W] graph input and a valid input map (--input-range or --mean/--std, channel order bgr only with 3 channels)";
 
     public bool Run(LoweringContext ctx)
     {
@@ -22,7 +22,21 @@ internal sealed class CheckGraphInput : ILoweringStep
             return false;
         }
 
-        ctx.Preprocessing = InputPreprocessing.FromOptions(ctx.Options, InputLayout.Of(graph).Channels, ctx.Diagnostics, graph.SourcePath);
-        return ctx.Preprocessing is not null;
+        int channels = InputLayout.Of(graph).Channels;
+        ctx.Preprocessing = InputPreprocessing.FromOptions(ctx.Options, channels, ctx.Diagnostics, graph.SourcePath);
+        if (ctx.Preprocessing is null)
+        {
+            return false;
+        }
+
+        if (ctx.Options.ChannelOrder == ChannelOrder.Bgr && channels != 3)
+        {
+            // An input problem: every node depends on the input, so no node is lowered (and none reports) after it.
+            ctx.Diagnostics.Add(CompilerDiagnostics.Preprocessing.Create(
+                $"channel order bgr needs 3 input channels, the model input '{graph.Inputs[0].Name}' has {channels}", graph.SourcePath));
+            return false;
+        }
+
+        return true;
     }
 }

@@ -5,7 +5,8 @@ namespace Emc.Compiler.K210.Lowering.Steps;
 
 /// <summary>
 /// Lowers every node in execution order through <see cref="LoweringTable"/>. A node a fusion already took is skipped;
-/// a node whose input failed reports only its own problems, so one pass lists every problem once.
+/// a node whose input failed reports only its own problems, so one pass lists every problem once; an error about the
+/// device input (<see cref="LoweringContext.InputRejected"/>) stops lowering, since every node depends on it.
 /// </summary>
 internal sealed class LowerNodes : ILoweringStep
 {
@@ -60,7 +61,21 @@ internal sealed class LowerNodes : ILoweringStep
             }
 
             ctx.Passes.Record(lowering);
+            int consumedBefore = ctx.ConsumedCount;
             lowering.Lower(ctx, node);
+            if (ctx.InputRejected)
+            {
+                return false;
+            }
+
+            if (node.Outputs.Any(o => ctx.Slot(o).Failed))
+            {
+                // The followers this lowering fused share its failure: their consumers must not report it again.
+                foreach (var output in ctx.ConsumedSince(consumedBefore).SelectMany(n => n.Outputs))
+                {
+                    ctx.Slot(output).Failed = true;
+                }
+            }
         }
 
         return true;

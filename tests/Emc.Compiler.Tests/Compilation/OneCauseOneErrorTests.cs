@@ -1,0 +1,71 @@
+using Emc.Compiler.Compilation;
+using Emc.Tests;
+
+namespace Emc.Compiler.Tests.Compilation;
+
+/// <summary>
+/// Issue 14 item 4: an error about the input or its preprocessing invalidates every node after it, so it is the only
+/// error; a conv that fails after fusing its followers takes them down with it (no "no device representation").
+/// </summary>
+[TestClass]
+public sealed class OneCauseOneErrorTests
+{
+    private static readonly Random s_random = new(5);
+
+    [TestMethod]
+    public void BgrOnOneChannelModelIsOneError()
+    {
+        var b = new OnnxNetBuilder("x", 1, 1, 16, 16);
+        string n = b.Node("MaxPool", [b.Node("Relu", [Conv(b, "x", 1, 4, 3)])], ("kernel_shape", new[] { 2, 2 }), ("strides", new[] { 2, 2 }));
+        n = b.Node("MaxPool", [b.Node("Relu", [Conv(b, n, 4, 4, 3)])], ("kernel_shape", new[] { 2, 2 }), ("strides", new[] { 2, 2 }));
+        n = Conv(b, n, 4, 4, 3);
+
+        var errors = CompiledNet.Compile(b.Build(n), CompiledNet.RandomSamples(2, 256, 1), new CompileOptions { ChannelOrder = ChannelOrder.Bgr })
+            .Result.Diagnostics.Where(d => d.IsError).ToList();
+
+        Assert.AreEqual(1, errors.Count, string.Join("\n", errors));
+        Assert.AreEqual("EMC0507", errors[0].Code);
+        StringAssert.Contains(errors[0].Message, "channel order bgr needs 3 input channels");
+    }
+
+    [TestMethod]
+    public void BgrOnRealMnistIsOneError()
+    {
+        string onnx = TestData.Path("real-onnx", "mnist-tiny-3x3_pytorch_joeylical", "mnist.onnx");
+
+        var errors = KmodelCompiler.Compile(onnx, new CompileOptions { ChannelOrder = ChannelOrder.Bgr }).Diagnostics.Where(d => d.IsError).ToList();
+
+        Assert.AreEqual(1, errors.Count, string.Join("\n", errors));
+        Assert.AreEqual("EMC0507", errors[0].Code);
+    }
+
+    [TestMethod]
+    public void PreprocessingThatCannotFoldIntoTheFirstConvStopsLowering()
+    {
+        // Per-channel offsets before a padded 3×3 conv (one pad_value cannot be real zero in every channel), with a
+        // fused max-pool and more convs after it: only the preprocessing error.
+        var b = new OnnxNetBuilder("x", 1, 3, 16, 16);
+        string n = b.Node("Sub", ["x", b.Constant([0.485f, 0.456f, 0.406f], 1, 3, 1, 1)]);
+        n = b.Node("MaxPool", [Conv(b, n, 3, 4, 3)], ("kernel_shape", new[] { 2, 2 }), ("strides", new[] { 2, 2 }));
+        n = Conv(b, b.Node("MaxPool", [Conv(b, n, 4, 4, 3)], ("kernel_shape", new[] { 2, 2 }), ("strides", new[] { 2, 2 })), 4, 4, 3);
+
+        var errors = CompiledNet.Compile(b.Build(n), CompiledNet.RandomSamples(2, 3 * 256, 1))
+            .Result.Diagnostics.Where(d => d.IsError).ToList();
+
+        Assert.AreEqual(1, errors.Count, string.Join("\n", errors));
+        Assert.AreEqual("EMC0507", errors[0].Code);
+    }
+
+    private static string Conv(OnnxNetBuilder b, string x, int ic, int oc, int k)
+    {
+        int per = ic * k * k;
+        var w = new float[oc * per];
+        for (int i = 0; i < w.Length; i++)
+        {
+            w[i] = (float)((s_random.NextDouble() * 2) - 1) / per * 2;
+        }
+
+        var bias = Enumerable.Range(0, oc).Select(_ => (float)(s_random.NextDouble() - 0.5) * 0.1f).ToArray();
+        return b.Conv(x, w, bias, oc, ic, k, 1, k == 3 ? [1, 1, 1, 1] : [0, 0, 0, 0]);
+    }
+}
