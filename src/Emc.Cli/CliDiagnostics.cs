@@ -20,6 +20,9 @@ public static class CliDiagnostics
     public static readonly DiagnosticDescriptor InvalidOption =
         new("EMC0011", DiagnosticSeverity.Error, "Option value is invalid");
 
+    public static readonly DiagnosticDescriptor RunInputNotTensor =
+        new("EMC0013", DiagnosticSeverity.Error, "Run input is an image, not a TensorProto");
+
     public static readonly DiagnosticDescriptor InternalError =
         new("EMC0012", DiagnosticSeverity.Error, "Internal error in the command line tool (please report it)");
 }

@@ -8,10 +8,12 @@ using Emc.Diagnostics;
 namespace Emc.Cli.Commands;
 
 /// <summary><c>emc run model.onnx --input in0.pb … --output-dir DIR</c>: evaluates the model with the float reference
-/// evaluator; inputs and outputs are TensorProto files bound by position (output_&lt;k&gt;.pb).</summary>
+/// evaluator; inputs and outputs are TensorProto files bound by position (output_&lt;k&gt;.pb); integer inputs (and float
+/// ones the importer needs constant) are bound as constants (<see cref="RunInputs"/>); prints each output's top values.</summary>
 public static class RunCommand
 {
-
+    /// <summary>How many of each output's largest values are printed (index and value).</summary>
+    public const int TopCount = 5;
     public static Command Create()
     {
         var model = new Argument<FileInfo>("model") { Description = "The .onnx model." };
@@ -29,29 +31,13 @@ public static class RunCommand
 
     public static int Run(FileInfo model, IReadOnlyList<FileInfo> inputFiles, DirectoryInfo outputDir, TextWriter stdout, TextWriter stderr)
     {
-        var import = OnnxImporter.Import(model.FullName);
-        var diagnostics = new List<Diagnostic>(import.Diagnostics);
-        if (import.Value is not { } graph)
+        var diagnostics = new List<Diagnostic>();
+        if (RunInputs.Bind(model.FullName, inputFiles, diagnostics) is not var (graph, bound))
         {
             return CliRunner.Report(diagnostics, stderr);
         }
 
-        var tensors = new List<Tensor>();
-        foreach (var file in inputFiles)
-        {
-            var read = TensorProtoConverter.ReadFile(file.FullName);
-            diagnostics.AddRange(read.Diagnostics);
-            if (read.Value is not null)
-            {
-                tensors.Add(read.Value);
-            }
-        }
-
-        if (diagnostics.Any(d => d.IsError))
-        {
-            return CliRunner.Report(diagnostics, stderr);
-        }
-
+        var tensors = bound.Select(b => b.Tensor).ToList();
         if (tensors.Count != graph.Inputs.Count)
         {
             diagnostics.Add(CliDiagnostics.InputMismatch.Create(string.Create(CultureInfo.InvariantCulture,
@@ -65,7 +51,7 @@ public static class RunCommand
             if (tensors[i].Type != expected.Type || !tensors[i].Shape.Equals(expected.Shape))
             {
                 diagnostics.Add(CliDiagnostics.InputMismatch.Create(string.Create(CultureInfo.InvariantCulture,
-                    $"input {i} ('{inputFiles[i].Name}') is {tensors[i].Type.Name()}{tensors[i].Shape}; the model's input '{expected.Name}' is {expected}"), inputFiles[i].FullName));
+                    $"input {i} ('{bound[i].File.Name}') is {tensors[i].Type.Name()}{tensors[i].Shape}; the model's input '{expected.Name}' is {expected}"), bound[i].File.FullName));
             }
         }
 
@@ -96,6 +82,10 @@ public static class RunCommand
                 string file = Path.Combine(outputDir.FullName, $"output_{k.ToString(CultureInfo.InvariantCulture)}.pb");
                 TensorProtoConverter.WriteFile(outputs.Value[k], file, graph.Outputs[k].Name);
                 stdout.WriteLine($"{file}: {DiagnosticText.Escape(graph.Outputs[k].Name)} {outputs.Value[k].Type.Name()}{outputs.Value[k].Shape}");
+                if (TopValues.Describe(outputs.Value[k], TopCount) is { } top)
+                {
+                    stdout.WriteLine($"  top-{TopCount}: {top}");
+                }
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -1,0 +1,108 @@
+using System.Text.Json;
+using Emc.Cli.Commands;
+using Emc.Tests;
+
+namespace Emc.Cli.Tests;
+
+/// <summary>Issue 14: what a new user hit on the command line.</summary>
+[TestClass]
+public sealed class NewUserCliTests
+{
+    private static string MnistModel => TestData.Path("real-onnx", "mnist-tiny-3x3_pytorch_joeylical", "mnist.onnx");
+
+    private static DirectoryInfo NewDir()
+    {
+        var dir = new DirectoryInfo(Path.Combine(Path.GetTempPath(), "emc-newuser-" + Guid.NewGuid().ToString("N")));
+        dir.Create();
+        return dir;
+    }
+
+    /// <summary>Twice the MNIST .dat inputs (raw float32 samples), under two names each.</summary>
+    private static string TwentySamples(DirectoryInfo dir)
+    {
+        string inputs = TestData.Path("real-onnx", "mnist-tiny-3x3_pytorch_joeylical", "inputs");
+        string dataset = Directory.CreateDirectory(Path.Combine(dir.FullName, "data")).FullName;
+        foreach (string file in Directory.GetFiles(inputs, "*.dat"))
+        {
+            File.Copy(file, Path.Combine(dataset, "a_" + Path.GetFileName(file)));
+            File.Copy(file, Path.Combine(dataset, "b_" + Path.GetFileName(file)));
+        }
+
+        return dataset;
+    }
+
+    [TestMethod]
+    [DataRow("test_reshape_extended_dims")]
+    [DataRow("test_resize_upsample_scales_nearest")]
+    public void RunBindsParameterInputsAsConstants(string test)
+    {
+        string folder = TestData.Path("onnx-node", test);
+        var dir = NewDir();
+        try
+        {
+            var inputs = Directory.GetFiles(Path.Combine(folder, "test_data_set_0"), "input_*.pb").Order(StringComparer.Ordinal).Select(f => new FileInfo(f)).ToList();
+            var stdout = new StringWriter();
+            var stderr = new StringWriter();
+            int code = RunCommand.Run(new FileInfo(Path.Combine(folder, "model.onnx")), inputs, dir, stdout, stderr);
+
+            Assert.AreEqual(0, code, stderr.ToString());
+            var expected = Emc.Compiler.Import.TensorProtoConverter.ReadFile(Path.Combine(folder, "test_data_set_0", "output_0.pb")).Value!;
+            var got = Emc.Compiler.Import.TensorProtoConverter.ReadFile(Path.Combine(dir.FullName, "output_0.pb")).Value!;
+            Assert.AreEqual(expected.Shape, got.Shape);
+            CollectionAssert.AreEqual(expected.ToFloatArray(), got.ToFloatArray());
+            StringAssert.Contains(stdout.ToString(), "top-5: ");
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
+
+    [TestMethod]
+    public void RunOnAnImageSuggestsSimulate()
+    {
+        string model = TestData.Path("mobilenetv1-0.25-imagenet", "model.onnx");
+        string image = Path.Combine(TestData.Path("maix-emc-mbnetv1", "mbnetv1_dataset"), "n01440764_1063.JPEG");
+        var dir = NewDir();
+        try
+        {
+            var stderr = new StringWriter();
+            int code = RunCommand.Run(new FileInfo(model), [new FileInfo(image)], dir, new StringWriter(), stderr);
+
+            Assert.AreEqual(CliRunner.Errors, code);
+            string line = stderr.ToString().Trim();
+            Assert.AreEqual(1, line.Split('\n').Length, line);
+            StringAssert.Contains(line, "error EMC0013");
+            StringAssert.Contains(line, "not a TensorProto");
+            StringAssert.Contains(line, "emc simulate");
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
+
+    [TestMethod]
+    public void RunPrintsEachOutputsTopFive()
+    {
+        string folder = TestData.Path("mobilenetv1-0.25-imagenet");
+        var dir = NewDir();
+        try
+        {
+            var stdout = new StringWriter();
+            var stderr = new StringWriter();
+            int code = RunCommand.Run(new FileInfo(Path.Combine(folder, "model.onnx")), [new FileInfo(Path.Combine(folder, "test_data_set_0", "input_0.pb"))], dir, stdout, stderr);
+
+            Assert.AreEqual(0, code, stderr.ToString());
+            var prob = Emc.Compiler.Import.TensorProtoConverter.ReadFile(Path.Combine(dir.FullName, "output_0.pb")).Value!.ToFloatArray();
+            int best = Array.IndexOf(prob, prob.Max());
+            string top = stdout.ToString().Split('\n').Single(l => l.Contains("top-5: ", StringComparison.Ordinal));
+            StringAssert.StartsWith(top.Trim(), $"top-5: {best} (");
+            Assert.AreEqual(5, top.Split(',').Length, top);
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
+}
