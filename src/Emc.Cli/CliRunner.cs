@@ -14,6 +14,14 @@ public static class CliRunner
     public static int Run(RootCommand root, string[] args)
     {
         ParseResult parse = root.Parse(args);
+        if (parse.Errors.Count > 0 && parse.CommandResult.Command == root && args.Length > 0 && !args[0].StartsWith('-'))
+        {
+            // One message for an unknown command, not "required command was not provided" beside it.
+            Console.Error.WriteLine($"emc: usage: unknown command '{Emc.Diagnostics.DiagnosticText.Escape(args[0])}'; the commands are {string.Join(", ", root.Subcommands.Select(c => c.Name))}");
+            Console.Error.WriteLine("Run 'emc --help' for usage.");
+            return Usage;
+        }
+
         if (parse.Errors.Count > 0)
         {
             foreach (var error in parse.Errors)

@@ -105,4 +105,82 @@ public sealed class NewUserCliTests
             dir.Delete(true);
         }
     }
+
+    [TestMethod]
+    public void OutputInAMissingFolderFailsBeforeTheCompile()
+    {
+        string missing = Path.Combine(Path.GetTempPath(), "emc-no-such-" + Guid.NewGuid().ToString("N"), "x.kmodel");
+        var stderr = new StringWriter();
+
+        int code = CompileCommand.Run(new CompileCommand.Arguments(new FileInfo(MnistModel), new FileInfo(missing), []), new StringWriter(), stderr);
+
+        Assert.AreEqual(CliRunner.Errors, code);
+        string text = stderr.ToString().Trim();
+        Assert.AreEqual(1, text.Split('\n').Length, "only the output error, no compile (no EMC0602 no-dataset warning): " + text);
+        StringAssert.Contains(text, "error EMC0004");
+        StringAssert.Contains(text, "does not exist");
+    }
+
+    [TestMethod]
+    [DataRow("nope.onnx")]
+    [DataRow("nope.kmodel")]
+    public void MissingModelIsEmc0001InEveryCommand(string name)
+    {
+        var dir = NewDir();
+        try
+        {
+            var model = new FileInfo(Path.Combine(dir.FullName, name));
+            var out1 = new StringWriter();
+            var out2 = new StringWriter();
+            var out3 = new StringWriter();
+            CompileCommand.Run(new CompileCommand.Arguments(model, new FileInfo(Path.Combine(dir.FullName, "m.kmodel")), []), new StringWriter(), out1);
+            RunCommand.Run(model, [], dir, new StringWriter(), out2);
+            SimulateCommand.Run(model, model, dir, false, default, new StringWriter(), out3);
+            var previous = Console.Error;
+            var out4 = new StringWriter();
+            Console.SetError(out4);
+            try
+            {
+                InspectCommand.Run(model, false, new StringWriter());
+            }
+            finally
+            {
+                Console.SetError(previous);
+            }
+
+            foreach (var stderr in new[] { out1, out2, out3, out4 })
+            {
+                Assert.AreEqual($"{model.FullName}: error EMC0001: model file not found", stderr.ToString().Trim());
+            }
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
+
+    [TestMethod]
+    public void UnknownCommandIsOneMessage()
+    {
+        var root = new System.CommandLine.RootCommand("test");
+        root.Subcommands.Add(new System.CommandLine.Command("compile"));
+        var stderr = new StringWriter();
+        var previous = Console.Error;
+        Console.SetError(stderr);
+        int code;
+        try
+        {
+            code = CliRunner.Run(root, ["frobnicate"]);
+        }
+        finally
+        {
+            Console.SetError(previous);
+        }
+
+        Assert.AreEqual(CliRunner.Usage, code);
+        var lines = stderr.ToString().Trim().Split('\n').Select(l => l.Trim()).ToList();
+        Assert.AreEqual(2, lines.Count, stderr.ToString());
+        Assert.AreEqual("emc: usage: unknown command 'frobnicate'; the commands are compile", lines[0]);
+        Assert.AreEqual("Run 'emc --help' for usage.", lines[1]);
+    }
 }

@@ -74,12 +74,17 @@ public static class CompileCommand
             return CliRunner.Report(diagnostics, stderr);
         }
 
-        // Refuse a FIFO/device/folder output before spending the compile on it.
+        if (CliFiles.Missing(args.Model, "model file") is { } missing)
+        {
+            return CliRunner.Report([missing], stderr);
+        }
+
+        // Refuse a FIFO/device/folder output, or one in a folder that does not exist, before spending the compile on it.
         foreach (var output in new[] { args.Output, args.Report })
         {
-            if (output is not null && Emc.IO.SafeFile.ResolveWriteTarget(output.FullName, out string? why) is null)
+            if (output is not null && CliFiles.Unwritable(output.FullName) is { } unwritable)
             {
-                diagnostics.Add(CliDiagnostics.OutputWriteFailed.Create(why!, output.FullName));
+                diagnostics.Add(unwritable);
                 return CliRunner.Report(diagnostics, stderr);
             }
         }

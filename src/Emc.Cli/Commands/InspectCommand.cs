@@ -21,9 +21,9 @@ public static class InspectCommand
 
     public static int Run(FileInfo file, bool json, TextWriter stdout)
     {
-        if (!file.Exists)
+        if (CliFiles.Missing(file, "model file") is { } missing)
         {
-            return CliRunner.Report([CliDiagnostics.FileNotFound.Create("file not found", file.FullName)]);
+            return CliRunner.Report([missing]);
         }
 
         return ModelFileKind.Detect(file.FullName) == ModelFileKind.Kind.Kmodel

@@ -32,6 +32,12 @@ public static class RunCommand
     public static int Run(FileInfo model, IReadOnlyList<FileInfo> inputFiles, DirectoryInfo outputDir, TextWriter stdout, TextWriter stderr)
     {
         var diagnostics = new List<Diagnostic>();
+        diagnostics.AddRange(inputFiles.Prepend(model).Select((f, i) => CliFiles.Missing(f, i == 0 ? "model file" : "input file")).OfType<Diagnostic>());
+        if (diagnostics.Count > 0)
+        {
+            return CliRunner.Report(diagnostics, stderr);
+        }
+
         if (RunInputs.Bind(model.FullName, inputFiles, diagnostics) is not var (graph, bound))
         {
             return CliRunner.Report(diagnostics, stderr);

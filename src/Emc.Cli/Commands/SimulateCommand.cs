@@ -42,14 +42,9 @@ public static class SimulateCommand
 
     public static int Run(FileInfo model, FileInfo input, DirectoryInfo outputDir, bool trace, ActivationRounding rounding, TextWriter stdout, TextWriter stderr)
     {
-        if (!model.Exists)
+        if ((CliFiles.Missing(model, "model file") ?? CliFiles.Missing(input, "input file")) is { } missing)
         {
-            return CliRunner.Report([CliDiagnostics.SimulatorInputUnusable.Create("model file not found", model.FullName)], stderr);
-        }
-
-        if (!input.Exists)
-        {
-            return CliRunner.Report([CliDiagnostics.SimulatorInputUnusable.Create("input file not found", input.FullName)], stderr);
+            return CliRunner.Report([missing], stderr);
         }
 
         var read = KmodelReader.ReadFile(model.FullName);
