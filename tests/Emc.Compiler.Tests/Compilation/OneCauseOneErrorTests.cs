@@ -29,6 +29,19 @@ public sealed class OneCauseOneErrorTests
     }
 
     [TestMethod]
+    public void InvalidOptionsAreReportedBeforeTheChannelOrder()
+    {
+        // Three means for a one-channel input is an options error (EMC0509); the bgr mismatch is then not reported too.
+        var b = new OnnxNetBuilder("x", 1, 1, 16, 16);
+        var options = new CompileOptions { ChannelOrder = ChannelOrder.Bgr, Mean = [0.5f, 0.5f, 0.5f], Std = [0.2f, 0.2f, 0.2f] };
+
+        var errors = CompiledNet.Compile(b.Build(Conv(b, "x", 1, 4, 3)), CompiledNet.RandomSamples(2, 256, 1), options)
+            .Result.Diagnostics.Where(d => d.IsError).ToList();
+
+        Assert.AreEqual("EMC0509", errors.Single().Code, string.Join("\n", errors));
+    }
+
+    [TestMethod]
     public void BgrOnRealMnistIsOneError()
     {
         string onnx = TestData.Path("real-onnx", "mnist-tiny-3x3_pytorch_joeylical", "mnist.onnx");
