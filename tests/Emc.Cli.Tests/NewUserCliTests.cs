@@ -183,4 +183,32 @@ public sealed class NewUserCliTests
         Assert.AreEqual("emc: usage: unknown command 'frobnicate'; the commands are compile", lines[0]);
         Assert.AreEqual("Run 'emc --help' for usage.", lines[1]);
     }
+
+    [TestMethod]
+    public void InspectAnswersWillItCompileWithTheLoweringErrors()
+    {
+        // mnist-12 imports (no unsupported operator) but its 5×5 convolutions cannot run on the KPU.
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int exit = Emc.Cli.Inspect.OnnxInspector.Run(TestData.Path("real-onnx", "mnist-12_onnx-model-zoo", "mnist-12.onnx"), false, stdout, stderr);
+
+        Assert.AreEqual(CliRunner.Errors, exit);
+        StringAssert.Contains(stdout.ToString(), "Compiles     no: 2 errors");
+        Assert.AreEqual(2, stderr.ToString().Split('\n').Count(l => l.Contains("error EMC0502", StringComparison.Ordinal) && l.Contains("kernel 5×5", StringComparison.Ordinal)), stderr.ToString());
+
+        stdout = new StringWriter();
+        Assert.AreEqual(CliRunner.Ok, Emc.Cli.Inspect.OnnxInspector.Run(MnistModel, false, stdout, new StringWriter()));
+        StringAssert.Contains(stdout.ToString(), "Compiles     yes");
+    }
+
+    [TestMethod]
+    public void InspectPrintsEachDiagnosticOnce()
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        Emc.Cli.Inspect.OnnxInspector.Run(TestData.Path("onnx-node", "test_lstm_defaults", "model.onnx"), false, stdout, stderr);
+
+        string all = stdout.ToString() + stderr.ToString();
+        Assert.AreEqual(1, all.Split('\n').Count(l => l.Contains("EMC0101", StringComparison.Ordinal)), all);
+    }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Emc.Compiler.Compilation;
 using Emc.Compiler.Import;
 using Emc.Compiler.Ir;
 using Emc.Diagnostics;
@@ -33,9 +34,10 @@ public static class OnnxInspector
         }
         else
         {
-            var import = OnnxImporter.Import(loaded.Value, path);
-            diagnostics = loaded.Diagnostics.Concat(import.Diagnostics).ToList();
-            report = OnnxModelReport.Create(loaded.Value, import.Value, diagnostics);
+            // Import and the K210 lowering checks (no calibration): "will it compile?" with every problem, once.
+            var (graph, found) = CompileCheck.Run(loaded.Value, path);
+            diagnostics = loaded.Diagnostics.Concat(found).ToList();
+            report = OnnxModelReport.Create(loaded.Value, graph, diagnostics) with { CompileCheck = OnnxModelReport.DescribeCheck(diagnostics) };
         }
 
         if (json)
@@ -47,7 +49,8 @@ public static class OnnxInspector
             report.WriteText(stdout);
         }
 
-        // The report lists the diagnostics; stderr gets them too, in canonical form, and they set the exit code.
+        // Diagnostics go to stderr once, in canonical form, and set the exit code (the JSON report also lists them;
+        // the text report only counts them, so a terminal shows each once).
         return CliRunner.Report(diagnostics, stderr);
     }
 
@@ -89,6 +92,19 @@ public sealed record OnnxModelReport(
     public sealed record Port(string Name, string Type, string DeclaredShape, string? ImportedShape);
 
     public sealed record UnsupportedOp(string OpType, string Domain, IReadOnlyList<string> Nodes);
+
+    /// <summary>The answer to "will it compile?" from import and the K210 lowering checks (null when the loader
+    /// rejected the model before import).</summary>
+    public string? CompileCheck { get; init; }
+
+    /// <summary>"yes, as far as …" or "no: N errors (…)".</summary>
+    public static string DescribeCheck(IReadOnlyList<Diagnostic> diagnostics)
+    {
+        int errors = diagnostics.Count(d => d.IsError);
+        return errors == 0
+            ? "yes, as far as import and the K210 lowering checks tell (calibration, quantization and memory planning not run)"
+            : string.Create(CultureInfo.InvariantCulture, $"no: {errors} error{(errors == 1 ? "" : "s")} from import and the K210 lowering checks (listed on stderr)");
+    }
 
     public static OnnxModelReport Create(ModelProto model, Graph? graph, IReadOnlyList<Diagnostic> diagnostics)
     {
@@ -177,13 +193,13 @@ public sealed record OnnxModelReport(
             }
         }
 
-        if (Diagnostics.Count > 0)
+        if (CompileCheck is not null)
         {
-            w.WriteLine("Diagnostics");
-            foreach (string d in Diagnostics)
-            {
-                w.WriteLine("  " + d);
-            }
+            w.WriteLine($"Compiles     {CompileCheck}");
+        }
+        else if (Diagnostics.Count > 0)
+        {
+            w.WriteLine($"Diagnostics  {Diagnostics.Count.ToString(CultureInfo.InvariantCulture)} (listed on stderr)");
         }
     }
 

@@ -52,6 +52,10 @@ public static class OnnxImporter
             : ImportCore(loaded.Value, path, options with { KeepPartialGraph = true }, loaded.Diagnostics);
     }
 
+    /// <summary>Like <see cref="ImportPartial(string, ImportOptions)"/> for an already loaded model.</summary>
+    internal static (Graph? Graph, IReadOnlyList<Diagnostic> Diagnostics) ImportPartial(ModelProto model, string? path, ImportOptions options) =>
+        ImportCore(model, path, options with { KeepPartialGraph = true }, []);
+
     private static (Graph? Graph, DiagnosticBag Diagnostics) ImportCore(ModelProto model, string? path, ImportOptions? options, IReadOnlyList<Diagnostic> earlier)
     {
         var diagnostics = new DiagnosticBag(MaxDiagnosticsPerCode);
