@@ -143,6 +143,7 @@ public sealed class EmcResolveModels : Microsoft.Build.Utilities.Task
                 item.SetMetadata(ModelMetadata.ResourceName, "Emc.Models." + id + ".kmodel");
             }
 
+            OutputMetadataValidator.Validate(model, ProjectFile.Length > 0 ? ProjectFile : fullPath, diagnostics);
             var options = ModelOptionsParser.Parse(item, datasetFiles, ProjectFile.Length > 0 ? ProjectFile : fullPath, diagnostics);
             string optionsText = ModelOptionsParser.Canonical(options, item);
             Directory.CreateDirectory(outputDirectory);

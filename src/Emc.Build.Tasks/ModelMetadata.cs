@@ -26,6 +26,7 @@ internal static class ModelMetadata
     public const string Report = "Report";
     public const string EmbedAsResource = "EmbedAsResource";
     public const string KfpkgAddress = "KfpkgAddress";
+    public const string CopyToOutputDirectory = "CopyToOutputDirectory";
 
     // Computed by EmcResolveModels.
     public const string KmodelFile = "KmodelFile";
