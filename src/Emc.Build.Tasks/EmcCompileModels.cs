@@ -91,7 +91,7 @@ public sealed class EmcCompileModels : Microsoft.Build.Utilities.Task
                 }
             }
 
-            TaskLog.Report(Log, diagnostics.Select(d => d.WithFile(model.ItemSpec)), TreatWarningsAsErrors);
+            TaskLog.Report(Log, diagnostics.Select(d => ItemDiagnostics.ForItem(d.WithFile(model.ItemSpec), model)), TreatWarningsAsErrors);
         }
 
         Generated = [.. generated];

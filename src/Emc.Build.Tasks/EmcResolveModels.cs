@@ -1,4 +1,5 @@
 using Emc.Compiler.CodeGen;
+using Emc.Compiler.Compilation;
 using Emc.Diagnostics;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
@@ -114,6 +115,7 @@ public sealed class EmcResolveModels : Microsoft.Build.Utilities.Task
             string className = model.GetMetadata(ModelMetadata.ClassName);
             string ns = model.GetMetadata(ModelMetadata.Namespace);
             item.SetMetadata(ModelMetadata.OutputName, id);
+            item.SetMetadata(ModelMetadata.SourceItem, model.ItemSpec);
             item.SetMetadata(ModelMetadata.ClassName, CodeIdentifiers.Sanitize(className.Length > 0 ? className : PascalCase(id)));
             item.SetMetadata(ModelMetadata.Namespace, CodeIdentifiers.SanitizeNamespace(ns.Length > 0 ? ns : DefaultNamespace));
             if (ModelOptionsParser.Flag(model, ModelMetadata.GenerateCSharp, false))
@@ -190,6 +192,7 @@ public sealed class EmcResolveModels : Microsoft.Build.Utilities.Task
     private List<string> ResolveDataset(ITaskItem model, DiagnosticBag diagnostics)
     {
         var files = new List<string>();
+        bool missing = false;
         foreach (string entry in model.GetMetadata(ModelMetadata.Dataset).Split([';', '|'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             string path = Path.GetFullPath(Path.Combine(ProjectDirectory, entry));
@@ -205,9 +208,17 @@ public sealed class EmcResolveModels : Microsoft.Build.Utilities.Task
             }
             else
             {
+                missing = true;
                 diagnostics.Add(BuildDiagnostics.DatasetMissing.Create(
                     $"EmcModel '{model.ItemSpec}': Dataset '{entry}' does not exist", ProjectFile));
             }
+        }
+
+        if (files.Count == 0 && model.GetMetadata(ModelMetadata.Dataset).Trim().Length > 0 && !missing)
+        {
+            // Given but empty: never fall back to random calibration data silently (the compiler would, with EMC0602).
+            diagnostics.Add(CompilerDiagnostics.DatasetFile.Create(
+                $"EmcModel '{model.ItemSpec}': Dataset '{model.GetMetadata(ModelMetadata.Dataset)}' holds no usable sample ({string.Join(' ', s_datasetExtensions)}); add samples or remove the Dataset metadata", ProjectFile));
         }
 
         files.Sort(StringComparer.Ordinal);

@@ -38,4 +38,5 @@ internal static class ModelMetadata
     public const string MarkerFile = "MarkerFile";
     public const string DatasetFiles = "DatasetFiles";
     public const string ResourceName = "ResourceName";
+    public const string SourceItem = "SourceItem";
 }

@@ -29,6 +29,9 @@ public static class BuildDiagnostics
     public static readonly DiagnosticDescriptor GeneratedKmodelUnreadable =
         new("EMC0808", DiagnosticSeverity.Error, "The compiled kmodel cannot be read back");
 
+    public static readonly DiagnosticDescriptor ModelsFailed =
+        new("EMC0809", DiagnosticSeverity.Error, "EmcModel items failed to compile: the project is not compiled");
+
     public static readonly DiagnosticDescriptor KfpkgInvalidEntry =
         new("EMC0810", DiagnosticSeverity.Error, "Invalid .kfpkg entry (address, name or file)");
 
@@ -47,7 +50,7 @@ public static class BuildDiagnostics
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } =
     [
         InvalidMetadata, ModelFileMissing, DuplicateOutputName, DatasetMissing, OutputWriteFailed, CompilerUnavailable,
-        InternalError, GeneratedKmodelUnreadable, KfpkgInvalidEntry, KfpkgOverlap, OnnxInterfaceUnreadable,
+        InternalError, GeneratedKmodelUnreadable, ModelsFailed, KfpkgInvalidEntry, KfpkgOverlap, OnnxInterfaceUnreadable,
         DuplicateClassName, ReservedHeaderName,
     ];
 }

@@ -25,4 +25,47 @@ public sealed class NewUserBuildTests
         StringAssert.Contains(run.Output, "Report='yes' is invalid; expected true, false");
         Assert.IsEmpty(project.Compiled());
     }
+
+    [TestMethod]
+    public void ADatasetWithNoUsableSampleIsAnErrorAndNoDatasetWarnsInMsbuildTerms()
+    {
+        using var project = new TestProject();
+        project.Write("models/net.onnx", SampleModels.TinyCnn());
+        project.Write("calib/readme.txt", "no samples here");
+        project.Write("app.csproj", TestProject.LibraryProject("""<EmcModel Include="models/net.onnx" Dataset="calib/" />"""));
+
+        var empty = project.Dotnet("build");
+
+        Assert.IsFalse(empty.Succeeded, empty.ToString());
+        StringAssert.Contains(empty.Output, "error EMC0603: EmcModel 'models/net.onnx': Dataset 'calib/' holds no usable sample");
+        Assert.IsEmpty(project.Compiled(), "never calibrated on random data silently");
+
+        project.Write("app.csproj", TestProject.LibraryProject("""<EmcModel Include="models/net.onnx" />"""));
+        var none = project.Dotnet("build");
+
+        Assert.IsTrue(none.Succeeded, none.ToString());
+        var warning = none.Output.Split('\n').First(l => l.Contains("warning EMC0602", StringComparison.Ordinal));
+        StringAssert.Contains(warning, "EmcModel 'models/net.onnx' (net): no calibration dataset given");
+        StringAssert.Contains(warning, "Dataset=");
+        Assert.DoesNotContain("--dataset", warning);
+    }
+
+    [TestMethod]
+    public void CompileErrorsNameTheItemAndItsOutputName()
+    {
+        using var project = new TestProject();
+        project.Write("models/bad.onnx", SampleModels.UnsupportedOps("erf_node", "sin_node"));
+        project.Write("app.csproj", TestProject.LibraryProject("""
+            <EmcModel Include="models/bad.onnx" OutputName="first" />
+            <EmcModel Include="models/bad.onnx" OutputName="second" />
+            """));
+
+        var run = project.Dotnet("build");
+
+        Assert.IsFalse(run.Succeeded, run.ToString());
+        StringAssert.Contains(run.Output, "error EMC0101: EmcModel 'models/bad.onnx' (first): node 'erf_node'");
+        StringAssert.Contains(run.Output, "error EMC0101: EmcModel 'models/bad.onnx' (second): node 'erf_node'");
+        StringAssert.Contains(run.Output, "error EMC0809:", "every item is attempted, then the build stops");
+        Assert.HasCount(2, project.Compiled());
+    }
 }
