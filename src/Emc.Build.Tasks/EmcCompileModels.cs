@@ -24,6 +24,12 @@ public sealed class EmcCompileModels : Microsoft.Build.Utilities.Task
     /// <summary>Report warnings as errors (EmcTreatWarningsAsErrors).</summary>
     public bool TreatWarningsAsErrors { get; set; }
 
+    /// <summary>
+    /// Leave the warnings and notes of successful models to <see cref="EmcReplayDiagnostics"/> (which the targets run
+    /// after this task on every build) instead of logging them here too. They are recorded either way.
+    /// </summary>
+    public bool ReplayDiagnostics { get; set; }
+
     /// <summary>Optional assembly with an <see cref="IModelCompiler"/> to use instead of the real compiler.</summary>
     public string? CompilerAssembly { get; set; }
 
@@ -91,7 +97,10 @@ public sealed class EmcCompileModels : Microsoft.Build.Utilities.Task
                 }
             }
 
-            TaskLog.Report(Log, diagnostics.Select(d => ItemDiagnostics.ForItem(d.WithFile(model.ItemSpec), model)), TreatWarningsAsErrors);
+            if (!(ReplayDiagnostics && !failed))
+            {
+                TaskLog.Report(Log, diagnostics.Select(d => ItemDiagnostics.ForItem(d.WithFile(model.ItemSpec), model)), TreatWarningsAsErrors);
+            }
         }
 
         Generated = [.. generated];
@@ -152,6 +161,8 @@ public sealed class EmcCompileModels : Microsoft.Build.Utilities.Task
             files.Add((model.GetMetadata(ModelMetadata.ReportFile), Utf8(JsonSerializer.Serialize(report, s_json) + "\n")));
         }
 
+        files.Add((model.GetMetadata(ModelMetadata.DiagnosticsFile),
+            DiagnosticsFile.Serialize(diagnostics.Select(d => ItemDiagnostics.ForItem(d.WithFile(onnx), model)))));
         foreach (var (path, content) in files)
         {
             AtomicFile.WriteIfChanged(path, content);
@@ -177,7 +188,7 @@ public sealed class EmcCompileModels : Microsoft.Build.Utilities.Task
 
     private static void DeleteOutputs(ITaskItem model)
     {
-        foreach (string name in new[] { ModelMetadata.MarkerFile, ModelMetadata.KmodelFile, ModelMetadata.HeaderFile, ModelMetadata.CSharpFile, ModelMetadata.ReportFile })
+        foreach (string name in new[] { ModelMetadata.MarkerFile, ModelMetadata.DiagnosticsFile, ModelMetadata.KmodelFile, ModelMetadata.HeaderFile, ModelMetadata.CSharpFile, ModelMetadata.ReportFile })
         {
             string path = model.GetMetadata(name);
             if (path.Length > 0)

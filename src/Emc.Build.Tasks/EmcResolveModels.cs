@@ -139,6 +139,7 @@ public sealed class EmcResolveModels : Microsoft.Build.Utilities.Task
             item.SetMetadata(ModelMetadata.ReportFile, basePath + ".report.json");
             item.SetMetadata(ModelMetadata.OptionsFile, basePath + ".options");
             item.SetMetadata(ModelMetadata.MarkerFile, basePath + ".compiled");
+            item.SetMetadata(ModelMetadata.DiagnosticsFile, basePath + ".diagnostics");
             item.SetMetadata(ModelMetadata.DatasetFiles, string.Join(';', datasetFiles));
             if (ModelOptionsParser.Flag(model, ModelMetadata.EmbedAsResource, false))
             {
@@ -170,7 +171,7 @@ public sealed class EmcResolveModels : Microsoft.Build.Utilities.Task
     /// <summary>The generated files a resolved model must have once compiled.</summary>
     internal static List<string> OutputsOf(ITaskItem item)
     {
-        var outputs = new List<string> { item.GetMetadata(ModelMetadata.KmodelFile) };
+        var outputs = new List<string> { item.GetMetadata(ModelMetadata.KmodelFile), item.GetMetadata(ModelMetadata.DiagnosticsFile) };
         if (ModelOptionsParser.Flag(item, ModelMetadata.GenerateCHeader, true))
         {
             outputs.Add(item.GetMetadata(ModelMetadata.HeaderFile));

@@ -36,6 +36,7 @@ internal static class ModelMetadata
     public const string OptionsFile = "OptionsFile";
     public const string OptionsText = "OptionsText";
     public const string MarkerFile = "MarkerFile";
+    public const string DiagnosticsFile = "DiagnosticsFile";
     public const string DatasetFiles = "DatasetFiles";
     public const string ResourceName = "ResourceName";
     public const string SourceItem = "SourceItem";

@@ -51,6 +51,33 @@ public sealed class NewUserBuildTests
     }
 
     [TestMethod]
+    public void WarningsAreReplayedOnNoOpBuildsAndWarningsAsErrorsTakesEffectWithoutAClean()
+    {
+        using var project = new TestProject();
+        project.Write("models/net.onnx", SampleModels.TinyCnn());
+        project.Write("app.csproj", TestProject.LibraryProject("""<EmcModel Include="models/net.onnx" />"""));
+
+        var first = project.Dotnet("build");
+        var noop = project.Dotnet("build");
+        var strict = project.Dotnet("build", "-p:EmcTreatWarningsAsErrors=true");
+        var perCode = project.Dotnet("build", "-p:WarningsAsErrors=EMC0602");
+        var again = project.Dotnet("build");
+
+        Assert.IsTrue(first.Succeeded, first.ToString());
+        StringAssert.Contains(first.Output, "warning EMC0602");
+        Assert.IsTrue(noop.Succeeded, noop.ToString());
+        Assert.AreEqual(0, noop.CompileTaskRuns(), "the no-op build does not compile");
+        StringAssert.Contains(noop.Output, "warning EMC0602", "the warning survives the incremental build");
+        Assert.IsFalse(strict.Succeeded, strict.ToString());
+        StringAssert.Contains(strict.Output, "error EMC0602");
+        Assert.IsFalse(perCode.Succeeded, perCode.ToString());
+        StringAssert.Contains(perCode.Output, "error EMC0602");
+        Assert.IsTrue(again.Succeeded, again.ToString());
+        StringAssert.Contains(again.Output, "warning EMC0602");
+        Assert.HasCount(1, project.Compiled(), "replaying never recompiles");
+    }
+
+    [TestMethod]
     public void CompileErrorsNameTheItemAndItsOutputName()
     {
         using var project = new TestProject();
