@@ -48,6 +48,12 @@ public sealed class EmcResolveModels : Microsoft.Build.Utilities.Task
     /// <summary>Default namespace of generated C# ($(RootNamespace)).</summary>
     public string DefaultNamespace { get; set; } = "";
 
+    /// <summary>
+    /// The output manifest (emc.outputs): every options stamp written here is added to it at once, so clean and
+    /// stale-output pruning also remove the stamps of items that then fail validation.
+    /// </summary>
+    public string Manifest { get; set; } = "";
+
     [Output]
     public ITaskItem[] ResolvedModels { get; private set; } = [];
 
@@ -82,6 +88,7 @@ public sealed class EmcResolveModels : Microsoft.Build.Utilities.Task
         var expected = new List<ITaskItem>();
         var names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var classes = new Dictionary<string, string>(StringComparer.Ordinal);
+        var stamps = new List<string>();
         foreach (var model in Models)
         {
             string fullPath = model.GetMetadata("FullPath");
@@ -151,6 +158,7 @@ public sealed class EmcResolveModels : Microsoft.Build.Utilities.Task
             string optionsText = ModelOptionsParser.Canonical(options, item);
             Directory.CreateDirectory(outputDirectory);
             AtomicFile.WriteIfChanged(basePath + ".options", System.Text.Encoding.UTF8.GetBytes(optionsText));
+            stamps.Add(basePath + ".options");
 
             // Forget the marker when an output is missing or the inputs differ from what the last compile read
             // (saved during that compile, or replaced by a file with an older timestamp).
@@ -164,6 +172,7 @@ public sealed class EmcResolveModels : Microsoft.Build.Utilities.Task
             expected.AddRange(outputs.Append(basePath + ".options").Append(basePath + ".compiled").Select(p => new TaskItem(p)));
         }
 
+        ManifestFile.Include(Manifest, stamps);
         ResolvedModels = [.. resolved];
         ExpectedOutputs = [.. expected];
     }

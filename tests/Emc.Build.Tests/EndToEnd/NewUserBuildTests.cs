@@ -95,4 +95,36 @@ public sealed class NewUserBuildTests
         StringAssert.Contains(run.Output, "error EMC0809:", "every item is attempted, then the build stops");
         Assert.HasCount(2, project.Compiled());
     }
+
+    [TestMethod]
+    public void CleanAndRemovingTheLastModelLeaveNoEmcFolder()
+    {
+        using var project = new TestProject();
+        project.Write("models/net.onnx", SampleModels.TinyCnn());
+        string emc = project.PathOf("obj/Debug/net10.0/emc");
+        project.Write("app.csproj", TestProject.LibraryProject("""<EmcModel Include="models/net.onnx" KfpkgAddress="0x300000" />""",
+            "<EmcCreateKfpkg>true</EmcCreateKfpkg>"));
+        Assert.IsTrue(project.Dotnet("build").Succeeded);
+        Assert.IsTrue(File.Exists(Path.Combine(emc, "kfpkg.stamp")));
+
+        Assert.IsTrue(project.Dotnet("clean").Succeeded);
+        Assert.IsFalse(Directory.Exists(emc), "clean left: " + Listing(emc));
+        Assert.IsFalse(File.Exists(project.PathOf("bin/Debug/net10.0/app.kfpkg")), "the bundle is cleaned too");
+
+        // An item that fails validation still leaves its options stamp; clean removes it.
+        project.Write("app.csproj", TestProject.LibraryProject("""<EmcModel Include="models/net.onnx" WeightBits="12" />"""));
+        Assert.IsFalse(project.Dotnet("build").Succeeded);
+        Assert.IsTrue(project.Dotnet("clean").Succeeded);
+        Assert.IsFalse(Directory.Exists(emc), "clean after a failed validation left: " + Listing(emc));
+
+        // The last model goes: so do its outputs and the folder.
+        project.Write("app.csproj", TestProject.LibraryProject("""<EmcModel Include="models/net.onnx" />"""));
+        Assert.IsTrue(project.Dotnet("build").Succeeded);
+        project.Write("app.csproj", TestProject.LibraryProject(""));
+        Assert.IsTrue(project.Dotnet("build").Succeeded);
+        Assert.IsFalse(Directory.Exists(emc), "removing the last model left: " + Listing(emc));
+    }
+
+    private static string Listing(string folder) =>
+        Directory.Exists(folder) ? string.Join(", ", Directory.EnumerateFileSystemEntries(folder).Select(Path.GetFileName)) : "";
 }
