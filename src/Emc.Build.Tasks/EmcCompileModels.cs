@@ -171,6 +171,7 @@ public sealed class EmcCompileModels : Microsoft.Build.Utilities.Task
 
         string marker = model.GetMetadata(ModelMetadata.MarkerFile);
         AtomicFile.WriteIfChanged(marker, Utf8(inputs));
+        Log.LogMessage(MessageImportance.High, "{0}", CompileSummary.Line(model, facts, result.Report, options));
         AtomicFile.Touch(marker);
         if (InputStamp.Take(inputFiles) != inputs)
         {

@@ -125,6 +125,21 @@ public sealed class NewUserBuildTests
         Assert.IsFalse(Directory.Exists(emc), "removing the last model left: " + Listing(emc));
     }
 
+    [TestMethod]
+    public void EachCompiledModelGetsOneSummaryLineAndANoOpBuildPrintsNothing()
+    {
+        using var app = new TwoModelProject();
+
+        var first = app.Build();
+        var noop = app.Build();
+
+        var lines = first.Output.Split('\n').Where(l => l.TrimStart().StartsWith("Emc: ", StringComparison.Ordinal)).ToList();
+        Assert.HasCount(2, lines, first.Output);
+        StringAssert.Contains(lines[0], "EmcModel 'models/alpha.onnx' (alpha) -> " + app.Emc + "alpha.kmodel: ");
+        StringAssert.Matches(lines[0], new System.Text.RegularExpressions.Regex(@"[\d,]+ bytes, 0 KPU \+ 1 CPU layers, main memory [\d,]+ bytes"));
+        Assert.IsFalse(noop.Output.Split('\n').Any(l => l.TrimStart().StartsWith("Emc: ", StringComparison.Ordinal)), noop.Output);
+    }
+
     private static string Listing(string folder) =>
         Directory.Exists(folder) ? string.Join(", ", Directory.EnumerateFileSystemEntries(folder).Select(Path.GetFileName)) : "";
 }
