@@ -47,10 +47,13 @@ public static class BuildDiagnostics
     public static readonly DiagnosticDescriptor ReservedHeaderName =
         new("EMC0814", DiagnosticSeverity.Error, "Generated header would shadow a standard or SDK header");
 
+    public static readonly DiagnosticDescriptor CSharpWrapperUnsupported =
+        new("EMC0815", DiagnosticSeverity.Error, "The project cannot compile the generated C# wrapper");
+
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } =
     [
         InvalidMetadata, ModelFileMissing, DuplicateOutputName, DatasetMissing, OutputWriteFailed, CompilerUnavailable,
         InternalError, GeneratedKmodelUnreadable, ModelsFailed, KfpkgInvalidEntry, KfpkgOverlap, OnnxInterfaceUnreadable,
-        DuplicateClassName, ReservedHeaderName,
+        DuplicateClassName, ReservedHeaderName, CSharpWrapperUnsupported,
     ];
 }

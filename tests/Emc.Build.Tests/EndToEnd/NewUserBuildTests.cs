@@ -140,6 +140,46 @@ public sealed class NewUserBuildTests
         Assert.IsFalse(noop.Output.Split('\n').Any(l => l.TrimStart().StartsWith("Emc: ", StringComparison.Ordinal)), noop.Output);
     }
 
+    /// <summary>
+    /// A netstandard2.0 / C# 7.3 library: no CS8370 from a u8 wrapper and no MSB3277 from net8.0 runtime references.
+    /// NETStandard.Library comes from nuget.org (the only test that needs it; inconclusive offline).
+    /// </summary>
+    [TestMethod]
+    public void ANetStandardProjectGetsTheKmodelWithoutAWrapperAndAskingForOneIsAClearError()
+    {
+        using var project = new TestProject();
+        project.Write("NuGet.config", PackagedSdk.NuGetConfig.Replace("</packageSources>", """
+                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+              </packageSources>
+            """, StringComparison.Ordinal));
+        project.Write("models/net.onnx", SampleModels.TinyCnn());
+        string Library(string item) => TestProject.LibraryProject(item).Replace("net10.0", "netstandard2.0", StringComparison.Ordinal).Replace("<Nullable>enable</Nullable>", "", StringComparison.Ordinal);
+        project.Write("app.csproj", Library("""<EmcModel Include="models/net.onnx" />"""));
+        project.Write("Code.cs", "namespace Sample { public static class Code { public const int Answer = 42; } }");
+        var restore = project.Dotnet("restore");
+        if (!restore.Succeeded && restore.Output.Contains("NU1301", StringComparison.Ordinal))
+        {
+            Assert.Inconclusive("nuget.org is unreachable: " + restore.Output);
+        }
+
+        var run = project.Dotnet("build");
+
+        Assert.IsTrue(run.Succeeded, run.ToString());
+        Assert.DoesNotContain("CS8370", run.Output);
+        Assert.DoesNotContain("MSB3277", run.Output);
+        Assert.IsTrue(File.Exists(project.PathOf("bin/Debug/netstandard2.0/net.kmodel")), "the kmodel is still built and copied");
+        Assert.IsFalse(File.Exists(project.PathOf("obj/Debug/netstandard2.0/emc/net.g.cs")), "no wrapper the project cannot compile");
+        Assert.IsFalse(File.Exists(project.PathOf("bin/Debug/netstandard2.0/Emc.Kmodel.dll")), "no net8.0 runtime reference");
+
+        project.Write("app.csproj", Library("""<EmcModel Include="models/net.onnx" GenerateCSharp="true" />"""));
+        var asked = project.Dotnet("build");
+
+        Assert.IsFalse(asked.Succeeded, asked.ToString());
+        StringAssert.Contains(asked.Output, "error EMC0815: EmcModel 'models/net.onnx': the generated C# wrapper needs");
+        StringAssert.Contains(asked.Output, "GenerateCSharp=\"false\"");
+        Assert.DoesNotContain("CS8370", asked.Output);
+    }
+
     private static string Listing(string folder) =>
         Directory.Exists(folder) ? string.Join(", ", Directory.EnumerateFileSystemEntries(folder).Select(Path.GetFileName)) : "";
 }
