@@ -185,7 +185,8 @@ public sealed class EmcCompileModels : Microsoft.Build.Utilities.Task
         model.GetMetadata(ModelMetadata.Namespace),
         model.GetMetadata(ModelMetadata.ClassName),
         model.GetMetadata(ModelMetadata.ResourceName) is { Length: > 0 } resource ? resource : null,
-        Public: !string.Equals(model.GetMetadata(ModelMetadata.Access), "internal", StringComparison.OrdinalIgnoreCase));
+        Public: !string.Equals(model.GetMetadata(ModelMetadata.Access), "internal", StringComparison.OrdinalIgnoreCase),
+        Utf8Literal: !string.Equals(model.GetMetadata(ModelMetadata.CSharpUtf8Literal), "false", StringComparison.OrdinalIgnoreCase));
 
     private static void DeleteOutputs(ITaskItem model)
     {

@@ -54,6 +54,9 @@ public sealed class EmcResolveModels : Microsoft.Build.Utilities.Task
     /// </summary>
     public string Manifest { get; set; } = "";
 
+    /// <summary>False when the project's LangVersion has no u8 literals (8–10): wrappers use an ordinary string.</summary>
+    public bool CSharpUtf8Literals { get; set; } = true;
+
     [Output]
     public ITaskItem[] ResolvedModels { get; private set; } = [];
 
@@ -123,6 +126,7 @@ public sealed class EmcResolveModels : Microsoft.Build.Utilities.Task
             string ns = model.GetMetadata(ModelMetadata.Namespace);
             item.SetMetadata(ModelMetadata.OutputName, id);
             item.SetMetadata(ModelMetadata.SourceItem, model.ItemSpec);
+            item.SetMetadata(ModelMetadata.CSharpUtf8Literal, CSharpUtf8Literals ? "" : "false");
             item.SetMetadata(ModelMetadata.ClassName, CodeIdentifiers.Sanitize(className.Length > 0 ? className : PascalCase(id)));
             item.SetMetadata(ModelMetadata.Namespace, CodeIdentifiers.SanitizeNamespace(ns.Length > 0 ? ns : DefaultNamespace));
             if (ModelOptionsParser.Flag(model, ModelMetadata.GenerateCSharp, false))

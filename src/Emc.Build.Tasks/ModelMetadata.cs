@@ -40,4 +40,5 @@ internal static class ModelMetadata
     public const string DatasetFiles = "DatasetFiles";
     public const string ResourceName = "ResourceName";
     public const string SourceItem = "SourceItem";
+    public const string CSharpUtf8Literal = "CSharpUtf8Literal";
 }

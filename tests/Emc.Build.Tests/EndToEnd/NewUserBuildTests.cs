@@ -180,6 +180,20 @@ public sealed class NewUserBuildTests
         Assert.DoesNotContain("CS8370", asked.Output);
     }
 
+    [TestMethod]
+    public void ALangVersion10ProjectGetsAWrapperWithoutUtf8Literals()
+    {
+        using var app = new TwoModelProject();
+        app.Project.Write("app.csproj", TestProject.LibraryProject(TwoModelProject.Items("0,1"), "<LangVersion>10</LangVersion>"));
+
+        var run = app.Build();
+
+        Assert.DoesNotContain("CS8370", run.Output);
+        string wrapper = File.ReadAllText(app.Emc + "alpha.g.cs");
+        StringAssert.Contains(wrapper, "global::System.Convert.FromBase64String(\"");
+        Assert.DoesNotContain("\"u8", wrapper);
+    }
+
     private static string Listing(string folder) =>
         Directory.Exists(folder) ? string.Join(", ", Directory.EnumerateFileSystemEntries(folder).Select(Path.GetFileName)) : "";
 }

@@ -22,7 +22,7 @@ public sealed class OptionsStampTests
     [
         ModelMetadata.KmodelFile, ModelMetadata.HeaderFile, ModelMetadata.CSharpFile, ModelMetadata.ReportFile,
         ModelMetadata.OptionsFile, ModelMetadata.OptionsText, ModelMetadata.MarkerFile, ModelMetadata.DatasetFiles,
-        ModelMetadata.ResourceName, ModelMetadata.SourceItem, ModelMetadata.DiagnosticsFile,
+        ModelMetadata.ResourceName, ModelMetadata.SourceItem, ModelMetadata.CSharpUtf8Literal, ModelMetadata.DiagnosticsFile,
     ];
 
     /// <summary>
