@@ -29,6 +29,9 @@ internal static class BuildDiagnostics
     public static readonly DiagnosticDescriptor GeneratedKmodelUnreadable =
         new("EMC0808", DiagnosticSeverity.Error, "The compiled kmodel cannot be read back");
 
+    public static readonly DiagnosticDescriptor ModelsFailed =
+        new("EMC0809", DiagnosticSeverity.Error, "EmcModel items failed to compile: the project is not compiled");
+
     public static readonly DiagnosticDescriptor KfpkgInvalidEntry =
         new("EMC0810", DiagnosticSeverity.Error, "Invalid .kfpkg entry (address, name or file)");
 
@@ -44,10 +47,13 @@ internal static class BuildDiagnostics
     public static readonly DiagnosticDescriptor ReservedHeaderName =
         new("EMC0814", DiagnosticSeverity.Error, "Generated header would shadow a standard or SDK header");
 
+    public static readonly DiagnosticDescriptor CSharpWrapperUnsupported =
+        new("EMC0815", DiagnosticSeverity.Error, "The project cannot compile the generated C# wrapper");
+
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } =
     [
         InvalidMetadata, ModelFileMissing, DuplicateOutputName, DatasetMissing, OutputWriteFailed, CompilerUnavailable,
-        InternalError, GeneratedKmodelUnreadable, KfpkgInvalidEntry, KfpkgOverlap, OnnxInterfaceUnreadable,
-        DuplicateClassName, ReservedHeaderName,
+        InternalError, GeneratedKmodelUnreadable, ModelsFailed, KfpkgInvalidEntry, KfpkgOverlap, OnnxInterfaceUnreadable,
+        DuplicateClassName, ReservedHeaderName, CSharpWrapperUnsupported,
     ];
 }

@@ -24,6 +24,12 @@ public sealed class EmcCompileModels : Microsoft.Build.Utilities.Task
     /// <summary>Report warnings as errors (EmcTreatWarningsAsErrors).</summary>
     public bool TreatWarningsAsErrors { get; set; }
 
+    /// <summary>
+    /// Leave the warnings and notes of successful models to <see cref="EmcReplayDiagnostics"/> (which the targets run
+    /// after this task on every build) instead of logging them here too. They are recorded either way.
+    /// </summary>
+    public bool ReplayDiagnostics { get; set; }
+
     /// <summary>Optional assembly with an <see cref="IModelCompiler"/> to use instead of the real compiler.</summary>
     public string? CompilerAssembly { get; set; }
 
@@ -91,7 +97,10 @@ public sealed class EmcCompileModels : Microsoft.Build.Utilities.Task
                 }
             }
 
-            TaskLog.Report(Log, diagnostics.Select(d => d.WithFile(model.ItemSpec)), TreatWarningsAsErrors);
+            if (!(ReplayDiagnostics && !failed))
+            {
+                TaskLog.Report(Log, diagnostics.Select(d => ItemDiagnostics.ForItem(d.WithFile(model.ItemSpec), model)), TreatWarningsAsErrors);
+            }
         }
 
         Generated = [.. generated];
@@ -152,6 +161,8 @@ public sealed class EmcCompileModels : Microsoft.Build.Utilities.Task
             files.Add((model.GetMetadata(ModelMetadata.ReportFile), Utf8(JsonSerializer.Serialize(report, s_json) + "\n")));
         }
 
+        files.Add((model.GetMetadata(ModelMetadata.DiagnosticsFile),
+            DiagnosticsFile.Serialize(diagnostics.Select(d => ItemDiagnostics.ForItem(d.WithFile(onnx), model)))));
         foreach (var (path, content) in files)
         {
             AtomicFile.WriteIfChanged(path, content);
@@ -160,6 +171,7 @@ public sealed class EmcCompileModels : Microsoft.Build.Utilities.Task
 
         string marker = model.GetMetadata(ModelMetadata.MarkerFile);
         AtomicFile.WriteIfChanged(marker, Utf8(inputs));
+        Log.LogMessage(MessageImportance.High, "{0}", CompileSummary.Line(model, facts, result.Report, options));
         AtomicFile.Touch(marker);
         if (InputStamp.Take(inputFiles) != inputs)
         {
@@ -173,11 +185,12 @@ public sealed class EmcCompileModels : Microsoft.Build.Utilities.Task
         model.GetMetadata(ModelMetadata.Namespace),
         model.GetMetadata(ModelMetadata.ClassName),
         model.GetMetadata(ModelMetadata.ResourceName) is { Length: > 0 } resource ? resource : null,
-        Public: !string.Equals(model.GetMetadata(ModelMetadata.Access), "internal", StringComparison.OrdinalIgnoreCase));
+        Public: !string.Equals(model.GetMetadata(ModelMetadata.Access), "internal", StringComparison.OrdinalIgnoreCase),
+        Utf8Literal: !string.Equals(model.GetMetadata(ModelMetadata.CSharpUtf8Literal), "false", StringComparison.OrdinalIgnoreCase));
 
     private static void DeleteOutputs(ITaskItem model)
     {
-        foreach (string name in new[] { ModelMetadata.MarkerFile, ModelMetadata.KmodelFile, ModelMetadata.HeaderFile, ModelMetadata.CSharpFile, ModelMetadata.ReportFile })
+        foreach (string name in new[] { ModelMetadata.MarkerFile, ModelMetadata.DiagnosticsFile, ModelMetadata.KmodelFile, ModelMetadata.HeaderFile, ModelMetadata.CSharpFile, ModelMetadata.ReportFile })
         {
             string path = model.GetMetadata(name);
             if (path.Length > 0)

@@ -1,4 +1,5 @@
 using Emc.Compiler.CodeGen;
+using Emc.Compiler.Compilation;
 using Emc.Diagnostics;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
@@ -47,6 +48,15 @@ public sealed class EmcResolveModels : Microsoft.Build.Utilities.Task
     /// <summary>Default namespace of generated C# ($(RootNamespace)).</summary>
     public string DefaultNamespace { get; set; } = "";
 
+    /// <summary>
+    /// The output manifest (emc.outputs): every options stamp written here is added to it at once, so clean and
+    /// stale-output pruning also remove the stamps of items that then fail validation.
+    /// </summary>
+    public string Manifest { get; set; } = "";
+
+    /// <summary>False when the project's LangVersion has no u8 literals (8–10): wrappers use an ordinary string.</summary>
+    public bool CSharpUtf8Literals { get; set; } = true;
+
     [Output]
     public ITaskItem[] ResolvedModels { get; private set; } = [];
 
@@ -81,6 +91,7 @@ public sealed class EmcResolveModels : Microsoft.Build.Utilities.Task
         var expected = new List<ITaskItem>();
         var names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var classes = new Dictionary<string, string>(StringComparer.Ordinal);
+        var stamps = new List<string>();
         foreach (var model in Models)
         {
             string fullPath = model.GetMetadata("FullPath");
@@ -114,6 +125,8 @@ public sealed class EmcResolveModels : Microsoft.Build.Utilities.Task
             string className = model.GetMetadata(ModelMetadata.ClassName);
             string ns = model.GetMetadata(ModelMetadata.Namespace);
             item.SetMetadata(ModelMetadata.OutputName, id);
+            item.SetMetadata(ModelMetadata.SourceItem, model.ItemSpec);
+            item.SetMetadata(ModelMetadata.CSharpUtf8Literal, CSharpUtf8Literals ? "" : "false");
             item.SetMetadata(ModelMetadata.ClassName, CodeIdentifiers.Sanitize(className.Length > 0 ? className : PascalCase(id)));
             item.SetMetadata(ModelMetadata.Namespace, CodeIdentifiers.SanitizeNamespace(ns.Length > 0 ? ns : DefaultNamespace));
             if (ModelOptionsParser.Flag(model, ModelMetadata.GenerateCSharp, false))
@@ -137,16 +150,19 @@ public sealed class EmcResolveModels : Microsoft.Build.Utilities.Task
             item.SetMetadata(ModelMetadata.ReportFile, basePath + ".report.json");
             item.SetMetadata(ModelMetadata.OptionsFile, basePath + ".options");
             item.SetMetadata(ModelMetadata.MarkerFile, basePath + ".compiled");
+            item.SetMetadata(ModelMetadata.DiagnosticsFile, basePath + ".diagnostics");
             item.SetMetadata(ModelMetadata.DatasetFiles, string.Join(';', datasetFiles));
             if (ModelOptionsParser.Flag(model, ModelMetadata.EmbedAsResource, false))
             {
                 item.SetMetadata(ModelMetadata.ResourceName, "Emc.Models." + id + ".kmodel");
             }
 
+            OutputMetadataValidator.Validate(model, ProjectFile.Length > 0 ? ProjectFile : fullPath, diagnostics);
             var options = ModelOptionsParser.Parse(item, datasetFiles, ProjectFile.Length > 0 ? ProjectFile : fullPath, diagnostics);
             string optionsText = ModelOptionsParser.Canonical(options, item);
             Directory.CreateDirectory(outputDirectory);
             AtomicFile.WriteIfChanged(basePath + ".options", System.Text.Encoding.UTF8.GetBytes(optionsText));
+            stamps.Add(basePath + ".options");
 
             // Forget the marker when an output is missing or the inputs differ from what the last compile read
             // (saved during that compile, or replaced by a file with an older timestamp).
@@ -160,6 +176,7 @@ public sealed class EmcResolveModels : Microsoft.Build.Utilities.Task
             expected.AddRange(outputs.Append(basePath + ".options").Append(basePath + ".compiled").Select(p => new TaskItem(p)));
         }
 
+        ManifestFile.Include(Manifest, stamps);
         ResolvedModels = [.. resolved];
         ExpectedOutputs = [.. expected];
     }
@@ -167,7 +184,7 @@ public sealed class EmcResolveModels : Microsoft.Build.Utilities.Task
     /// <summary>The generated files a resolved model must have once compiled.</summary>
     internal static List<string> OutputsOf(ITaskItem item)
     {
-        var outputs = new List<string> { item.GetMetadata(ModelMetadata.KmodelFile) };
+        var outputs = new List<string> { item.GetMetadata(ModelMetadata.KmodelFile), item.GetMetadata(ModelMetadata.DiagnosticsFile) };
         if (ModelOptionsParser.Flag(item, ModelMetadata.GenerateCHeader, true))
         {
             outputs.Add(item.GetMetadata(ModelMetadata.HeaderFile));
@@ -189,6 +206,7 @@ public sealed class EmcResolveModels : Microsoft.Build.Utilities.Task
     private List<string> ResolveDataset(ITaskItem model, DiagnosticBag diagnostics)
     {
         var files = new List<string>();
+        bool missing = false;
         foreach (string entry in model.GetMetadata(ModelMetadata.Dataset).Split([';', '|'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             string path = Path.GetFullPath(Path.Combine(ProjectDirectory, entry));
@@ -204,9 +222,17 @@ public sealed class EmcResolveModels : Microsoft.Build.Utilities.Task
             }
             else
             {
+                missing = true;
                 diagnostics.Add(BuildDiagnostics.DatasetMissing.Create(
                     $"EmcModel '{model.ItemSpec}': Dataset '{entry}' does not exist", ProjectFile));
             }
+        }
+
+        if (files.Count == 0 && model.GetMetadata(ModelMetadata.Dataset).Trim().Length > 0 && !missing)
+        {
+            // Given but empty: never fall back to random calibration data silently (the compiler would, with EMC0602).
+            diagnostics.Add(CompilerDiagnostics.DatasetFile.Create(
+                $"EmcModel '{model.ItemSpec}': Dataset '{model.GetMetadata(ModelMetadata.Dataset)}' holds no usable sample ({string.Join(' ', s_datasetExtensions)}); add samples or remove the Dataset metadata", ProjectFile));
         }
 
         files.Sort(StringComparer.Ordinal);

@@ -26,6 +26,7 @@ internal static class ModelMetadata
     public const string Report = "Report";
     public const string EmbedAsResource = "EmbedAsResource";
     public const string KfpkgAddress = "KfpkgAddress";
+    public const string CopyToOutputDirectory = "CopyToOutputDirectory";
 
     // Computed by EmcResolveModels.
     public const string KmodelFile = "KmodelFile";
@@ -35,6 +36,9 @@ internal static class ModelMetadata
     public const string OptionsFile = "OptionsFile";
     public const string OptionsText = "OptionsText";
     public const string MarkerFile = "MarkerFile";
+    public const string DiagnosticsFile = "DiagnosticsFile";
     public const string DatasetFiles = "DatasetFiles";
     public const string ResourceName = "ResourceName";
+    public const string SourceItem = "SourceItem";
+    public const string CSharpUtf8Literal = "CSharpUtf8Literal";
 }

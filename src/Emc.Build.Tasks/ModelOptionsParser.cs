@@ -197,6 +197,12 @@ internal static class ModelOptionsParser
             lines.Add("deviceMemory=" + o.DeviceMemoryBytes.ToString(CultureInfo.InvariantCulture));
         }
 
+        if (item.GetMetadata(ModelMetadata.CSharpUtf8Literal).Length > 0)
+        {
+            // Only when set (LangVersion 8–10): existing stamps stay as they were.
+            lines.Add(ModelMetadata.CSharpUtf8Literal + "=" + item.GetMetadata(ModelMetadata.CSharpUtf8Literal));
+        }
+
         foreach (string name in new[]
                  {
                      ModelMetadata.OutputName, ModelMetadata.Namespace, ModelMetadata.ClassName, ModelMetadata.Access,

@@ -69,7 +69,11 @@ public sealed class FakeModelCompiler : IModelCompiler
         var modelInterface = new ModelInterface(
             [new TensorInterface(input.Name, inShape, InterfaceElementType.UInt8, range / 255f, options.InputRange?.Low ?? 0f)],
             [new TensorInterface(output.Name, outShape, InterfaceElementType.Float32, 1f, 0f)]);
-        return new CompileResult(kmodel, modelInterface, null, []);
+        // Like the real compiler: no dataset → a warning (the build tests check it is shown and replayed).
+        Diagnostic[] warnings = options.Dataset.Count == 0
+            ? [CompilerDiagnostics.DatasetMissing.Create("no calibration dataset given: activation ranges come from random inputs; pass --dataset with representative inputs for a usable model")]
+            : [];
+        return new CompileResult(kmodel, modelInterface, null, warnings);
     }
 
     private static int[] Shape(Emc.Onnx.Protobuf.ValueInfoProto value) =>

@@ -132,6 +132,12 @@ public static class CSharpWrapperGenerator
         // 1.27 MB kmodel, see docs). A u8 literal cannot hold raw bytes ≥ 0x80 (it is UTF-8 text), hence base64;
         // it is decoded once, on first use.
         string length = Int(model.Kmodel.Length);
+        if (!options.Utf8Literal)
+        {
+            AppendBase64StringBlob(b, model, length);
+            return;
+        }
+
         b.Append("        public static global::System.ReadOnlySpan<byte> Kmodel => s_kmodel ??= DecodeKmodel();\n\n");
         b.Append("        private static byte[]? s_kmodel;\n\n");
         b.Append("        private static byte[] DecodeKmodel()\n        {\n");
@@ -140,6 +146,18 @@ public static class CSharpWrapperGenerator
         b.Append(Convert.ToBase64String(model.Kmodel));
         b.Append("\"u8, bytes, out _, out int written);\n");
         b.Append("            if (status != global::System.Buffers.OperationStatus.Done || written != ").Append(length).Append(")\n            {\n");
+        b.Append("                throw new global::System.InvalidOperationException(\"the embedded kmodel does not decode\");\n            }\n\n");
+        b.Append("            return bytes;\n        }\n");
+    }
+
+    /// <summary>For LangVersion 8–10 (no u8 literals): the same base64 in an ordinary string literal.</summary>
+    private static void AppendBase64StringBlob(StringBuilder b, GeneratedModel model, string length)
+    {
+        b.Append("        public static global::System.ReadOnlySpan<byte> Kmodel => s_kmodel ??= DecodeKmodel();\n\n");
+        b.Append("        private static byte[]? s_kmodel;\n\n");
+        b.Append("        private static byte[] DecodeKmodel()\n        {\n");
+        b.Append("            var bytes = global::System.Convert.FromBase64String(\"").Append(Convert.ToBase64String(model.Kmodel)).Append("\");\n");
+        b.Append("            if (bytes.Length != ").Append(length).Append(")\n            {\n");
         b.Append("                throw new global::System.InvalidOperationException(\"the embedded kmodel does not decode\");\n            }\n\n");
         b.Append("            return bytes;\n        }\n");
     }

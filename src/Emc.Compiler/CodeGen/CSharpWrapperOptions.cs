@@ -9,4 +9,5 @@ public sealed record CSharpWrapperOptions(
     string ClassName,
     string? ResourceName = null,
     bool Public = true,
-    bool DesignTimePlaceholder = false);
+    bool DesignTimePlaceholder = false,
+    bool Utf8Literal = true);

@@ -62,7 +62,7 @@ public sealed class EmcCompileModelsTests
         });
         var engine = new FakeBuildEngine();
         Assert.IsTrue(new EmcCompileModels { BuildEngine = engine, Models = [model], Compiler = warning }.Execute());
-        Assert.AreEqual("low accuracy (node 'a\\nb', op Relu)", engine.Warnings.Single().Message);
+        Assert.AreEqual($"EmcModel '{model.GetMetadata("SourceItem")}' (net): low accuracy (node 'a\\nb', op Relu)", engine.Warnings.Single().Message);
 
         engine = new FakeBuildEngine();
         Assert.IsFalse(new EmcCompileModels { BuildEngine = engine, Models = [model], Compiler = warning, TreatWarningsAsErrors = true }.Execute());

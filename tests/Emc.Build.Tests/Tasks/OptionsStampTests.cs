@@ -15,14 +15,14 @@ namespace Emc.Build.Tests.Tasks;
 public sealed class OptionsStampTests
 {
     /// <summary>EmcModel metadata that change no per-model output (the .kfpkg bundle has its own stamp).</summary>
-    private static readonly string[] s_notPerModelOutputs = [ModelMetadata.KfpkgAddress];
+    private static readonly string[] s_notPerModelOutputs = [ModelMetadata.KfpkgAddress, ModelMetadata.CopyToOutputDirectory];
 
     /// <summary>ModelMetadata constants EmcResolveModels computes (not set by users).</summary>
     private static readonly string[] s_computed =
     [
         ModelMetadata.KmodelFile, ModelMetadata.HeaderFile, ModelMetadata.CSharpFile, ModelMetadata.ReportFile,
         ModelMetadata.OptionsFile, ModelMetadata.OptionsText, ModelMetadata.MarkerFile, ModelMetadata.DatasetFiles,
-        ModelMetadata.ResourceName,
+        ModelMetadata.ResourceName, ModelMetadata.SourceItem, ModelMetadata.CSharpUtf8Literal, ModelMetadata.DiagnosticsFile,
     ];
 
     /// <summary>
