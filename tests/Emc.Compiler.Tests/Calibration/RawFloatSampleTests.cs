@@ -24,7 +24,7 @@ public sealed class RawFloatSampleTests
         }
 
         var diagnostics = new DiagnosticBag();
-        var samples = DatasetLoader.Load(new CompileOptions { Dataset = [folder] }, new Shape(1, 1, 2, 2), s_unit, diagnostics);
+        var samples = DatasetLoader.Load(new CompileOptions { Dataset = [folder] }, InputLayout.Planar(new Shape(1, 1, 2, 2)), s_unit, diagnostics);
 
         Assert.IsFalse(diagnostics.HasErrors, string.Join("\n", diagnostics));
         Assert.AreEqual(3, samples.Count);
@@ -42,7 +42,7 @@ public sealed class RawFloatSampleTests
         File.WriteAllBytes(file, new byte[12]);
 
         var diagnostics = new DiagnosticBag();
-        var samples = DatasetLoader.Load(new CompileOptions { Dataset = [file] }, new Shape(1, 1, 2, 2), s_unit, diagnostics);
+        var samples = DatasetLoader.Load(new CompileOptions { Dataset = [file] }, InputLayout.Planar(new Shape(1, 1, 2, 2)), s_unit, diagnostics);
 
         Assert.AreEqual(0, samples.Count);
         var error = diagnostics.Single();
@@ -57,7 +57,7 @@ public sealed class RawFloatSampleTests
         string inputs = TestData.Path("real-onnx", "mnist-tiny-3x3_pytorch_joeylical", "inputs");
 
         var diagnostics = new DiagnosticBag();
-        var samples = DatasetLoader.Load(new CompileOptions { Dataset = [inputs] }, new Shape(1, 1, 28, 28), new Preprocessing([2.0 / 255], [-1], false), diagnostics);
+        var samples = DatasetLoader.Load(new CompileOptions { Dataset = [inputs] }, InputLayout.Planar(new Shape(1, 1, 28, 28)), new Preprocessing([2.0 / 255], [-1], false), diagnostics);
 
         Assert.IsFalse(diagnostics.HasErrors, string.Join("\n", diagnostics));
         Assert.AreEqual(Directory.GetFiles(inputs, "*.dat").Length, samples.Count);
