@@ -75,6 +75,41 @@ public sealed class CHeaderRuntimeHelperTests
         CollectionAssert.AreEqual(expected, actual, "the helper's outputs must be the simulator's bytes");
     }
 
+    [TestMethod]
+    [DynamicData(nameof(Compilers))]
+    public void HelpersOfTwoHostileModelsCompileInOneFileAndWrongIncludeOrderIsAnError(string compiler, string standard, string source)
+    {
+        RequiredTool.Require(compiler);
+        using var dir = new TempDirectory("emc-helper-names");
+        var a = Hostile("my-net (1)", "*/ int evil; /*");
+        var b = Hostile("2nd\\net", "in\"\n??=");
+        File.WriteAllText(dir.File("a.h"), CHeaderGenerator.Generate(a));
+        File.WriteAllText(dir.File("b.h"), CHeaderGenerator.Generate(b));
+        string runtime = Path.Combine(TestData.RepositoryRoot, "src", "Emc.Runtime.C");
+        string[] flags = [standard, "-Wall", "-Wextra", "-Werror", "-pedantic", "-I", runtime, "-c", source, "-o", "main.o"];
+
+        string uses = $"{a.Identifier}_kpu_arena_size() + {CodeIdentifiers.ToMacro(b.Identifier)}_OUTPUT_FLOAT_COUNT + "
+            + $"({b.Identifier}_run(NULL, NULL, NULL, NULL) != 0)";
+        File.WriteAllText(dir.File(source), $"#include \"emc_runtime.h\"\n#include \"a.h\"\n#include \"b.h\"\nint main(void) {{ return (int)({uses}); }}\n");
+        var good = ProcessRunner.Run(compiler, flags, dir.Path);
+        Assert.AreEqual(0, good.ExitCode, good.ToString());
+
+        File.WriteAllText(dir.File(source), "#include \"a.h\"\n#include \"emc_runtime.h\"\nint main(void) { return 0; }\n");
+        var wrongOrder = ProcessRunner.Run(compiler, flags, dir.Path);
+        Assert.AreNotEqual(0, wrongOrder.ExitCode);
+        StringAssert.Contains(wrongOrder.Output, "include emc_runtime.h before generated model headers");
+    }
+
+    private static GeneratedModel Hostile(string file, string name)
+    {
+        var iface = new ModelInterface(
+            [new TensorInterface(name, [1, 3, 8, 8], InterfaceElementType.UInt8, 1 / 255f, 0)],
+            [new TensorInterface(name, [1, 4], InterfaceElementType.Float32, 1, 0)]);
+        var layers = new List<LayerFacts> { new(0, "FULLY_CONNECTED", false, [192], [4], "main") };
+        byte[] blob = [3, 0, 0, 0, 1];
+        return new GeneratedModel(CodeIdentifiers.Sanitize(file), file + "*/.onnx", blob, iface, layers, 64, GeneratedModel.HashOf(blob));
+    }
+
     internal static byte[] CompileAndRun(TempDirectory dir, string compiler, string standard, string source, GeneratedModel model)
     {
         File.WriteAllText(dir.File("model.h"), CHeaderGenerator.Generate(model));
