@@ -10,6 +10,10 @@
 #ifndef EMC_RUNTIME_H
 #define EMC_RUNTIME_H
 
+#ifdef EMC_MODEL_COMMON_DEFINED
+#error "include emc_runtime.h before generated model headers (they reuse EMC_ELEMENT_* when it is present)"
+#endif
+
 #include <stddef.h>
 #include <stdint.h>
 

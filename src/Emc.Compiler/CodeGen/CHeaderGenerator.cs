@@ -7,7 +7,8 @@ namespace Emc.Compiler.CodeGen;
 /// <summary>
 /// Generates a self-contained C header for one kmodel: the blob as an aligned <c>const uint8_t[]</c> that
 /// <c>kpu_load_kmodel(&amp;ctx, blob)</c> accepts, its facts as macros, and the I/O and per-layer tables as static
-/// data. Warning-free as C99 and C++17 under -Wall -Wextra; every user-supplied text is escaped.
+/// data, and (when emc_runtime.h was included first) a one-call <c>&lt;id&gt;_run</c> helper over Emc.Runtime.C.
+/// Warning-free as C99 and C++17 under -Wall -Wextra; every user-supplied text is escaped.
 /// </summary>
 public static class CHeaderGenerator
 {
@@ -48,7 +49,9 @@ public static class CHeaderGenerator
         AppendTensors(b, id + "_outputs", model.Interface.Outputs);
         AppendLayers(b, id + "_layers", model.Layers);
 
-        b.Append("#ifdef __cplusplus\n} /* extern \"C\" */\n#endif\n\n#endif /* EMC_MODEL_").Append(macro).Append("_H */\n");
+        b.Append("#ifdef __cplusplus\n} /* extern \"C\" */\n#endif\n\n");
+        CHeaderRuntimeHelper.Append(b, id, macro, OutputFloatCount(model.Interface));
+        b.Append("#endif /* EMC_MODEL_").Append(macro).Append("_H */\n");
         return b.ToString();
     }
 
@@ -70,10 +73,12 @@ public static class CHeaderGenerator
             #define EMC_MODEL_UNUSED
             #endif
 
+            #ifndef EMC_RUNTIME_H /* emc_runtime.h declares them with the same values */
             #define EMC_ELEMENT_UINT8 0u
             #define EMC_ELEMENT_FLOAT32 1u
+            #endif
 
-            typedef struct emc_tensor_info
+            typedef struct emc_model_tensor_info
             {
                 const char *name;
                 uint32_t rank;
@@ -85,7 +90,7 @@ public static class CHeaderGenerator
                 const char *model_layout; /* the layout the ONNX model declares, e.g. "NHWC" */
             } emc_tensor_info_t;
 
-            typedef struct emc_layer_info
+            typedef struct emc_model_layer_info
             {
                 uint32_t index;
                 const char *type;      /* SDK layer type name, e.g. "K210_CONV" */
@@ -146,6 +151,10 @@ public static class CHeaderGenerator
 
         b.Append("};\n\n");
     }
+
+    /// <summary>Floats the helper's <c>outputs</c> buffer holds: every output's elements, in order.</summary>
+    private static long OutputFloatCount(ModelInterface iface) =>
+        iface.Outputs.Sum(t => t.Shape.Aggregate(1L, (product, d) => product * Math.Max(d, 1)));
 
     /// <summary>At most four dimensions; higher ranks fold their leading dimensions into the first.</summary>
     private static (string Rank, string Text) Shape(IReadOnlyList<int> shape)

@@ -52,12 +52,22 @@ public sealed class DesignTimeAndSdkTests
               <Sdk Name="Emc.Sdk" />
               <PropertyGroup><TargetFramework>net10.0</TargetFramework><RootNamespace>Sample</RootNamespace></PropertyGroup>
               <ItemGroup><EmcModel Include="models/my-net (1).onnx" EmbedAsResource="true" /></ItemGroup>
+              <Target Name="WriteRuntimeFolder" AfterTargets="Build">
+                <WriteLinesToFile File="runtime.txt" Lines="$(EmcCRuntimeDirectory);@(EmcCRuntimeSource->'%(Filename)%(Extension)')" Overwrite="true" />
+              </Target>
             </Project>
             """);
         var run = project.Dotnet("build");
         Assert.IsTrue(run.Succeeded, run.ToString());
         string header = project.PathOf("obj/Debug/net10.0/emc/my_net_1.h");
         Assert.IsTrue(File.Exists(header));
+
+        // $(EmcCRuntimeDirectory) is the package's runtime/c/ folder; @(EmcCRuntimeSource) its C sources without the tools.
+        string[] runtime = File.ReadAllLines(project.PathOf("runtime.txt"));
+        Assert.IsTrue(File.Exists(Path.Combine(runtime[0], "emc_runtime.h")), runtime[0]);
+        StringAssert.EndsWith(runtime[0].TrimEnd('/', '\\'), Path.Combine("runtime", "c"));
+        CollectionAssert.Contains(runtime, "emc_model.c");
+        CollectionAssert.DoesNotContain(runtime, "emcrt-run.c");
         foreach (var (compiler, standard, source) in new[] { ("gcc", "-std=c99", "main.c"), ("g++", "-std=c++17", "main.cpp") })
         {
             RequiredTool.Require(compiler);
