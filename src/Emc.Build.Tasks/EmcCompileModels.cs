@@ -155,7 +155,11 @@ public sealed class EmcCompileModels : Microsoft.Build.Utilities.Task
             files.Add((model.GetMetadata(ModelMetadata.CSharpFile), Utf8(CSharpWrapperGenerator.Generate(facts, WrapperOptions(model)))));
         }
 
-        if (ModelOptionsParser.Flag(model, ModelMetadata.Report, true))
+        if (ModelOptionsParser.ReportIsHtml(model))
+        {
+            files.Add((model.GetMetadata(ModelMetadata.ReportFile), CompileReportHtml.ToHtml(result.Report!)));
+        }
+        else if (ModelOptionsParser.WritesReport(model))
         {
             var report = new { Model = Path.GetFileName(onnx), facts.Sha256, KmodelBytes = result.Kmodel.Length, result.Interface, result.Report };
             files.Add((model.GetMetadata(ModelMetadata.ReportFile), Utf8(JsonSerializer.Serialize(report, s_json) + "\n")));

@@ -147,7 +147,7 @@ public sealed class EmcResolveModels : Microsoft.Build.Utilities.Task
             item.SetMetadata(ModelMetadata.KmodelFile, basePath + ".kmodel");
             item.SetMetadata(ModelMetadata.HeaderFile, basePath + ".h");
             item.SetMetadata(ModelMetadata.CSharpFile, basePath + ".g.cs");
-            item.SetMetadata(ModelMetadata.ReportFile, basePath + ".report.json");
+            item.SetMetadata(ModelMetadata.ReportFile, basePath + (ModelOptionsParser.ReportIsHtml(item) ? ".report.html" : ".report.json"));
             item.SetMetadata(ModelMetadata.OptionsFile, basePath + ".options");
             item.SetMetadata(ModelMetadata.MarkerFile, basePath + ".compiled");
             item.SetMetadata(ModelMetadata.DiagnosticsFile, basePath + ".diagnostics");
@@ -195,7 +195,7 @@ public sealed class EmcResolveModels : Microsoft.Build.Utilities.Task
             outputs.Add(item.GetMetadata(ModelMetadata.CSharpFile));
         }
 
-        if (ModelOptionsParser.Flag(item, ModelMetadata.Report, true))
+        if (ModelOptionsParser.WritesReport(item))
         {
             outputs.Add(item.GetMetadata(ModelMetadata.ReportFile));
         }

@@ -216,6 +216,12 @@ internal static class ModelOptionsParser
         return string.Join('\n', lines);
     }
 
+    /// <summary>Report: empty or true → JSON, Html → the self-contained HTML page, false → none.</summary>
+    public static bool WritesReport(ITaskItem item) => Flag(item, ModelMetadata.Report, true) || ReportIsHtml(item);
+
+    public static bool ReportIsHtml(ITaskItem item) =>
+        string.Equals(item.GetMetadata(ModelMetadata.Report), "html", StringComparison.OrdinalIgnoreCase);
+
     public static bool Flag(ITaskItem item, string name, bool fallback)
     {
         string value = item.GetMetadata(name);

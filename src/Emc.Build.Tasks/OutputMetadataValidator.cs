@@ -17,8 +17,9 @@ internal static class OutputMetadataValidator
 
     private static readonly string[] s_booleans = ["true", "false"];
 
-    private static readonly string[] s_flags =
-        [ModelMetadata.GenerateCHeader, ModelMetadata.GenerateCSharp, ModelMetadata.Report, ModelMetadata.EmbedAsResource];
+    private static readonly string[] s_flags = [ModelMetadata.GenerateCHeader, ModelMetadata.GenerateCSharp, ModelMetadata.EmbedAsResource];
+
+    private static readonly string[] s_report = ["true", "false", "Html"];
 
     public static void Validate(ITaskItem item, string file, DiagnosticBag diagnostics)
     {
@@ -28,6 +29,8 @@ internal static class OutputMetadataValidator
         {
             Check(item, flag, s_booleans, file, diagnostics);
         }
+
+        Check(item, ModelMetadata.Report, s_report, file, diagnostics);
     }
 
     private static void Check(ITaskItem item, string name, string[] accepted, string file, DiagnosticBag diagnostics)

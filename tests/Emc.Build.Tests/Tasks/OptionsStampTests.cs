@@ -60,6 +60,7 @@ public sealed class OptionsStampTests
         ["", "GenerateCHeader=false"],
         ["", "GenerateCSharp=true"],
         ["", "Report=false"],
+        ["", "Report=Html"],
         ["", "EmbedAsResource=true"],
     ];
 

@@ -58,10 +58,32 @@ public sealed class RealCompilerTaskTests
         Assert.IsFalse(File.Exists(model.GetMetadata("KmodelFile")));
     }
 
-    private static Microsoft.Build.Framework.ITaskItem Resolve(TempDirectory dir, string name)
+    [TestMethod]
+    public void ReportHtmlWritesTheHtmlPageInsteadOfTheJson()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllBytes(dir.File("net.onnx"), SampleModels.TinyCnn());
+        var model = Resolve(dir, "net.onnx", ("Report", "Html"));
+        var engine = new FakeBuildEngine();
+        Assert.IsTrue(new EmcCompileModels { BuildEngine = engine, Models = [model] }.Execute(), string.Join("\n", engine.Errors.Select(e => e.Code + " " + e.Message)));
+
+        string report = model.GetMetadata("ReportFile");
+        StringAssert.EndsWith(report, ".report.html");
+        string html = File.ReadAllText(report);
+        StringAssert.StartsWith(html.TrimStart(), "<!DOCTYPE html>");
+        StringAssert.Contains(html, "KPU conv");
+        Assert.IsFalse(File.Exists(Path.ChangeExtension(report, ".json")), "no JSON report beside the HTML one");
+    }
+
+    private static Microsoft.Build.Framework.ITaskItem Resolve(TempDirectory dir, string name, params (string Name, string Value)[] metadata)
     {
         var item = new TaskItem(dir.File(name));
         item.SetMetadata("InputRange", "0,1");
+        foreach (var (key, value) in metadata)
+        {
+            item.SetMetadata(key, value);
+        }
+
         var engine = new FakeBuildEngine();
         var task = new EmcResolveModels { BuildEngine = engine, Models = [item], OutputDirectory = dir.File("emc"), ProjectDirectory = dir.Path };
         Assert.IsTrue(task.Execute());
