@@ -35,9 +35,9 @@ static void quantized_max_pool(const emc_layer *l, uint8_t *main)
         size_t channel = (size_t)iw * ih * c;
         for (oy = 0; oy < oh; oy++) {
             for (ox = 0; ox < ow; ox++) {
-                int64_t origin_x = ox * sw - pw, origin_y = oy * sh - ph;
-                int64_t x0 = origin_x > 0 ? origin_x : 0, x1 = origin_x + kw < (int64_t)iw ? origin_x + kw : (int64_t)iw;
-                int64_t y0 = origin_y > 0 ? origin_y : 0, y1 = origin_y + kh < (int64_t)ih ? origin_y + kh : (int64_t)ih;
+                int64_t x0, x1, y0, y1;
+                emc_pool_window(ox * sw - pw, kw, iw, &x0, &x1);
+                emc_pool_window(oy * sh - ph, kh, ih, &y0, &y1);
                 uint8_t m = 0;
                 for (y = y0; y < y1; y++) {
                     for (x = x0; x < x1; x++) {

@@ -166,6 +166,13 @@ static inline int64_t emc_shift_half_even(int64_t v, int shift)
     return (f > half || (f == half && (q & 1))) ? q + 1 : q;
 }
 
+/* A pool window [origin, origin + k) clipped to [0, n): the taps both pool layers visit. */
+static inline void emc_pool_window(int64_t origin, int64_t k, uint32_t n, int64_t *lo, int64_t *hi)
+{
+    *lo = origin > 0 ? origin : 0;
+    *hi = origin + k < (int64_t)n ? origin + k : (int64_t)n;
+}
+
 static inline uint8_t emc_saturate_u8(int64_t v)
 {
     return v < 0 ? 0 : v > 255 ? 255 : (uint8_t)v;

@@ -125,16 +125,5 @@ public sealed class InputNormalizationTests
         return net;
     }
 
-    private static string Conv(OnnxNetBuilder b, string x, int ic, int oc, int k)
-    {
-        int per = ic * k * k;
-        var w = new float[oc * per];
-        for (int i = 0; i < w.Length; i++)
-        {
-            w[i] = (float)((s_random.NextDouble() * 2) - 1) / per * 2;
-        }
-
-        var bias = Enumerable.Range(0, oc).Select(_ => (float)(s_random.NextDouble() - 0.5) * 0.1f).ToArray();
-        return b.Conv(x, w, bias, oc, ic, k, 1, k == 3 ? [1, 1, 1, 1] : [0, 0, 0, 0]);
-    }
+    private static string Conv(OnnxNetBuilder b, string x, int ic, int oc, int k) => b.RandomConv(x, ic, oc, k, s_random);
 }

@@ -83,6 +83,16 @@ internal sealed class OnnxNetBuilder
         Node("Conv", [x, Constant(weights, oc, ic / group, k, k), Constant(bias, oc)],
             ("kernel_shape", new[] { k, k }), ("strides", new[] { stride, stride }), ("pads", pads), ("group", group));
 
+    /// <summary>A "same" conv (3×3 pads 1, or 1×1) with weights uniform in ±2/fan-in and small biases drawn from
+    /// <paramref name="random"/> (weights first, then biases).</summary>
+    public string RandomConv(string x, int ic, int oc, int k, Random random)
+    {
+        int per = ic * k * k;
+        var w = Enumerable.Range(0, oc * per).Select(_ => (float)((random.NextDouble() * 2) - 1) / per * 2).ToArray();
+        var bias = Enumerable.Range(0, oc).Select(_ => (float)(random.NextDouble() - 0.5) * 0.1f).ToArray();
+        return Conv(x, w, bias, oc, ic, k, 1, k == 3 ? [1, 1, 1, 1] : [0, 0, 0, 0]);
+    }
+
     public ModelProto Build(params string[] outputs)
     {
         var graph = _graph.Clone();

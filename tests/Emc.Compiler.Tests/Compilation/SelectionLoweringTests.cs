@@ -126,11 +126,5 @@ public sealed class SelectionLoweringTests
         return net;
     }
 
-    private static string Conv(OnnxNetBuilder b, string x, int ic, int oc, int k)
-    {
-        int per = ic * k * k;
-        var w = Enumerable.Range(0, oc * per).Select(_ => (float)((s_random.NextDouble() * 2) - 1) / per * 2).ToArray();
-        var bias = Enumerable.Range(0, oc).Select(_ => (float)(s_random.NextDouble() - 0.5) * 0.1f).ToArray();
-        return b.Conv(x, w, bias, oc, ic, k, 1, k == 3 ? [1, 1, 1, 1] : [0, 0, 0, 0]);
-    }
+    private static string Conv(OnnxNetBuilder b, string x, int ic, int oc, int k) => b.RandomConv(x, ic, oc, k, s_random);
 }
