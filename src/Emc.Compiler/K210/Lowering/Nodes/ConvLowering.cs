@@ -142,7 +142,8 @@ internal sealed class ConvLowering : INodeLowering
             return;
         }
 
-        bool identity = r0 == 0 && c0 == 0 && s == 1 && sw == 1;
+        // A stride-1 output smaller than the map (a "valid" 2×2 kernel: 4×4 → 3×3) is a crop, i.e. a pending sample too.
+        bool identity = r0 == 0 && c0 == 0 && s == 1 && sw == 1 && oh == ih && ow == iw;
         var (input, pool, rowShift) = windows is null && k == 1 && identity && !depthwise && AbsorbStrideSampleIntoConv.Instance.TryApply(ctx, inSlot) is { } absorbed
             ? absorbed
             : (null, KpuPoolType.Bypass, false);
