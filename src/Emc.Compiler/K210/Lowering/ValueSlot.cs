@@ -24,6 +24,12 @@ internal sealed class ValueSlot
 
     public K210Tensor? Float { get; set; }
 
+    /// <summary>
+    /// Set when <see cref="Float"/> holds [relu(z); relu(−z)] standing for PRelu(z) with these slopes
+    /// (<see cref="Fusions.PerChannelPReluAfterFullyConnected"/>); only products with constant weights read it.
+    /// </summary>
+    public float[]? ReluPairSlopes { get; set; }
+
     /// <summary>The value could not be lowered (already reported); consumers stay silent.</summary>
     public bool Failed { get; set; }
 }
