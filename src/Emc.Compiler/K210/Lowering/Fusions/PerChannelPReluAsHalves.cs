@@ -1,7 +1,9 @@
 using Emc.Compiler.Ir;
 using Emc.Compiler.K210.Graph;
 using Emc.Compiler.K210.Kpu;
+using Emc.Compiler.K210.Lowering.Nodes;
 using Emc.Compiler.Passes;
+using Emc.Kmodel;
 
 namespace Emc.Compiler.K210.Lowering.Fusions;
 
@@ -14,7 +16,8 @@ namespace Emc.Compiler.K210.Lowering.Fusions;
 /// (<see cref="KpuActivationTables.TryReluAndNegativePart"/>); a 1×1 KPU conv with weights [I I] adds the halves and
 /// takes the conv's pool (the parts are not monotone alike, so a max pool must see their sum). Exact up to the uint8
 /// rounding of each part (both use the PRelu output's quantization); costs one 1×1 layer and twice the conv's output
-/// channels at the unpooled size.
+/// channels at the unpooled size. A PRelu whose producer is not a conv it can join (an Add, a concat, a conv split
+/// over several layers) gets the same pair of layers on its own: a 1×1 conv [I; diag(a)] with the table, then the sum.
 /// </summary>
 internal sealed class PerChannelPReluAsHalves : IPass
 {
@@ -59,6 +62,56 @@ internal sealed class PerChannelPReluAsHalves : IPass
         }
 
         return (prelu.Outputs[0], doubledWeights, doubledBias);
+    }
+
+    /// <summary>
+    /// A per-channel PRelu on a uint8 map of its own (<paramref name="prelu"/> not fused into its producer): the 1×1
+    /// conv [I; diag(a)] with the halves' table, then the sum conv. False when it does not apply (no diagnostic).
+    /// </summary>
+    public bool TryLowerAlone(LoweringContext ctx, Node prelu)
+    {
+        var x = prelu.Inputs[0]!;
+        if (x.Shape is not { Rank: 4 } shape || shape[0] != 1 || prelu.Inputs.Count < 2 || prelu.Inputs[1]?.Constant is not { } slope
+            || PerChannel(slope.ToFloatArray(), slope.Shape.ToArray(), shape.ToArray(), shape[1]) is not { } slopes || !slopes.All(float.IsFinite))
+        {
+            return false;
+        }
+
+        int c = shape[1], h = shape[2], w = shape[3];
+        if (h < ConvLowering.MinSize || w < ConvLowering.MinSize || h > ConvLowering.MaxHeight || w > ConvLowering.MaxWidth || 2 * c > ConvLowering.MaxChannels)
+        {
+            return false;
+        }
+
+        var input = ctx.GetKpu(x, prelu);
+        if (input is null)
+        {
+            ctx.Slot(prelu.Outputs[0]).Failed = true;
+            return true;
+        }
+
+        var (weights, bias) = (new float[2 * c * c], new float[2 * c]);
+        for (int o = 0; o < c; o++)
+        {
+            weights[(o * c) + o] = 1;
+            weights[((c + o) * c) + o] = slopes[o];
+        }
+
+        ctx.Passes.Record(this);
+        var y = prelu.Outputs[0];
+        var halves = ctx.NewTensor(y.Name + ".halves", K210ElementType.UInt8, K210MemoryKind.Kpu, 2 * c, h, w);
+        halves.RangeSource = y;
+        ctx.Add(new KpuConvLayer(prelu.Name, input, halves, new KpuConvWeights(c, 2 * c, 1, false, weights, bias), KpuActivationFunction.ReluAndNegativePart(slopes), KpuPoolType.Bypass)
+        {
+            InputValue = x,
+        });
+        var sum = ctx.NewTensor(y.Name, K210ElementType.UInt8, K210MemoryKind.Kpu, c, h, w);
+        sum.RangeSource = y;
+        var layer = ctx.Add(new KpuConvLayer(prelu.Name + " (sum of halves)", halves, sum, SumOfHalves(c), KpuActivationFunction.Linear, KpuPoolType.Bypass));
+        var slot = ctx.Slot(y);
+        slot.Kpu = sum;
+        slot.KpuProducer = layer;
+        return true;
     }
 
     /// <summary>The 1×1 conv that adds the halves: output o = input o + input C + o.</summary>
