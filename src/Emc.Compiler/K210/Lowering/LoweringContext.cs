@@ -108,12 +108,15 @@ internal sealed class LoweringContext
         return layer;
     }
 
-    /// <summary>(C, H, W) of a batch-1 IR shape in planar order.</summary>
+    /// <summary>
+    /// (C, H, W) of an IR shape in planar order: [N, C, H, W] with a leading dimension other than 1 folded into C
+    /// (row-major, so the bytes are the same), e.g. YuNet's [1076, 2] box scores are 2152 values, not 2.
+    /// </summary>
     public static (int C, int H, int W) Chw(Shape shape) => shape.Rank switch
     {
-        4 => (shape[1], shape[2], shape[3]),
-        3 => (shape[1], shape[2], 1),
-        2 => (shape[1], 1, 1),
+        4 => (shape[0] * shape[1], shape[2], shape[3]),
+        3 => (shape[0] * shape[1], shape[2], 1),
+        2 => (shape[0] * shape[1], 1, 1),
         1 => (shape[0], 1, 1),
         _ => ((int)shape.ElementCount, 1, 1),
     };
