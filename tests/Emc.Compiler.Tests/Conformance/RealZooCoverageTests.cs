@@ -22,7 +22,7 @@ namespace Emc.Compiler.Tests.Conformance;
 public sealed class RealZooCoverageTests
 {
     /// <summary>Models that compile today (as published or with the options below); only goes up.</summary>
-    private const int MinimumCompiled = 10;
+    private const int MinimumCompiled = 11;
 
     /// <summary>A misplaced pixel, channel or parameter gives about 0 dB; a model that compiles must beat this.</summary>
     private const double SanityFloorDb = 10;
@@ -56,7 +56,7 @@ public sealed class RealZooCoverageTests
         ("sci-lowlight-240x320", "range=0,1", true),
         ("seeta-face-detector", "range=0,255", true),
         ("seeta-landmark-pts5", "range=0,255", true),
-        ("yunet-120x160", "range=0,255", true),
+        ("yunet-120x160", "range=0,255 tail=auto", true),
     ];
 
     [TestMethod]

@@ -7,7 +7,9 @@ namespace Emc.Compiler.K210.Lowering;
 /// (i &lt; Height, j &lt; Width). A following 1×1 conv can absorb it into its pool type; otherwise a CPU pick
 /// realises it.
 /// </summary>
-internal sealed record PendingSample(int RowOffset, int ColOffset, int Stride, int Height, int Width);
+/// <param name="Replicated">The map is the sampled one repeated Stride×Stride times (a pointwise conv on an upsampled small
+/// map), so another pointwise conv can run on the map as it is.</param>
+internal sealed record PendingSample(int RowOffset, int ColOffset, int Stride, int Height, int Width, bool Replicated = false);
 
 /// <summary>Every device representation of one IR value created so far.</summary>
 internal sealed class ValueSlot

@@ -38,6 +38,7 @@ internal sealed class ConvLowering : INodeLowering
 
     public IReadOnlyList<IPass> Rewrites { get; } =
     [
+        PointwiseConvOnUpsampledMap.Instance,
         SmallMapConvToFullyConnected.Instance,
         DilatedKernelAsZeroFilled.Instance,
         GroupedConvAsBlockDiagonal.Instance,
@@ -75,8 +76,9 @@ internal sealed class ConvLowering : INodeLowering
         int k = g.KernelHeight;
         bool depthwise = g.IsDepthwise;
         var problems = Problems(conv, p);
-        if (problems.Count == 1 && problems[0].StartsWith("input ", StringComparison.Ordinal) && problems[0].Contains("at least", StringComparison.Ordinal)
-            && SmallMapConvToFullyConnected.Instance.TryLower(ctx, conv, p))
+        var resources = ResourceProblems(conv, p);
+        if (resources.Count == 1 && resources[0].StartsWith("input ", StringComparison.Ordinal) && resources[0].Contains("at least", StringComparison.Ordinal)
+            && (PointwiseConvOnUpsampledMap.Instance.TryLower(ctx, conv, p) || SmallMapConvToFullyConnected.Instance.TryLower(ctx, conv, p)))
         {
             return;
         }
