@@ -22,7 +22,7 @@ namespace Emc.Compiler.Tests.Conformance;
 public sealed class RealZooCoverageTests
 {
     /// <summary>Models that compile today (as published or with the options below); only goes up.</summary>
-    private const int MinimumCompiled = 11;
+    private const int MinimumCompiled = 12;
 
     /// <summary>A misplaced pixel, channel or parameter gives about 0 dB; a model that compiles must beat this.</summary>
     private const double SanityFloorDb = 10;
@@ -38,7 +38,7 @@ public sealed class RealZooCoverageTests
     /// <summary>Options per model from its info.json preprocessing (file and lines cited there).</summary>
     private static readonly (string Name, string Options, bool Images)[] s_models =
     [
-        ("burn-mnist", "mean=0.1307 std=0.3081", true),
+        ("burn-mnist", "mean=0.1307 std=0.3081 tail=auto", true),
         ("catdog-cnn", "range=0,1", true),
         ("cifar100-selu", "range=0,1", true),
         ("deeplabv3-mnv2-257", "range=-1,1", true),

@@ -268,7 +268,7 @@ internal sealed class ConvLowering : INodeLowering
         var sampling = sample is null ? null : new MapSampling(sample.RowOffset, sample.ColOffset, sample.Stride);
         result.Sampling = halves ? null : sampling;
         bool rawDeviceInput = input.IsDeviceInput && ctx.Preprocessing is { } pre
-            && !(pre.Scale.All(v => v == pre.Scale[0]) && pre.Offset.All(v => v == pre.Offset[0]));
+            && !pre.IsQuantization;
         var layer = ctx.Add(new KpuConvLayer(conv.Name, input, result, convWeights, activation, halves ? KpuPoolType.Bypass : pool)
         {
             InputRowShift = rowShift,
