@@ -94,7 +94,7 @@ public static class KmodelCompiler
             {
                 artifacts.Model = state.Model;
                 artifacts.Kmodel = state.Kmodel;
-                artifacts.Samples = state.Samples;
+                artifacts.Calibration = state.Dataset!.Subset(state.Split!.Calibration);
             }
         }
 
