@@ -55,6 +55,16 @@ public sealed record CompileReport(
     /// <summary>Every pass of the pipeline in order, with how often it applied to this model.</summary>
     public IReadOnlyList<PassCount> Passes { get; init; } = [];
 
+    /// <summary>How many samples calibration chose the ranges from (the accuracy figures' own samples are
+    /// <see cref="OutputAccuracy.Samples"/>; <see cref="OutputAccuracy.Data"/> says whether they are among these).</summary>
+    public int CalibrationSamples { get; init; }
+
+    /// <summary>"N calibration samples, accuracy measured on …": how many samples chose the ranges and what the accuracy
+    /// figures were measured on (only the latter when the count is not known).</summary>
+    public string SamplesNote(OutputAccuracy accuracy) => CalibrationSamples > 0
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{CalibrationSamples} calibration samples, accuracy {accuracy.DataNote}")
+        : accuracy.DataNote;
+
     /// <summary>ESTIMATED device time of one inference in µs: the sum of the layers' estimates (docs/cost-model.md).</summary>
     public double EstimatedMicroseconds { get; init; }
 

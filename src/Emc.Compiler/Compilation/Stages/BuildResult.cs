@@ -21,6 +21,7 @@ internal sealed class BuildResult : ICompileStage
         var report = CompileReporting.Build(model, state.Plan!, state.Bytes!.Length, state.Accuracy, state.Kmodel, state.LayerAccuracy) with
         {
             Passes = CompilerPipeline.Counts(state.Log),
+            CalibrationSamples = state.CalibrationSamples,
             Options = state.Options,
             SourcePath = state.SourcePath,
         };
