@@ -35,6 +35,9 @@ public static class CompilerDiagnostics
     public static readonly DiagnosticDescriptor DeviceMemoryExceeded =
         new("EMC0510", DiagnosticSeverity.Error, "Kmodel and its main memory exceed the device's SRAM");
 
+    public static readonly DiagnosticDescriptor FullyConnectedKeptOnCpu =
+        new("EMC0511", DiagnosticSeverity.Warning, "Fully connected layer kept on the CPU despite --fully-connected kpu");
+
     public static readonly DiagnosticDescriptor ParameterOverflow =
         new("EMC0601", DiagnosticSeverity.Error, "Quantized parameter does not fit its register field");
 
