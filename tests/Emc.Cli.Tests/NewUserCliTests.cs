@@ -63,6 +63,59 @@ public sealed class NewUserCliTests
         }
     }
 
+    /// <summary>Item 14: the JSON report carries a 'build' block for tools (version, the model by file name, the options,
+    /// the dataset's counts) and each layer's placements as numbers; the existing fields stay.</summary>
+    [TestMethod]
+    public void JsonReportHasABuildBlockAndNumericPlacements()
+    {
+        var dir = NewDir();
+        try
+        {
+            string dataset = MnistSamples(dir, 4);
+            var report = new FileInfo(Path.Combine(dir.FullName, "r.json"));
+            var stderr = new StringWriter();
+            int code = CompileCommand.Run(
+                new CompileCommand.Arguments(new FileInfo(MnistModel), new FileInfo(Path.Combine(dir.FullName, "m.kmodel")), [dataset], InputRange: "-1,1", Report: report),
+                new StringWriter(), stderr);
+            Assert.AreEqual(0, code, stderr.ToString());
+
+            string text = File.ReadAllText(report.FullName);
+            Assert.DoesNotContain(dir.FullName, text, "no absolute path of the dataset or outputs");
+            Assert.DoesNotContain(Path.GetDirectoryName(MnistModel)!, text, "the model by file name only");
+            using var json = JsonDocument.Parse(text);
+            var build = json.RootElement.GetProperty("build");
+            Assert.AreEqual(typeof(CompileCommand).Assembly.GetName().Version!.ToString(3), build.GetProperty("version").GetString()!.Split('+')[0]);
+            Assert.AreEqual("mnist.onnx", build.GetProperty("model").GetString());
+            var options = build.GetProperty("options");
+            Assert.AreEqual(-1, options.GetProperty("inputRange")[0].GetDouble());
+            Assert.AreEqual(1, options.GetProperty("inputRange")[1].GetDouble());
+            Assert.AreEqual("rgb", options.GetProperty("channelOrder").GetString());
+            Assert.AreEqual(8, options.GetProperty("weightBits").GetInt32());
+            var counts = build.GetProperty("dataset");
+            Assert.AreEqual(40, counts.GetProperty("files").GetInt32());
+            Assert.AreEqual(30, counts.GetProperty("calibrationSamples").GetInt32(), "40 files, every 4th held out (docs/accuracy.md)");
+            Assert.AreEqual(10, counts.GetProperty("accuracySamples").GetInt32());
+            Assert.AreEqual("held-out", counts.GetProperty("accuracyData").GetString());
+            Assert.AreEqual(JsonValueKind.Number, json.RootElement.GetProperty("totals").GetProperty("mainMemUsage").ValueKind);
+
+            foreach (var layer in json.RootElement.GetProperty("layers").EnumerateArray())
+            {
+                var placements = layer.GetProperty("placements");
+                Assert.IsGreaterThan(1, placements.GetArrayLength(), "at least one input and one output");
+                foreach (var p in placements.EnumerateArray())
+                {
+                    Assert.IsLessThan(p.GetProperty("end").GetInt64(), p.GetProperty("start").GetInt64());
+                    StringAssert.Contains(layer.GetProperty("memory").GetString(), $"{p.GetProperty("memory").GetString()}[{p.GetProperty("start").GetInt64()}..{p.GetProperty("end").GetInt64()})",
+                        "the numbers are the ranges the memory string spells out");
+                }
+            }
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
+
     [TestMethod]
     [DataRow("test_reshape_extended_dims")]
     [DataRow("test_resize_upsample_scales_nearest")]

@@ -22,6 +22,7 @@ internal sealed class BuildResult : ICompileStage
         {
             Passes = CompilerPipeline.Counts(state.Log),
             CalibrationSamples = state.CalibrationSamples,
+            DatasetFiles = state.Dataset?.Files.Count ?? 0,
             Options = state.Options,
             SourcePath = state.SourcePath,
         };
