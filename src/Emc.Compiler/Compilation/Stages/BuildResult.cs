@@ -27,7 +27,7 @@ internal sealed class BuildResult : ICompileStage
             SourcePath = state.SourcePath,
         };
         // The graph input's map (the device tensor's own quantization also covers any folded in-graph normalization).
-        var inputQuant = InputPreprocessing.DeviceQuant(state.Preprocessing!);
+        var inputQuant = InputPreprocessing.InterfaceQuant(state.Preprocessing!);
         var iface = new ModelInterface(
             [new TensorInterface(graph.Inputs[0].Name, layout.DeviceShape, InterfaceElementType.UInt8, inputQuant.StoredScale, inputQuant.StoredBias,
                 InterfaceLayouts.DeviceInput, layout.ModelLayout)],
