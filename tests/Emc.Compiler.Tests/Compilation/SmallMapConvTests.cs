@@ -39,6 +39,20 @@ public sealed class SmallMapConvTests
     }
 
     [TestMethod]
+    public void AfterAFailedNodeASmallMapConvReportsNothingOfItsOwn()
+    {
+        // One cause, one error: the small map is no problem of the conv's, so only the op without a layer is reported.
+        var b = new OnnxNetBuilder("x", 1, Channels, 12, 20);
+        string broken = b.Node("Sin", [b.RandomConv("x", Channels, Channels, 3, new Random(1))]);
+        string small = b.Node("AveragePool", [broken], ("kernel_shape", new[] { 4, 4 }), ("strides", new[] { 4, 4 }));
+        string y = b.RandomConv(small, Channels, Channels, 3, new Random(2));
+        var result = CompiledNet.Compile(b.Build(y), CompiledNet.RandomSamples(2, Channels * 240, 1)).Result;
+        var errors = result.Diagnostics.Where(d => d.IsError).ToList();
+        Assert.AreEqual(1, errors.Count, string.Join(Environment.NewLine, errors));
+        Assert.AreEqual("Sin", errors[0].OpType);
+    }
+
+    [TestMethod]
     [DataRow(3, 5, 3, 3, 1, 1, 1, 1, DisplayName = "3x3 pad 1 on 3x5")]
     [DataRow(3, 5, 3, 3, 2, 1, 1, 1, DisplayName = "3x3 stride 2 on 3x5")]
     [DataRow(1, 2, 3, 3, 1, 1, 1, 1, DisplayName = "3x3 pad 1 on 1x2")]

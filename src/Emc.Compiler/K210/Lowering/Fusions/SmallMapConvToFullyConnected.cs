@@ -23,13 +23,19 @@ internal sealed class SmallMapConvToFullyConnected : IPass
 
     public string Summary => "a conv on a map below the KPU's 4×4 minimum → float FULLY_CONNECTED per group, weights placing each tap at the pixel it reads";
 
+    /// <summary>Whether the FCs stay within <see cref="MaxWeights"/> (or, for a 1×1 conv, the KPU path takes it).</summary>
+    public static bool Fits(ConvParameters p)
+    {
+        var g = p.Geometry;
+        return g.IsPointwise || (long)g.Group * g.InputChannelsPerGroup * g.InputPlane * g.OutputChannelsPerGroup * g.OutputPlane <= MaxWeights;
+    }
+
     public bool TryLower(LoweringContext ctx, Node conv, ConvParameters p)
     {
         var g = p.Geometry;
         int groups = g.Group, icg = g.InputChannelsPerGroup, ocg = g.OutputChannelsPerGroup;
-        int inPlane = g.InputPlane, outPlane = g.OutputPlane;
         if (conv.Inputs[1]?.Constant is null || (conv.Inputs.Count > 2 && conv.Inputs[2] is { Constant: null })
-            || (long)groups * icg * inPlane * ocg * outPlane > MaxWeights)
+            || (long)groups * icg * g.InputPlane * ocg * g.OutputPlane > MaxWeights)
         {
             return false;
         }

@@ -58,7 +58,8 @@ internal sealed class ConvLowering : INodeLowering
 
     public void ReportOwnProblems(LoweringContext ctx, Node node)
     {
-        if (node.Parameters is ConvParameters cp && ProblemsAfterDecomposition(node, cp) is { Count: > 0 } problems)
+        if (node.Parameters is ConvParameters cp && ProblemsAfterDecomposition(node, cp) is { Count: > 0 } problems
+            && !(IsSmallMapOnly(ResourceProblems(node, cp)) && SmallMapConvToFullyConnected.Fits(cp)))
         {
             ctx.Error(CompilerDiagnostics.UnsupportedConv, node, "cannot run on the KPU: " + string.Join("; ", problems));
         }
@@ -76,8 +77,7 @@ internal sealed class ConvLowering : INodeLowering
         int k = g.KernelHeight;
         bool depthwise = g.IsDepthwise;
         var problems = Problems(conv, p);
-        var resources = ResourceProblems(conv, p);
-        if (resources.Count == 1 && resources[0].StartsWith("input ", StringComparison.Ordinal) && resources[0].Contains("at least", StringComparison.Ordinal)
+        if (IsSmallMapOnly(ResourceProblems(conv, p))
             && (PointwiseConvOnUpsampledMap.Instance.TryLower(ctx, conv, p) || SmallMapConvToFullyConnected.Instance.TryLower(ctx, conv, p)))
         {
             return;
@@ -306,6 +306,10 @@ internal sealed class ConvLowering : INodeLowering
         slot.Kpu = null;
         slot.KpuProducer = null;
     }
+
+    /// <summary>The only resource problem is a map below 4×4, which the small-map lowerings take instead of the KPU.</summary>
+    private static bool IsSmallMapOnly(List<string> resources) =>
+        resources.Count == 1 && resources[0].StartsWith("input ", StringComparison.Ordinal) && resources[0].Contains("at least", StringComparison.Ordinal);
 
     private static void RecordKernelRewrites(LoweringContext ctx, Conv2DGeometry g)
     {
