@@ -89,6 +89,29 @@ internal static class TailOpCases
             string g = b.Node("Gemm", [f, b.Constant(Rand(10 * 120, -0.2f, 0.2f), 10, 120), b.Constant(Rand(10), 10)], ("transB", 1), ("alpha", 0.5f), ("beta", 2f));
             return F(b.Node("LogSoftmax", [g]));
         });
+        Add("conv_groups_strides_dilations", b =>
+        {
+            string plain = b.Conv("x", Rand(8 * 6 * 9, -0.3f, 0.3f), Rand(8), 8, 6, 3, 1, [1, 1, 1, 1]);
+            string grouped = b.Node("Conv", ["x", b.Constant(Rand(4 * 3 * 9), 4, 3, 3, 3)], ("group", 2), ("strides", new[] { 2, 1 }),
+                ("pads", new[] { 0, 2, 1, 0 }), ("dilations", new[] { 1, 2 }));
+            string depthwise = b.Conv("x", Rand(6 * 9), Rand(6), 6, 6, 3, 2, [1, 1, 1, 1], group: 6);
+            return F(plain, grouped, depthwise);
+        });
+        Add("pools", b =>
+        [
+            (b.Node("MaxPool", ["x"], ("kernel_shape", new[] { 3, 3 }), ("strides", new[] { 2, 2 }), ("pads", new[] { 1, 0, 1, 1 }), ("ceil_mode", 1)), 1),
+            (b.Node("AveragePool", ["x"], ("kernel_shape", new[] { 2, 3 }), ("pads", new[] { 1, 1, 0, 1 })), 1),
+            (b.Node("AveragePool", ["x"], ("kernel_shape", new[] { 3, 3 }), ("strides", new[] { 2, 2 }), ("pads", new[] { 1, 1, 1, 1 }), ("count_include_pad", 1)), 1),
+            (b.Node("GlobalAveragePool", ["x"]), 1),
+            (b.Node("GlobalMaxPool", ["x"]), 1),
+        ]);
+        Add("matmul_batched_and_vector", b =>
+        {
+            string batched = b.Node("MatMul", ["x", b.Constant(Rand(5 * 3), 5, 3)]);
+            string broadcast = b.Node("MatMul", [b.Constant(Rand(2 * 1 * 3 * 4), 2, 1, 3, 4), "x"]);
+            string vector = b.Node("MatMul", ["x", b.Constant(Rand(5), 5)]);
+            return F(batched, broadcast, vector);
+        });
         Add("box_decode", b =>
         {
             // An SSD-style decode: centre = xy·0.1·wh_a + xy_a, size = exp(wh·0.2)·wh_a, corners = centre ∓ size/2.

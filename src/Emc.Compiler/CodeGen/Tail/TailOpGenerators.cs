@@ -19,6 +19,9 @@ internal static class TailOpGenerators
         new ArgMaxTail(),
         new GemmTail(),
         new BatchNormTail(),
+        new ConvTail(),
+        new PoolTail(),
+        new MatMulTail(),
     ];
 
     private static readonly Dictionary<string, ITailOpGenerator> s_byOp =
