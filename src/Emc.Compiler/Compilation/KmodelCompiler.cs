@@ -115,12 +115,11 @@ public static class KmodelCompiler
         string what = $"--tail auto: compiled up to {string.Join(", ", cut)}; the CPU runs the rest of the graph, which the device cannot: "
             + string.Join("; ", errors.Select(d => d.NodeName is null ? d.Message : $"{d.OpType} '{d.NodeName}'").Distinct().Take(8))
             + (errors.Count > 8 ? $" and {errors.Count - 8} more" : "");
-        string how = generated
-            ? $". The generated C header's <name>_tail and C# wrapper's Tail run it ({tail!.Nodes.Count} nodes: {string.Join(", ", tail.OpTypes)}) on the kmodel's dequantized outputs"
-            : tail is { IsGenerated: false }
-                ? ". No C/C# tail is generated: " + string.Join("; ", tail.Unsupported.Take(8)) + (tail.Unsupported.Count > 8 ? $" and {tail.Unsupported.Count - 8} more" : "")
-                    + $"; supported: {string.Join(", ", CodeGen.Tail.TailOpGenerators.OpTypes)}"
-                : ". No C/C# tail is generated: a graph output depends on the input other than through the cut";
+        string how = tail is null ? ". No C/C# tail is generated: a graph output depends on the input other than through the cut"
+            : !tail.IsGenerated ? ". No C/C# tail is generated: " + string.Join("; ", tail.Unsupported.Take(8))
+                + (tail.Unsupported.Count > 8 ? $" and {tail.Unsupported.Count - 8} more" : "") + $"; supported: {string.Join(", ", CodeGen.Tail.TailOpGenerators.OpTypes)}"
+            : generated ? $". The generated C header's <name>_tail and C# wrapper's Tail run it ({tail.Nodes.Count} nodes: {string.Join(", ", tail.OpTypes)}) on the kmodel's dequantized outputs"
+            : "";
         var note = CompilerDiagnostics.TailLeftToHost.Create(what + how, graph.SourcePath);
         return result with { Diagnostics = [.. result.Diagnostics, note], Tail = generated ? tail : null };
     }

@@ -69,9 +69,9 @@ public sealed class TailCodegenTests
     {
         var run = s_prepared.Value.Runs.Single(r => r.Id == "box_decode");
         var again = Prepare().Runs.Single(r => r.Id == "box_decode");
-        Assert.AreEqual(CHeaderGenerator.Generate(run.Model()), CHeaderGenerator.Generate(again.Model()));
+        Assert.AreEqual(CHeaderGenerator.Generate(run.Model), CHeaderGenerator.Generate(again.Model));
         var options = new CSharpWrapperOptions("T", "Box", null, Public: true);
-        Assert.AreEqual(CSharpWrapperGenerator.Generate(run.Model(), options), CSharpWrapperGenerator.Generate(again.Model(), options));
+        Assert.AreEqual(CSharpWrapperGenerator.Generate(run.Model, options), CSharpWrapperGenerator.Generate(again.Model, options));
     }
 
     [TestMethod]
@@ -85,9 +85,9 @@ public sealed class TailCodegenTests
         Assert.IsFalse(tail.IsGenerated);
         Assert.HasCount(1, tail.Unsupported);
         StringAssert.StartsWith(tail.Unsupported[0], "LRN '");
-        var run = new TailRun("pool", tail, [new TensorInterface("x", [1, 2, 8, 8], InterfaceElementType.Float32, 1, 0)], []);
-        Assert.DoesNotContain("_tail(", CHeaderGenerator.Generate(run.Model()));
-        Assert.DoesNotContain("Tail(", CSharpWrapperGenerator.Generate(run.Model(), new CSharpWrapperOptions("T", "Pool", null, Public: true)));
+        var run = TailRun.Alone("pool", tail, [new TensorInterface("x", [1, 2, 8, 8], InterfaceElementType.Float32, 1, 0)], []);
+        Assert.DoesNotContain("_tail(", CHeaderGenerator.Generate(run.Model));
+        Assert.DoesNotContain("Tail(", CSharpWrapperGenerator.Generate(run.Model, new CSharpWrapperOptions("T", "Pool", null, Public: true)));
     }
 
     private static (IReadOnlyList<TailRun> Runs, IReadOnlyList<List<double[]>> Evaluator, IReadOnlyList<TailOpCase> Cases) Prepare()
@@ -105,7 +105,7 @@ public sealed class TailCodegenTests
             var inputs = c.Inputs.Select(i => Tensor.Create(new Shape(i.Dims), Enumerable.Range(0, i.Dims.Aggregate(1, (a, d) => a * d))
                 .Select(_ => (float)((random.NextDouble() * 4) - 2)).ToArray())).ToArray();
             var device = c.Inputs.Select(i => new TensorInterface(i.Name, i.Dims, InterfaceElementType.Float32, 1, 0)).ToList();
-            runs.Add(new TailRun(c.Name, tail, device, inputs.SelectMany(t => t.Data).ToArray()));
+            runs.Add(TailRun.Alone(c.Name, tail, device, inputs.SelectMany(t => t.Data).ToArray()));
             evaluated.Add(new ReferenceEvaluator(graph).Run(inputs).Select(Doubles).ToList());
         }
 

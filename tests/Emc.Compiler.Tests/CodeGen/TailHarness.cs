@@ -9,14 +9,19 @@ using Emc.Tests;
 
 namespace Emc.Compiler.Tests.CodeGen;
 
-/// <summary>One generated tail to run: the header/wrapper identifier, the tail, and its input (the device outputs, concatenated).</summary>
-internal sealed record TailRun(string Id, HostTail Tail, IReadOnlyList<TensorInterface> DeviceOutputs, float[] Input)
+/// <summary>One generated tail to run: the model whose header/wrapper carries it and the tail's input — the device outputs
+/// (concatenated floats), or with <paramref name="DeviceInput"/> the kmodel's input bytes, run first through the C runtime
+/// (<c>&lt;id&gt;_run</c>) or the simulator (<c>DeviceOutputs</c>).</summary>
+internal sealed record TailRun(string Id, GeneratedModel Model, float[] Input, byte[]? DeviceInput = null)
 {
-    public GeneratedModel Model()
+    public HostTail Tail => Model.Tail!;
+
+    /// <summary>A tail on its own: a stand-in kmodel whose outputs are <paramref name="deviceOutputs"/>.</summary>
+    public static TailRun Alone(string id, HostTail tail, IReadOnlyList<TensorInterface> deviceOutputs, float[] input)
     {
         byte[] blob = [3, 0, 0, 0, 1];
-        var iface = new ModelInterface([new TensorInterface("input", [1, 3, 8, 8], InterfaceElementType.UInt8, 1 / 255f, 0)], DeviceOutputs);
-        return new GeneratedModel(Id, Id + ".onnx", blob, iface, [], 64, GeneratedModel.HashOf(blob)) { Tail = Tail };
+        var iface = new ModelInterface([new TensorInterface("input", [1, 3, 8, 8], InterfaceElementType.UInt8, 1 / 255f, 0)], deviceOutputs);
+        return new TailRun(id, new GeneratedModel(id, id + ".onnx", blob, iface, [], 64, GeneratedModel.HashOf(blob)) { Tail = tail }, input);
     }
 }
 
@@ -27,19 +32,31 @@ internal sealed record TailRun(string Id, HostTail Tail, IReadOnlyList<TensorInt
 /// </summary>
 internal static class TailHarness
 {
-    public static List<double[]>[] RunC(IReadOnlyList<TailRun> runs, string extraFlags = "")
+    public static List<double[]>[] RunC(IReadOnlyList<TailRun> runs)
     {
         Require(Which("gcc") is not null, "gcc is not installed");
         using var dir = new Scratch("emc-tail-c");
+        string runtime = Path.Combine(TestData.RepositoryRoot, "src", "Emc.Runtime.C");
+        string[] strict = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-O1", "-ffp-contract=off", "-I", runtime];
+        var objects = new List<string>();
+        if (runs.Any(r => r.DeviceInput is not null))
+        {
+            foreach (string c in Directory.GetFiles(runtime, "*.c").Order(StringComparer.Ordinal))
+            {
+                string obj = Path.GetFileNameWithoutExtension(c) + ".o";
+                Exec("gcc", [.. strict, "-c", c, "-o", obj], dir.Path);
+                objects.Add(obj);
+            }
+        }
+
         var results = new List<double[]>[runs.Count];
         for (int r = 0; r < runs.Count; r++)
         {
             var run = runs[r];
-            File.WriteAllText(dir.File(run.Id + ".h"), CHeaderGenerator.Generate(run.Model()));
+            File.WriteAllText(dir.File(run.Id + ".h"), CHeaderGenerator.Generate(run.Model));
             File.WriteAllText(dir.File(run.Id + ".c"), CProgram(run));
-            Exec("gcc", ["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-O1", "-ffp-contract=off", .. extraFlags.Split(' ', StringSplitOptions.RemoveEmptyEntries),
-                "-o", run.Id, run.Id + ".c", "-lm"], dir.Path);
-            File.WriteAllBytes(dir.File("input.bin"), MemoryMarshal.AsBytes(run.Input.AsSpan()).ToArray());
+            Exec("gcc", [.. strict, "-o", run.Id, run.Id + ".c", .. run.DeviceInput is null ? [] : objects, "-lm"], dir.Path);
+            File.WriteAllBytes(dir.File("input.bin"), run.DeviceInput ?? MemoryMarshal.AsBytes(run.Input.AsSpan()).ToArray());
             Exec(dir.File(run.Id), [], dir.Path);
             results[r] = ReadOutputs(File.ReadAllBytes(dir.File("output.bin")), run.Tail);
         }
@@ -55,11 +72,11 @@ internal static class TailHarness
         var sources = new List<string>();
         var main = new StringBuilder("internal static class Program\n{\n    private static void Main(string[] args)\n    {\n");
         main.Append("        var bytes = System.IO.File.ReadAllBytes(\"input.bin\");\n        var x = new float[bytes.Length / 4];\n");
-        main.Append("        System.Buffer.BlockCopy(bytes, 0, x, 0, bytes.Length);\n        var output = new System.IO.MemoryStream();\n        switch (args[0])\n        {\n");
+        main.Append("        System.Buffer.BlockCopy(bytes, 0, x, 0, bytes.Length / 4 * 4);\n        var output = new System.IO.MemoryStream();\n        switch (args[0])\n        {\n");
         foreach (var run in runs)
         {
             string file = dir.File(run.Id + ".cs");
-            File.WriteAllText(file, CSharpWrapperGenerator.Generate(run.Model(), new CSharpWrapperOptions("TailTests", run.Id, null, Public: true)));
+            File.WriteAllText(file, CSharpWrapperGenerator.Generate(run.Model, new CSharpWrapperOptions("TailTests", run.Id, null, Public: true)));
             sources.Add(file);
             main.Append("            case \"").Append(run.Id).Append("\":\n            {\n");
             var outs = run.Tail.Outputs.Select((o, i) => $"o{i}").ToList();
@@ -69,7 +86,8 @@ internal static class TailHarness
                     .Append(run.Tail.Outputs[i].ElementCount).Append("];\n");
             }
 
-            main.Append("                TailTests.").Append(run.Id).Append(".Tail(x, ").Append(string.Join(", ", outs)).Append(");\n");
+            string input = run.DeviceInput is null ? "x" : $"TailTests.{run.Id}.DeviceOutputs(bytes)";
+            main.Append("                TailTests.").Append(run.Id).Append(".Tail(").Append(input).Append(", ").Append(string.Join(", ", outs)).Append(");\n");
             foreach (string o in outs)
             {
                 main.Append("                output.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(new System.ReadOnlySpan<").Append(
@@ -99,7 +117,7 @@ internal static class TailHarness
         var results = new List<double[]>[runs.Count];
         for (int r = 0; r < runs.Count; r++)
         {
-            File.WriteAllBytes(dir.File("input.bin"), MemoryMarshal.AsBytes(runs[r].Input.AsSpan()).ToArray());
+            File.WriteAllBytes(dir.File("input.bin"), runs[r].DeviceInput ?? MemoryMarshal.AsBytes(runs[r].Input.AsSpan()).ToArray());
             Exec("dotnet", [dir.File("tails.dll"), runs[r].Id], dir.Path);
             results[r] = ReadOutputs(File.ReadAllBytes(dir.File("output.bin")), runs[r].Tail);
         }
@@ -123,16 +141,27 @@ internal static class TailHarness
     private static string CProgram(TailRun run)
     {
         string macro = CodeIdentifiers.ToMacro(run.Id);
-        var b = new StringBuilder("#include <stdio.h>\n#include \"").Append(run.Id).Append(".h\"\n");
-        b.Append("static float x[").Append(run.Input.Length + 1).Append("];\n");
+        bool device = run.DeviceInput is not null;
+        var b = new StringBuilder("#include <stdio.h>\n#include <stdlib.h>\n");
+        b.Append(device ? "#include \"emc_runtime.h\"\n" : "").Append("#include \"").Append(run.Id).Append(".h\"\n");
+        int inputBytes = device ? run.DeviceInput!.Length : run.Input.Length * 4;
+        b.Append("static float in[").Append((inputBytes / 4) + 2).Append("];\n");
         b.Append("static double scratch[").Append(macro).Append("_TAIL_SCRATCH_BYTES / 8u + 1u];\n");
         for (int i = 0; i < run.Tail.Outputs.Count; i++)
         {
             b.Append("static ").Append(run.Tail.Outputs[i].IsInt64 ? "int64_t" : "float").Append(" y").Append(i).Append('[').Append(macro).Append("_TAIL_OUTPUT").Append(i).Append("_COUNT + 1u];\n");
         }
 
-        b.Append("int main(void)\n{\n    FILE *f = fopen(\"input.bin\", \"rb\");\n    if (!f || fread(x, sizeof(float), ").Append(run.Input.Length)
-            .Append(", f) != ").Append(run.Input.Length).Append("u)\n        return 2;\n    fclose(f);\n");
+        b.Append("int main(void)\n{\n    FILE *f = fopen(\"input.bin\", \"rb\");\n    const float *x = in;\n");
+        b.Append("    if (!f || fread(in, 1, ").Append(inputBytes).Append(", f) != ").Append(inputBytes).Append("u)\n        return 2;\n    fclose(f);\n");
+        if (device)
+        {
+            b.Append("    {\n        static float outputs[").Append(macro).Append("_OUTPUT_FLOAT_COUNT];\n");
+            b.Append("        void *main_memory = malloc(").Append(macro).Append("_MAIN_MEMORY_USAGE + 1u), *arena = malloc(").Append(run.Id).Append("_kpu_arena_size() + 1u);\n");
+            b.Append("        int status = ").Append(run.Id).Append("_run((const uint8_t *)in, outputs, main_memory, arena);\n");
+            b.Append("        if (status != 0)\n            return 10 + status;\n        x = outputs;\n    }\n");
+        }
+
         b.Append("    ").Append(run.Id).Append("_tail(x, scratch");
         for (int i = 0; i < run.Tail.Outputs.Count; i++)
         {
