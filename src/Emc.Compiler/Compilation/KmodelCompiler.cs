@@ -101,26 +101,19 @@ public static class KmodelCompiler
         return state.Result!;
     }
 
-    /// <summary>--tail auto: compiles up to <paramref name="cut"/>; the tail (taken before the device part drops it) is
-    /// generated as C and C# when every node has a generator, and one note says what the CPU runs and how.</summary>
+    /// <summary>--tail auto: compiles up to <paramref name="cut"/>; the tail's errors become one note of what the host runs.</summary>
     private static CompileResult CompileDevicePart(Ir.Graph graph, CompileOptions options, DiagnosticBag tailDiagnostics, IReadOnlyList<string> cut,
         Action<string>? progress, CompilationArtifacts artifacts)
     {
-        var tail = CodeGen.Tail.HostTail.Extract(graph, cut);
-        var errors = tailDiagnostics.Where(d => d.IsError).ToList();
+        var tail = tailDiagnostics.Where(d => d.IsError).ToList();
         var diagnostics = new DiagnosticBag();
         diagnostics.AddRange(tailDiagnostics.Where(d => !d.IsError && d.Code != CompilerDiagnostics.OutputsSuggestion.Code));
-        var result = CompileCore(graph, options with { Outputs = cut, AutoTail = false }, diagnostics, progress, artifacts);
-        bool generated = tail is { IsGenerated: true } && result.Interface is { } iface && CodeGen.Tail.TailBufferPlan.Create(tail, iface.Outputs) is not null;
-        string what = $"--tail auto: compiled up to {string.Join(", ", cut)}; the CPU runs the rest of the graph, which the device cannot: "
-            + string.Join("; ", errors.Select(d => d.NodeName is null ? d.Message : $"{d.OpType} '{d.NodeName}'").Distinct().Take(8))
-            + (errors.Count > 8 ? $" and {errors.Count - 8} more" : "");
-        string how = tail is null ? ". No C/C# tail is generated: a graph output depends on the input other than through the cut"
-            : !tail.IsGenerated ? ". No C/C# tail is generated: " + string.Join("; ", tail.Unsupported.Take(8))
-                + (tail.Unsupported.Count > 8 ? $" and {tail.Unsupported.Count - 8} more" : "") + $"; supported: {string.Join(", ", CodeGen.Tail.TailOpGenerators.OpTypes)}"
-            : generated ? $". The generated C header's <name>_tail and C# wrapper's Tail run it ({tail.Nodes.Count} nodes: {string.Join(", ", tail.OpTypes)}) on the kmodel's dequantized outputs"
-            : "";
-        var note = CompilerDiagnostics.TailLeftToHost.Create(what + how, graph.SourcePath);
-        return result with { Diagnostics = [.. result.Diagnostics, note], Tail = generated ? tail : null };
+        diagnostics.Add(CompilerDiagnostics.TailLeftToHost.Create(
+            $"--tail auto: compiled up to {string.Join(", ", cut)}; the host runs the rest of the graph, which the device cannot: "
+            + string.Join("; ", tail.Select(d => d.NodeName is null ? d.Message : $"{d.OpType} '{d.NodeName}'").Distinct().Take(8))
+            + (tail.Count > 8 ? $" and {tail.Count - 8} more" : ""),
+            graph.SourcePath));
+        // AutoTail stays set: with Outputs given it no longer cuts, it asks the cpu-tail stage for the tail as code.
+        return CompileCore(graph, options with { Outputs = cut }, diagnostics, progress, artifacts);
     }
 }

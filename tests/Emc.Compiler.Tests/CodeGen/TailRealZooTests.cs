@@ -123,7 +123,7 @@ public sealed class TailRealZooTests
         var result = KmodelCompiler.Compile(TestData.Path("real-zoo", name, "model.onnx"), options);
         Assert.IsTrue(result.Succeeded, string.Join(Environment.NewLine, result.Diagnostics));
         Assert.IsNotNull(result.Tail, string.Join(Environment.NewLine, result.Diagnostics));
-        Assert.IsTrue(result.Diagnostics.Any(d => d.Code == CompilerDiagnostics.TailLeftToHost.Code && d.Message.Contains("_tail", StringComparison.Ordinal)));
+        Assert.IsTrue(result.Diagnostics.Any(d => d.Code == CompilerDiagnostics.TailCode.Code && d.Message.Contains("_tail", StringComparison.Ordinal)));
         var model = GeneratedModelReader.Describe(Id(name), name + ".onnx", result.Kmodel!, result.Interface!, result.Report).Value!;
         return (result, model with { Tail = result.Tail });
     }
