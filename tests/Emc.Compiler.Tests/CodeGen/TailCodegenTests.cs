@@ -65,6 +65,9 @@ public sealed class TailCodegenTests
     }
 
     [TestMethod]
+    public void EveryTailCompilesAsCpp17InOneTranslationUnit() => TailHarness.CompileAsCpp(s_prepared.Value.Runs);
+
+    [TestMethod]
     public void GeneratedCodeIsDeterministic()
     {
         var run = s_prepared.Value.Runs.Single(r => r.Id == "box_decode");

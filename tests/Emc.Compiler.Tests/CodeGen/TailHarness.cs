@@ -64,6 +64,25 @@ internal static class TailHarness
         return results;
     }
 
+    /// <summary>Every header in one C++17 translation unit (-Wall -Wextra -Werror -pedantic): the tails must compile there too.</summary>
+    public static void CompileAsCpp(IReadOnlyList<TailRun> runs)
+    {
+        Require(Which("g++") is not null, "g++ is not installed");
+        using var dir = new Scratch("emc-tail-cpp");
+        var main = new StringBuilder();
+        foreach (var run in runs)
+        {
+            File.WriteAllText(dir.File(run.Id + ".h"), CHeaderGenerator.Generate(run.Model));
+            main.Append("#include \"").Append(run.Id).Append(".h\"\n");
+        }
+
+        main.Append("int main() { return (int)(");
+        main.Append(string.Join(" + ", runs.Select(r => CodeIdentifiers.ToMacro(r.Id) + "_TAIL_SCRATCH_BYTES")));
+        main.Append("); }\n");
+        File.WriteAllText(dir.File("main.cpp"), main.ToString());
+        Exec("g++", ["-std=c++17", "-Wall", "-Wextra", "-Werror", "-pedantic", "-fsyntax-only", "main.cpp"], dir.Path);
+    }
+
     public static List<double[]>[] RunCSharp(IReadOnlyList<TailRun> runs)
     {
         string? csc = FindCsc();
