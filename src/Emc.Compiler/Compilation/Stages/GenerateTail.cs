@@ -45,7 +45,7 @@ internal sealed class GenerateTail : ICompileStage
         {
             state.GeneratedTail = tail;
             message = $"the generated C header's <name>_tail and C# wrapper's Tail run the tail ({tail.Nodes.Count} nodes: {string.Join(", ", tail.OpTypes)}) "
-                + $"on the kmodel's dequantized outputs and return the model's outputs {string.Join(", ", tail.Outputs.Select(o => o.Name))}";
+                + $"on the kmodel's dequantized outputs and return the model's outputs {string.Join(", ", tail.Outputs.Select(o => $"'{o.Name}'"))}";
         }
 
         state.Diagnostics.Add(CompilerDiagnostics.TailCode.Create(message, state.SourcePath));
