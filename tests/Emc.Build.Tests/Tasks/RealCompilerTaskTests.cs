@@ -86,7 +86,7 @@ public sealed class RealCompilerTaskTests
         var engine = new FakeBuildEngine();
         Assert.IsTrue(new EmcCompileModels { BuildEngine = engine, Models = [model] }.Execute(), string.Join("\n", engine.Errors.Select(e => e.Code + " " + e.Message)));
 
-        StringAssert.Contains(File.ReadAllText(model.GetMetadata("HeaderFile")), "static inline void mnist_tail(const float *device_outputs, void *scratch, float *y0)");
+        StringAssert.Contains(File.ReadAllText(model.GetMetadata("HeaderFile")), "static inline void mnist_tail(const float *device_outputs, void *scratch, float *out0)");
         StringAssert.Contains(File.ReadAllText(model.GetMetadata("CSharpFile")), "public static void Tail(global::System.ReadOnlySpan<float> deviceOutputs, global::System.Span<float> output0)");
         Assert.IsTrue(engine.Messages.Any(m => m.Contains("<name>_tail", StringComparison.Ordinal) && m.Contains("LogSoftmax", StringComparison.Ordinal)),
             string.Join("\n", engine.Messages));

@@ -6,7 +6,7 @@ using Emc.Compiler.Ir;
 namespace Emc.Compiler.CodeGen.Tail;
 
 /// <summary>
-/// The CPU tail in a generated C header: <c>&lt;id&gt;_tail(device_outputs, scratch, y0, y1…)</c>, plain C99 (and C++)
+/// The CPU tail in a generated C header: <c>&lt;id&gt;_tail(device_outputs, scratch, out0, out1…)</c>, plain C99 (and C++)
 /// with no allocation and no runtime: the caller passes the dequantized device outputs, scratch of
 /// <c>&lt;MACRO&gt;_TAIL_SCRATCH_BYTES</c> (8-byte aligned) and one buffer per ONNX graph output.
 /// </summary>
@@ -28,7 +28,8 @@ internal static class CTailWriter
             declarations.Add($"const float *x{Int(i)} = device_outputs + {plan.InputOffsets[v]}; /* {SourceLiterals.Comment(TailStatements.Describe(v))} */");
         }
 
-        var outputNames = tail.OutputValues.Select((_, i) => "y" + Int(i)).ToList();
+        // Not y0/y1: glibc's <math.h> declares Bessel functions by those names outside strict ISO mode.
+        var outputNames = tail.OutputValues.Select((_, i) => "out" + Int(i)).ToList();
         for (int i = 0; i < tail.OutputValues.Count; i++)
         {
             buffers.TryAdd(tail.OutputValues[i], outputNames[i]);
@@ -46,11 +47,11 @@ internal static class CTailWriter
         b.Append("/* The CPU tail: the part of the ONNX graph after the kmodel's outputs (").Append(SourceLiterals.Comment(string.Join(", ", tail.InputNames)))
             .Append("),\n * generated as plain C99 (no allocation, no runtime) with ONNX's float semantics. Run the model (e.g. ")
             .Append(id).Append("_run), then\n *   static double scratch_[").Append(macro).Append("_TAIL_SCRATCH_BYTES / 8u + 1u];   (any 8-byte aligned memory)\n *   ")
-            .Append(id).Append("_tail(outputs, scratch_, y0, ...);\n * outputs: every kmodel output dequantized to float, concatenated in output order (")
-            .Append(Int(plan.DeviceFloats)).Append(" floats).\n * y0...: the ONNX graph's outputs, row-major in the ONNX order of their shapes:\n");
+            .Append(id).Append("_tail(outputs, scratch_, out0, ...);\n * outputs: every kmodel output dequantized to float, concatenated in output order (")
+            .Append(Int(plan.DeviceFloats)).Append(" floats).\n * out0...: the ONNX graph's outputs, row-major in the ONNX order of their shapes:\n");
         for (int i = 0; i < tail.OutputValues.Count; i++)
         {
-            b.Append(" *   y").Append(Int(i)).Append(' ').Append(SourceLiterals.Comment(TailStatements.Describe(tail.OutputValues[i]))).Append('\n');
+            b.Append(" *   out").Append(Int(i)).Append(' ').Append(SourceLiterals.Comment(TailStatements.Describe(tail.OutputValues[i]))).Append('\n');
         }
 
         b.Append(" * Compile without FP contraction (-ffp-contract=off) for results identical to the tests'. */\n");
