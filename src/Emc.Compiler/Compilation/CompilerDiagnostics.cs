@@ -62,6 +62,9 @@ public static class CompilerDiagnostics
     public static readonly DiagnosticDescriptor TailLeftToHost =
         new("EMC0522", DiagnosticSeverity.Info, "--tail auto compiled the device part; the host runs the tail");
 
+    public static readonly DiagnosticDescriptor TailCode =
+        new("EMC0523", DiagnosticSeverity.Info, "--tail auto: the tail is generated as C and C# code, or which op has no generator");
+
     public static readonly DiagnosticDescriptor NonFiniteData =
         new("EMC0606", DiagnosticSeverity.Error, "Calibration sample or compiled output is not finite (NaN/Inf)");
 }

@@ -32,7 +32,7 @@ internal sealed class BuildResult : ICompileStage
             [new TensorInterface(graph.Inputs[0].Name, layout.DeviceShape, InterfaceElementType.UInt8, inputQuant.StoredScale, inputQuant.StoredBias,
                 InterfaceLayouts.DeviceInput, layout.ModelLayout)],
             model.Outputs.Select(o => Output(graph, o.Name, o.Tensor)).ToList());
-        state.Result = new CompileResult(state.Bytes, iface, report, [.. state.Diagnostics]);
+        state.Result = new CompileResult(state.Bytes, iface, report, [.. state.Diagnostics]) { Tail = state.GeneratedTail };
         return true;
     }
 

@@ -28,6 +28,13 @@ internal sealed class CompileState(Ir.Graph graph, CompileOptions options, Diagn
     /// <summary>Set by lowering when every error lies in the graph's tail: the outputs that would compile.</summary>
     public IReadOnlyList<string>? SuggestedOutputs { get; set; }
 
+    /// <summary>Set by select-outputs: the part of the graph after the selected outputs (null when an old output does not
+    /// depend on the input through them only).</summary>
+    public CodeGen.Tail.HostTail? Tail { get; set; }
+
+    /// <summary>Set by cpu-tail: the tail the header and wrapper generate as code.</summary>
+    public CodeGen.Tail.HostTail? GeneratedTail { get; set; }
+
     /// <summary>The input map the options give (before any in-graph normalization is folded in).</summary>
     public Preprocessing? Preprocessing { get; set; }
 
