@@ -41,7 +41,7 @@ public sealed class RealCompilerBuildTests
         Assert.IsTrue(File.Exists(emc + "my_net_1.h") && File.Exists(emc + "my_net_1.g.cs"));
         Assert.AreEqual(2, first.CompileTaskRuns());
         StringAssert.Matches(first.Output, new System.Text.RegularExpressions.Regex(
-            @"Emc: EmcModel 'models/net.onnx' \(net\) -> .*net\.kmodel: [\d,]+ bytes, \d+ KPU \+ \d+ CPU layers, main memory [\d,]+ bytes, SQNR -?[\d.]+ dB \(.*\) on 4 samples of Dataset 'calib'"),
+            @"Emc: EmcModel 'models/net.onnx' \(net\) -> .*net\.kmodel: [\d,]+ bytes, \d+ KPU \+ \d+ CPU layers, main memory [\d,]+ bytes, SQNR -?[\d.]+ dB \(.*\) on 4 samples of Dataset 'calib' \(4 calibration samples\)"),
             "one summary line per compiled model, with what the accuracy was measured on");
 
         var noop = project.Dotnet("build");
