@@ -22,11 +22,10 @@ public sealed class TailRealZooTests
 {
     private static readonly Dictionary<string, CompileOptions> s_options = new(StringComparer.Ordinal)
     {
-        // Its (x/255 − 0.1307)/0.3081 gives an input offset its padded first conv cannot hold (EMC0601, issue 16 item 10), so
-        // only the tail test runs it, compiled for inputs in 0..1: the tail reads the float cut either way.
-        ["burn-mnist"] = new() { InputRange = (0f, 1f) },
-        ["mtcnn-rnet"] = new() { Mean = [0.5f], Std = [0.50196078f] },
-        ["mtcnn-onet"] = new() { Mean = [0.5f], Std = [0.50196078f] },
+        // Its own (x/255 − 0.1307)/0.3081 (a fractional zero point, folded into the unpadded first conv).
+        ["burn-mnist"] = new() { Mean = [0.1307f], Std = [0.3081f] },
+        // mtcnn-rnet and -onet compile whole (per-channel PRelu); P-Net's pairwise Softmax after its NHWC transpose is a tail.
+        ["mtcnn-pnet"] = new() { Mean = [0.5f], Std = [0.50196078f] },
         ["yunet-120x160"] = new() { InputRange = (0f, 255f) },
     };
 
@@ -35,8 +34,7 @@ public sealed class TailRealZooTests
 
     [TestMethod]
     [DataRow("burn-mnist")]
-    [DataRow("mtcnn-rnet")]
-    [DataRow("mtcnn-onet")]
+    [DataRow("mtcnn-pnet")]
     [DataRow("yunet-120x160")]
     public void TailOnTheFloatCutReproducesOnnxRuntime(string name)
     {
@@ -50,6 +48,11 @@ public sealed class TailRealZooTests
             var captured = new Dictionary<string, float[]>(StringComparer.Ordinal);
             var observing = new ReferenceEvaluator(graph, new EvaluatorOptions { Observer = (v, t) => captured[v.Name] = t.ToFloatArray() });
             var x = TensorProtoConverter.ReadFile(Path.Combine(set, "input_0.pb")).Value!;
+            if (!x.Shape.Equals(graph.Inputs[0].Shape))
+            {
+                continue; // P-Net's second photo is another pyramid size than the one compiled
+            }
+
             evaluator.Add(observing.Run(x).Select(t => t.ToFloatArray()).ToList());
             ort.Add(Enumerable.Range(0, graph.Outputs.Count).Select(o => TensorProtoConverter.ReadFile(Path.Combine(set, $"output_{o}.pb")).Value!.ToFloatArray()).ToList());
             float[] cut = result.Interface!.Outputs.SelectMany(o => captured[o.Name]).ToArray();
