@@ -1,14 +1,14 @@
 using Emc.Compiler.Compilation;
 
-namespace Emc.Build.Tasks;
+namespace Emc.Build.Tool;
 
 /// <summary>
-/// The seam between the MSBuild task and the ONNX → kmodel compiler (like Grpc.Tools' protoc path): the real
-/// implementation is <see cref="KmodelCompilerAdapter"/>; tests and tools may supply their own through the
-/// <c>EmcCompilerAssembly</c> property. Implementations must be stateless or thread-safe (several MSBuild nodes
-/// and projects use one instance per task invocation, possibly concurrently in one process).
+/// The seam between the tool's bookkeeping (options, outputs, diagnostics) and the ONNX → kmodel compiler: the real
+/// implementation is <see cref="KmodelCompilerAdapter"/>; the fake tool (tests/Emc.Build.FakeCompiler) runs
+/// <see cref="ToolHost"/> with a deterministic stand-in, and unit tests drive <see cref="ModelCompileRunner"/> with
+/// scripted ones.
 /// </summary>
-public interface IModelCompiler
+internal interface IModelCompiler
 {
     CompileResult Compile(string onnxPath, CompileOptions options);
 }
