@@ -29,6 +29,28 @@ public sealed class CompilerToolTests
     }
 
     [TestMethod]
+    public void MinimalVerbosityShowsOneLinePerCompiledModelAndNothingOnANoOpBuildNormalShowsTheToolCommandLine()
+    {
+        using var app = new TwoModelProject();
+
+        var first = app.Project.Dotnet("build", "-v:m");
+        var noop = app.Project.Dotnet("build", "-v:m");
+        File.SetLastWriteTimeUtc(app.Project.PathOf("models/alpha.onnx"), DateTime.UtcNow);
+        var normal = app.Project.Dotnet("build", "-v:n");
+
+        Assert.IsTrue(first.Succeeded && noop.Succeeded && normal.Succeeded, first + "\n" + noop + "\n" + normal);
+        Assert.HasCount(2, first.SummaryLines());
+        CollectionAssert.AreEqual(first.SummaryLines(), EmcLines(first.Output), "at minimal verbosity Emc prints its summary lines only");
+        Assert.IsEmpty(EmcLines(noop.Output), "nothing compiled, nothing printed (the replayed warnings aside):\n" + noop.Output);
+        string commandLine = normal.Output.Split('\n').Single(l => l.Contains(" exec ", StringComparison.Ordinal) && l.Contains("--result", StringComparison.Ordinal));
+        StringAssert.Contains(commandLine, PackagedSdk.FakeCompiler, "normal verbosity shows the tool's command line");
+        StringAssert.Contains(normal.Output, "Emc: compiling " + app.Project.PathOf("models/alpha.onnx"));
+    }
+
+    private static List<string> EmcLines(string output) =>
+        [.. output.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("Emc:", StringComparison.Ordinal))];
+
+    [TestMethod]
     public void CancellingTheBuildKillsTheToolAndLeavesNoPartialOutputs()
     {
         Assert.IsNotNull(ProcessRunner.Which("kill"), "kill(1) sends the Ctrl+C signal");
