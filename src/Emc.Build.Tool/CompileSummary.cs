@@ -25,7 +25,8 @@ internal static class CompileSummary
             var worst = report.Accuracy.MinBy(a => a.SqnrDb)!;
             string data = options.Dataset.Count == 0
                 ? "random inputs (no Dataset)"
-                : string.Format(c, "{0} samples of Dataset '{1}'", worst.Samples, model.GetMetadata(ModelMetadata.Dataset));
+                : string.Format(c, "{0}{1} samples of Dataset '{2}' ({3} calibration samples)",
+                    worst.Samples, worst.Data == AccuracyData.HeldOutSamples ? " held-out" : "", model.GetMetadata(ModelMetadata.Dataset), report.CalibrationSamples);
             parts.Add(string.Format(c, "SQNR {0:F1} dB ({1}) on {2}", worst.SqnrDb, worst.Name, data));
         }
         else

@@ -105,12 +105,15 @@ internal sealed class ModelCompileRunner(IModelCompiler compiler, TextWriter out
 
         string id = model.GetMetadata(ModelMetadata.OutputName);
         var described = GeneratedModelReader.Describe(id, Path.GetFileName(onnx), result.Kmodel, result.Interface, result.Report);
+        // Tail="Auto": the cut part of the graph goes into the header and wrapper as code, when it can.
         if (described.Value is not { } facts)
         {
             diagnostics.Add(BuildDiagnostics.GeneratedKmodelUnreadable.Create(
                 "the compiled kmodel does not read back: " + string.Join("; ", described.Diagnostics.Select(d => d.Code + " " + d.Message)), onnx));
             return null;
         }
+
+        facts = facts with { Tail = result.Tail };
 
         // Everything is produced in memory first; only then are files touched.
         var files = new List<(string Path, byte[] Content)> { (model.GetMetadata(ModelMetadata.KmodelFile), result.Kmodel) };

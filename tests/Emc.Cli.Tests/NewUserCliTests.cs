@@ -17,18 +17,103 @@ public sealed class NewUserCliTests
         return dir;
     }
 
-    /// <summary>Twice the MNIST .dat inputs (raw float32 samples), under two names each.</summary>
-    private static string TwentySamples(DirectoryInfo dir)
+    /// <summary><paramref name="copies"/> times the ten MNIST .dat inputs (raw float32 samples), under a name per copy.</summary>
+    private static string MnistSamples(DirectoryInfo dir, int copies)
     {
         string inputs = TestData.Path("real-onnx", "mnist-tiny-3x3_pytorch_joeylical", "inputs");
         string dataset = Directory.CreateDirectory(Path.Combine(dir.FullName, "data")).FullName;
         foreach (string file in Directory.GetFiles(inputs, "*.dat"))
         {
-            File.Copy(file, Path.Combine(dataset, "a_" + Path.GetFileName(file)));
-            File.Copy(file, Path.Combine(dataset, "b_" + Path.GetFileName(file)));
+            for (int c = 0; c < copies; c++)
+            {
+                File.Copy(file, Path.Combine(dataset, $"{(char)('a' + c)}_{Path.GetFileName(file)}"));
+            }
         }
 
         return dataset;
+    }
+
+    /// <summary>Item 7: the summary counts the samples calibration used, apart from those the accuracy was measured on
+    /// (20 files: all 20 calibrate, accuracy on the first 16 of them; 40 files: every 4th of the 40 is held out,
+    /// docs/accuracy.md). The console line and the HTML page say the same.</summary>
+    [TestMethod]
+    [DataRow(2, "20 calibration samples, accuracy measured on the calibration samples (16;")]
+    [DataRow(4, "30 calibration samples, accuracy measured on 10 held-out dataset samples not used to calibrate")]
+    public void SummaryCountsCalibrationAndAccuracySamplesApart(int copies, string expected)
+    {
+        var dir = NewDir();
+        try
+        {
+            string dataset = MnistSamples(dir, copies);
+            Assert.AreEqual(10 * copies, Directory.GetFiles(dataset).Length);
+            var stdout = new StringWriter();
+            var stderr = new StringWriter();
+            var html = new FileInfo(Path.Combine(dir.FullName, "r.html"));
+            int code = CompileCommand.Run(
+                new CompileCommand.Arguments(new FileInfo(MnistModel), new FileInfo(Path.Combine(dir.FullName, "m.kmodel")), [dataset], InputRange: "-1,1", Report: html),
+                stdout, stderr);
+
+            Assert.AreEqual(0, code, stderr.ToString());
+            StringAssert.Contains(stdout.ToString(), $"(simulated kmodel vs float; {expected}");
+            StringAssert.Contains(System.Net.WebUtility.HtmlDecode(File.ReadAllText(html.FullName)), $"against the float model; {expected}");
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
+
+    /// <summary>Item 14: the JSON report carries a 'build' block for tools (version, the model by file name, the options,
+    /// the dataset's counts) and each layer's placements as numbers; the existing fields stay.</summary>
+    [TestMethod]
+    public void JsonReportHasABuildBlockAndNumericPlacements()
+    {
+        var dir = NewDir();
+        try
+        {
+            string dataset = MnistSamples(dir, 4);
+            var report = new FileInfo(Path.Combine(dir.FullName, "r.json"));
+            var stderr = new StringWriter();
+            int code = CompileCommand.Run(
+                new CompileCommand.Arguments(new FileInfo(MnistModel), new FileInfo(Path.Combine(dir.FullName, "m.kmodel")), [dataset], InputRange: "-1,1", Report: report),
+                new StringWriter(), stderr);
+            Assert.AreEqual(0, code, stderr.ToString());
+
+            string text = File.ReadAllText(report.FullName);
+            Assert.DoesNotContain(dir.FullName, text, "no absolute path of the dataset or outputs");
+            Assert.DoesNotContain(Path.GetDirectoryName(MnistModel)!, text, "the model by file name only");
+            using var json = JsonDocument.Parse(text);
+            var build = json.RootElement.GetProperty("build");
+            Assert.AreEqual(typeof(CompileCommand).Assembly.GetName().Version!.ToString(3), build.GetProperty("version").GetString()!.Split('+')[0]);
+            Assert.AreEqual("mnist.onnx", build.GetProperty("model").GetString());
+            var options = build.GetProperty("options");
+            Assert.AreEqual(-1, options.GetProperty("inputRange")[0].GetDouble());
+            Assert.AreEqual(1, options.GetProperty("inputRange")[1].GetDouble());
+            Assert.AreEqual("rgb", options.GetProperty("channelOrder").GetString());
+            Assert.AreEqual(8, options.GetProperty("weightBits").GetInt32());
+            var counts = build.GetProperty("dataset");
+            Assert.AreEqual(40, counts.GetProperty("files").GetInt32());
+            Assert.AreEqual(30, counts.GetProperty("calibrationSamples").GetInt32(), "40 files, every 4th held out (docs/accuracy.md)");
+            Assert.AreEqual(10, counts.GetProperty("accuracySamples").GetInt32());
+            Assert.AreEqual("held-out", counts.GetProperty("accuracyData").GetString());
+            Assert.AreEqual(JsonValueKind.Number, json.RootElement.GetProperty("totals").GetProperty("mainMemUsage").ValueKind);
+
+            foreach (var layer in json.RootElement.GetProperty("layers").EnumerateArray())
+            {
+                var placements = layer.GetProperty("placements");
+                Assert.IsGreaterThan(1, placements.GetArrayLength(), "at least one input and one output");
+                foreach (var p in placements.EnumerateArray())
+                {
+                    Assert.IsLessThan(p.GetProperty("end").GetInt64(), p.GetProperty("start").GetInt64());
+                    StringAssert.Contains(layer.GetProperty("memory").GetString(), $"{p.GetProperty("memory").GetString()}[{p.GetProperty("start").GetInt64()}..{p.GetProperty("end").GetInt64()})",
+                        "the numbers are the ranges the memory string spells out");
+                }
+            }
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
     }
 
     [TestMethod]

@@ -44,7 +44,7 @@ internal static class KpuConvFloatModel
                         }
                     }
 
-                    full[(((o * h) + y) * wd) + x] = (byte)qOut.Quantize(acc);
+                    full[(((o * h) + y) * wd) + x] = (byte)qOut.Quantize(conv.Activation.Apply(acc, o, w.OutChannels));
                 }
             }
         }

@@ -14,22 +14,33 @@ namespace Emc.Compiler.Calibration;
 /// ONNX TensorProto .pb files and raw float32 .dat/.bin/.f32 files (the model's float input), from folders (recursively, regular files only, folder
 /// links not followed) or files, sorted by path (ordinal) so the result is deterministic. Float samples must be
 /// finite (EMC0606). Without a dataset: uniform random device inputs from a fixed
-/// seed, with a warning.
+/// seed, with a warning. Samples are decoded one at a time when read (<see cref="CalibrationDataset"/>), so memory does
+/// not grow with the dataset.
 /// </summary>
 internal static class DatasetLoader
 {
     /// <summary>Largest .npy sample file read (256 MiB).</summary>
     private const long MaxSampleFileBytes = 256L << 20;
 
+    /// <summary>Samples used when no dataset is given.</summary>
+    private const int RandomSamples = 8;
+
     private static readonly string[] s_imageExtensions = [".bmp", ".png", ".jpg", ".jpeg"];
 
     /// <summary>Raw little-endian float32 samples in C order, exactly the model input's size.</summary>
     private static readonly string[] s_rawFloatExtensions = [".dat", ".bin", ".f32"];
 
-    /// <summary>Loads the samples; <paramref name="layout"/> says how the model input's order relates to the planar device bytes.</summary>
-    public static List<CalibrationSample> Load(CompileOptions options, InputLayout layout, Preprocessing pre, DiagnosticBag diagnostics)
+    /// <summary>Every sample at once (analyses and tests; the compiler streams them through <see cref="Open"/>);
+    /// <paramref name="layout"/> says how the model input's order relates to the planar device bytes.</summary>
+    public static List<CalibrationSample> Load(CompileOptions options, InputLayout layout, Preprocessing pre, DiagnosticBag diagnostics) =>
+        [.. Open(options, layout, pre, diagnostics).Read(diagnostics)];
+
+    /// <summary>
+    /// The dataset's sample files, sorted and capped, without reading them (missing entries and the no-dataset warning
+    /// are reported here); <see cref="CalibrationDataset.Read"/> then decodes one sample at a time.
+    /// </summary>
+    public static CalibrationDataset Open(CompileOptions options, InputLayout layout, Preprocessing pre, DiagnosticBag diagnostics)
     {
-        int c = layout.Channels, h = layout.Height, w = layout.Width;
         var files = new List<string>();
         foreach (string entry in options.Dataset)
         {
@@ -48,31 +59,31 @@ internal static class DatasetLoader
             }
         }
 
-        files = files.Select(Path.GetFullPath).Distinct().Order(StringComparer.Ordinal).Take(options.MaxCalibrationSamples).ToList();
-        var samples = new List<CalibrationSample>();
-        foreach (string file in files)
-        {
-            var sample = LoadOne(file, layout, pre, options.ChannelOrder, diagnostics);
-            if (sample is not null)
-            {
-                samples.Add(sample);
-            }
-        }
-
+        var sources = files.Select(Path.GetFullPath).Distinct().Order(StringComparer.Ordinal).Take(options.MaxCalibrationSamples)
+            .Select(f => new SampleSource(f)).ToList();
         if (options.Dataset.Count == 0)
         {
             diagnostics.Add(CompilerDiagnostics.DatasetMissing.Create(
-                "no calibration dataset given: activation ranges come from 8 uniform random inputs (seed 1) over the input range; pass --dataset with representative inputs for a usable model"));
-            var random = new Random(1);
-            for (int i = 0; i < 8; i++)
-            {
-                var bytes = new byte[c * h * w];
-                random.NextBytes(bytes);
-                samples.Add(new CalibrationSample($"random#{i}", layout.ToModelOrder(ToModel(bytes, c, h * w, pre)), bytes));
-            }
+                $"no calibration dataset given: activation ranges come from {RandomSamples} uniform random inputs (seed 1) over the input range; pass --dataset with representative inputs for a usable model"));
+            sources.AddRange(Enumerable.Range(0, RandomSamples).Select(i => new SampleSource(null, i)));
         }
 
-        return samples;
+        return new CalibrationDataset(sources, layout, pre, options.ChannelOrder);
+    }
+
+    /// <summary>The seeded random sample number <paramref name="index"/> (device bytes uniform over 0..255), the same each time:
+    /// the generator (seed 1) is run through the samples before it.</summary>
+    internal static CalibrationSample Seeded(int index, InputLayout layout, Preprocessing pre)
+    {
+        int c = layout.Channels, h = layout.Height, w = layout.Width;
+        var random = new Random(1);
+        var bytes = new byte[c * h * w];
+        for (int i = 0; i <= index; i++)
+        {
+            random.NextBytes(bytes);
+        }
+
+        return new CalibrationSample($"random#{index}", layout.ToModelOrder(ToModel(bytes, c, h * w, pre)), bytes);
     }
 
     private static bool IsSample(string path)
@@ -81,7 +92,7 @@ internal static class DatasetLoader
         return s_imageExtensions.Contains(ext) || s_rawFloatExtensions.Contains(ext) || ext is ".npy" or ".pb";
     }
 
-    private static CalibrationSample? LoadOne(string file, InputLayout layout, Preprocessing pre, Compilation.ChannelOrder order, DiagnosticBag diagnostics)
+    internal static CalibrationSample? LoadOne(string file, InputLayout layout, Preprocessing pre, Compilation.ChannelOrder order, DiagnosticBag diagnostics)
     {
         int c = layout.Channels, h = layout.Height, w = layout.Width;
         string ext = Path.GetExtension(file).ToLowerInvariant();

@@ -16,28 +16,38 @@ internal static class HeldOutSplit
     /// <summary>Calibration keeps at least three of every four samples.</summary>
     private const int MinimumStride = 4;
 
-    public static (List<CalibrationSample> Calibration, List<CalibrationSample> Accuracy, AccuracyData Data) Split(
-        List<CalibrationSample> samples, bool fromDataset)
+    /// <summary>The split of <paramref name="samples"/> (see <see cref="Split(int, bool)"/>).</summary>
+    public static (List<T> Calibration, List<T> Accuracy, AccuracyData Data) Split<T>(IReadOnlyList<T> samples, bool fromDataset)
     {
+        var split = Split(samples.Count, fromDataset);
+        return ([.. split.Calibration.Select(i => samples[i])], [.. split.Accuracy.Select(i => samples[i])], split.Data);
+    }
+
+    /// <summary>Which of <paramref name="count"/> samples (by index, in order) calibrate and which measure accuracy.</summary>
+    public static DatasetSplit Split(int count, bool fromDataset)
+    {
+        var all = Enumerable.Range(0, count).ToList();
+        var first = all.Take(KmodelCompiler.AccuracySamples).ToList();
         if (!fromDataset)
         {
-            return (samples, samples.Take(KmodelCompiler.AccuracySamples).ToList(), AccuracyData.SyntheticInputs);
+            return new(all, first, AccuracyData.SyntheticInputs);
         }
 
-        if (samples.Count < MinimumSamples)
+        if (count < MinimumSamples)
         {
-            return (samples, samples.Take(KmodelCompiler.AccuracySamples).ToList(), AccuracyData.CalibrationSamples);
+            return new(all, first, AccuracyData.CalibrationSamples);
         }
 
-        int stride = Math.Max(MinimumStride, (samples.Count + KmodelCompiler.AccuracySamples - 1) / KmodelCompiler.AccuracySamples);
-        var calibration = new List<CalibrationSample>();
-        var accuracy = new List<CalibrationSample>();
-        for (int i = 0; i < samples.Count; i++)
+        int stride = Math.Max(MinimumStride, (count + KmodelCompiler.AccuracySamples - 1) / KmodelCompiler.AccuracySamples);
+        var calibration = new List<int>();
+        var accuracy = new List<int>();
+        for (int i = 0; i < count; i++)
         {
             bool holdOut = (i + 1) % stride == 0 && accuracy.Count < KmodelCompiler.AccuracySamples;
-            (holdOut ? accuracy : calibration).Add(samples[i]);
+            (holdOut ? accuracy : calibration).Add(i);
         }
 
-        return (calibration, accuracy, AccuracyData.HeldOutSamples);
+        return new(calibration, accuracy, AccuracyData.HeldOutSamples);
     }
 }
+

@@ -75,10 +75,14 @@ public static class CSharpWrapperGenerator
                         return value.Outputs[output].AsFloat32()
                             ?? throw new global::System.InvalidOperationException("output " + output + " is not float32");
                     }
-                }
-            }
 
             """);
+        if (model.Tail is { } tail)
+        {
+            Tail.CSharpTailWriter.Append(b, tail, model.Interface.Outputs);
+        }
+
+        b.Append("    }\n}\n");
         return b.ToString();
     }
 

@@ -24,6 +24,9 @@ public sealed record GeneratedModel(
     uint MainMemoryUsage,
     string Sha256)
 {
+    /// <summary>The ONNX graph's part after the kmodel's outputs (<c>--tail auto</c>); generated when it can be.</summary>
+    public Tail.HostTail? Tail { get; init; }
+
     public static string HashOf(ReadOnlySpan<byte> kmodel) =>
         Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(kmodel)).ToLowerInvariant();
 }

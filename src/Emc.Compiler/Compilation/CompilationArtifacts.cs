@@ -17,6 +17,12 @@ internal sealed class CompilationArtifacts(Ir.Graph graph)
     /// <summary>The emitted kmodel as read back.</summary>
     public KmodelFile? Kmodel { get; internal set; }
 
-    /// <summary>The calibration samples (sorted by source).</summary>
-    public IReadOnlyList<CalibrationSample> Samples { get; internal set; } = [];
+    /// <summary>The calibration samples (sorted by source), decoded all at once the first time they are asked for
+    /// (so while the dataset's files still exist).</summary>
+    public IReadOnlyList<CalibrationSample> Samples => _samples ??= Calibration?.Read(new Emc.Diagnostics.DiagnosticBag()).ToList() ?? [];
+
+    /// <summary>The calibration samples, undecoded.</summary>
+    internal CalibrationDataset? Calibration { get; set; }
+
+    private List<CalibrationSample>? _samples;
 }

@@ -21,6 +21,9 @@ public sealed record LayerReport(
     /// <summary>What dominates the estimate (e.g. "KPU compute", "DMA upload", "CPU u8→float").</summary>
     public string EstimateBasis { get; init; } = "";
 
+    /// <summary>Where the layer's inputs and outputs lie, as numbers (the same ranges <see cref="MemoryPlacement"/> spells out).</summary>
+    public IReadOnlyList<TensorPlacement> Placements { get; init; } = [];
+
     /// <summary>Main-memory bytes in use while the layer runs (live tensors from the layers' footprints).</summary>
     public long MainMemoryInUse { get; init; }
 
@@ -31,6 +34,10 @@ public sealed record LayerReport(
     /// (the report's outputs say which); null where the output maps to no ONNX value (uploads, layout steps).</summary>
     public double? SqnrDb { get; init; }
 }
+
+/// <summary>One tensor a layer reads or writes: its role ("input"/"output"), memory ("main"/"kpu") and
+/// [Start, End) in bytes (main) or 64-byte units (kpu).</summary>
+public sealed record TensorPlacement(string Role, string Memory, long Start, long End);
 
 /// <summary>Accuracy of the simulated kmodel against the float evaluator, per output, on the samples <see cref="Data"/> names.</summary>
 public sealed record OutputAccuracy(string Name, double SqnrDb, double MaxAbsError, int Samples)
@@ -54,6 +61,19 @@ public sealed record CompileReport(
 {
     /// <summary>Every pass of the pipeline in order, with how often it applied to this model.</summary>
     public IReadOnlyList<PassCount> Passes { get; init; } = [];
+
+    /// <summary>How many samples calibration chose the ranges from (the accuracy figures' own samples are
+    /// <see cref="OutputAccuracy.Samples"/>; <see cref="OutputAccuracy.Data"/> says whether they are among these).</summary>
+    public int CalibrationSamples { get; init; }
+
+    /// <summary>How many sample files the dataset listed (0 without a dataset: random samples).</summary>
+    public int DatasetFiles { get; init; }
+
+    /// <summary>"N calibration samples, accuracy measured on …": how many samples chose the ranges and what the accuracy
+    /// figures were measured on (only the latter when the count is not known).</summary>
+    public string SamplesNote(OutputAccuracy accuracy) => CalibrationSamples > 0
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{CalibrationSamples} calibration samples, accuracy {accuracy.DataNote}")
+        : accuracy.DataNote;
 
     /// <summary>ESTIMATED device time of one inference in µs: the sum of the layers' estimates (docs/cost-model.md).</summary>
     public double EstimatedMicroseconds { get; init; }

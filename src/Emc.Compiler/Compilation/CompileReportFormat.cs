@@ -22,6 +22,7 @@ public static class CompileReportFormat
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
         {
             w.WriteStartObject();
+            CompileReportBuildInfo.Write(w, report);
             w.WriteStartObject("totals");
             w.WriteNumber("kpuMacs", report.KpuMacs);
             w.WriteNumber("cpuMacs", report.CpuMacs);
@@ -59,6 +60,18 @@ public static class CompileReportFormat
                 w.WriteNumber("macs", l.Macs);
                 w.WriteNumber("weightBytes", l.WeightBytes);
                 w.WriteString("memory", l.MemoryPlacement);
+                w.WriteStartArray("placements");
+                foreach (var t in l.Placements)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("role", t.Role);
+                    w.WriteString("memory", t.Memory);
+                    w.WriteNumber("start", t.Start);
+                    w.WriteNumber("end", t.End);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
                 WriteDouble(w, "estimatedMicroseconds", l.EstimatedMicroseconds);
                 w.WriteString("estimateBasis", l.EstimateBasis);
                 w.WriteNumber("mainMemoryInUse", l.MainMemoryInUse);
@@ -115,7 +128,7 @@ public static class CompileReportFormat
         sb.AppendLine(string.Create(ic, $"estimated device time {report.EstimatedMicroseconds / 1000:F2} ms per inference ({EstimateNote})"));
         foreach (var a in report.Accuracy)
         {
-            sb.AppendLine(string.Create(ic, $"output '{Emc.Diagnostics.DiagnosticText.Escape(a.Name)}': SQNR {a.SqnrDb:F2} dB, max |error| {a.MaxAbsError:G4} (simulated kmodel vs float, {a.DataNote})"));
+            sb.AppendLine(string.Create(ic, $"output '{Emc.Diagnostics.DiagnosticText.Escape(a.Name)}': SQNR {a.SqnrDb:F2} dB, max |error| {a.MaxAbsError:G4} (simulated kmodel vs float; {report.SamplesNote(a)})"));
         }
 
         if (WorstLayers(report) is { Count: > 0 } worst)

@@ -72,8 +72,8 @@ public static class CompileReportHtml
         }
         else
         {
-            sb.Append("<p class=\"note\" id=\"accuracy-data\">Simulated kmodel (bit-exact) against the float model, ")
-              .Append(E(r.Accuracy[0].DataNote)).Append(".</p>")
+            sb.Append("<p class=\"note\" id=\"accuracy-data\">Simulated kmodel (bit-exact) against the float model; ")
+              .Append(E(r.SamplesNote(r.Accuracy[0]))).Append(".</p>")
               .Append("<table><thead><tr><th>output</th><th>SQNR</th><th></th><th>max |error|</th><th>samples</th></tr></thead><tbody>");
             foreach (var a in r.Accuracy)
             {

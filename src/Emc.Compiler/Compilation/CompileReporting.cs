@@ -37,6 +37,7 @@ internal static class CompileReporting
                 MainMemoryInUse = memory?[i].MainBytes ?? 0,
                 KpuMemoryInUse = memory?[i].KpuBytes ?? 0,
                 SqnrDb = sqnr.TryGetValue(i, out double db) ? db : null,
+                Placements = [.. l.Inputs.Select(t => Placement("input", t)), .. l.ExtraOutputs.Prepend(l.Output).Select(t => Placement("output", t))],
             });
         }
 
@@ -46,6 +47,10 @@ internal static class CompileReporting
             EstimatedMicroseconds = layers.Sum(l => l.EstimatedMicroseconds),
         };
     }
+
+    private static TensorPlacement Placement(string role, K210Tensor t) => t.Memory == K210MemoryKind.Kpu
+        ? new(role, "kpu", t.Address, t.Address + MemoryPlanner.KpuUnits(t))
+        : new(role, "main", t.Address, t.Address + t.Bytes);
 
     private static string Place(K210Tensor t) => t.Memory == K210MemoryKind.Kpu
         ? $"kpu[{t.Address}..{t.Address + MemoryPlanner.KpuUnits(t)})"

@@ -35,6 +35,9 @@ public static class CompilerDiagnostics
     public static readonly DiagnosticDescriptor DeviceMemoryExceeded =
         new("EMC0510", DiagnosticSeverity.Error, "Kmodel and its main memory exceed the device's SRAM");
 
+    public static readonly DiagnosticDescriptor FullyConnectedKeptOnCpu =
+        new("EMC0511", DiagnosticSeverity.Warning, "Fully connected layer kept on the CPU despite --fully-connected kpu");
+
     public static readonly DiagnosticDescriptor ParameterOverflow =
         new("EMC0601", DiagnosticSeverity.Error, "Quantized parameter does not fit its register field");
 
@@ -58,6 +61,9 @@ public static class CompilerDiagnostics
 
     public static readonly DiagnosticDescriptor TailLeftToHost =
         new("EMC0522", DiagnosticSeverity.Info, "--tail auto compiled the device part; the host runs the tail");
+
+    public static readonly DiagnosticDescriptor TailCode =
+        new("EMC0523", DiagnosticSeverity.Info, "--tail auto: the tail is generated as C and C# code, or which op has no generator");
 
     public static readonly DiagnosticDescriptor NonFiniteData =
         new("EMC0606", DiagnosticSeverity.Error, "Calibration sample or compiled output is not finite (NaN/Inf)");

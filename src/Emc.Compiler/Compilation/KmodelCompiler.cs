@@ -94,7 +94,7 @@ public static class KmodelCompiler
             {
                 artifacts.Model = state.Model;
                 artifacts.Kmodel = state.Kmodel;
-                artifacts.Samples = state.Samples;
+                artifacts.Calibration = state.Dataset!.Subset(state.Split!.Calibration);
             }
         }
 
@@ -113,6 +113,7 @@ public static class KmodelCompiler
             + string.Join("; ", tail.Select(d => d.NodeName is null ? d.Message : $"{d.OpType} '{d.NodeName}'").Distinct().Take(8))
             + (tail.Count > 8 ? $" and {tail.Count - 8} more" : ""),
             graph.SourcePath));
-        return CompileCore(graph, options with { Outputs = cut, AutoTail = false }, diagnostics, progress, artifacts);
+        // AutoTail stays set: with Outputs given it no longer cuts, it asks the cpu-tail stage for the tail as code.
+        return CompileCore(graph, options with { Outputs = cut }, diagnostics, progress, artifacts);
     }
 }

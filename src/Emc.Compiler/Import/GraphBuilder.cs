@@ -500,9 +500,10 @@ internal sealed class GraphBuilder
     {
         foreach (var output in graph.Outputs)
         {
-            if (output.Shape is not null && output.Type != DataType.Float32)
+            // int64 outputs (ArgMax class indices) can only come from a CPU tail (--tail auto); lowering says so.
+            if (output.Shape is not null && output.Type is not (DataType.Float32 or DataType.Int64))
             {
-                Error(OnnxDiagnostics.NonFloatModel, $"graph output '{output.Name}' is {output.Type.Name()}; Emc.Build compiles float32 models");
+                Error(OnnxDiagnostics.NonFloatModel, $"graph output '{output.Name}' is {output.Type.Name()}; Emc.Build compiles float32 models (int64 outputs only from a CPU tail)");
             }
         }
 

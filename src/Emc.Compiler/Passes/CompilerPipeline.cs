@@ -26,6 +26,7 @@ public static class CompilerPipeline
         EmitKmodel.Instance,
         VerifyKmodel.Instance,
         MeasureAccuracy.Instance,
+        GenerateTail.Instance,
         BuildResult.Instance,
     ];
 

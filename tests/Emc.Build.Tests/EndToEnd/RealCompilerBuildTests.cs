@@ -42,7 +42,7 @@ public sealed class RealCompilerBuildTests
         Assert.AreEqual(1, first.CompileTaskRuns(), "one compiler tool run for both models");
         Assert.HasCount(2, first.SummaryLines());
         StringAssert.Matches(first.Output, new System.Text.RegularExpressions.Regex(
-            @"Emc: EmcModel 'models/net.onnx' \(net\) -> .*net\.kmodel: [\d,]+ bytes, \d+ KPU \+ \d+ CPU layers, main memory [\d,]+ bytes, SQNR -?[\d.]+ dB \(.*\) on 4 samples of Dataset 'calib'"),
+            @"Emc: EmcModel 'models/net.onnx' \(net\) -> .*net\.kmodel: [\d,]+ bytes, \d+ KPU \+ \d+ CPU layers, main memory [\d,]+ bytes, SQNR -?[\d.]+ dB \(.*\) on 4 samples of Dataset 'calib' \(4 calibration samples\)"),
             "one summary line per compiled model, with what the accuracy was measured on");
 
         var noop = project.Dotnet("build");

@@ -76,6 +76,23 @@ public sealed class RealCompilerTaskTests
         Assert.IsFalse(File.Exists(Path.ChangeExtension(report, ".json")), "no JSON report beside the HTML one");
     }
 
+    /// <summary>Issue 16 item 8: Tail="Auto" on a classifier whose BatchNorm/Gemm/LogSoftmax tail the device cannot run puts
+    /// that tail in the header and the wrapper as code.</summary>
+    [TestMethod]
+    public void TailAutoPutsTheCutTailInTheHeaderAndTheWrapper()
+    {
+        using var dir = new TempDirectory();
+        File.Copy(TestData.Path("real-zoo", "burn-mnist", "model.onnx"), dir.File("mnist.onnx"));
+        var model = Resolve(dir, "mnist.onnx", ("Tail", "Auto"), ("GenerateCSharp", "true"));
+        var engine = new FakeBuildEngine();
+        Assert.IsTrue(new InProcessCompile { BuildEngine = engine, Models = [model] }.Execute(), string.Join("\n", engine.Errors.Select(e => e.Code + " " + e.Message)));
+
+        StringAssert.Contains(File.ReadAllText(model.GetMetadata("HeaderFile")), "static inline void mnist_tail(const float *device_outputs, void *scratch, float *out0)");
+        StringAssert.Contains(File.ReadAllText(model.GetMetadata("CSharpFile")), "public static void Tail(global::System.ReadOnlySpan<float> deviceOutputs, global::System.Span<float> output0)");
+        Assert.IsTrue(engine.Messages.Any(m => m.Contains("<name>_tail", StringComparison.Ordinal) && m.Contains("LogSoftmax", StringComparison.Ordinal)),
+            string.Join("\n", engine.Messages));
+    }
+
     private static Microsoft.Build.Framework.ITaskItem Resolve(TempDirectory dir, string name, params (string Name, string Value)[] metadata)
     {
         var item = new TaskItem(dir.File(name));

@@ -58,6 +58,7 @@ public sealed class AccuracyDataTests
         Assert.AreEqual(AccuracyData.HeldOutSamples, accuracy.Data);
         Assert.AreEqual(10, accuracy.Samples);
         Assert.AreEqual(30, artifacts.Samples.Count, "calibration saw the other 30");
+        Assert.AreEqual(30, artifacts.Result.Report!.CalibrationSamples, "and the report counts them");
         StringAssert.Contains(CompileReportFormat.ToTable(artifacts.Result.Report!), "10 held-out dataset samples not used to calibrate");
 
         var small = CompiledNet.CompileArtifacts(SmallNet(), CompiledNet.RandomSamples(5, 3 * 64, 11));

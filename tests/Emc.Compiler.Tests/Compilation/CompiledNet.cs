@@ -64,7 +64,9 @@ internal sealed class CompiledNet
             }
 
             options = (options ?? new CompileOptions()) with { Dataset = [dir], InputRange = (0f, 1f) };
-            return KmodelCompiler.CompileWithArtifacts(graph, options);
+            var artifacts = KmodelCompiler.CompileWithArtifacts(graph, options);
+            _ = artifacts.Samples.Count; // decoded (lazily) while the folder still exists
+            return artifacts;
         }
         finally
         {

@@ -70,10 +70,11 @@ public sealed class ElementwiseTableTests
     }
 
     [TestMethod]
-    public void PerChannelConstantIsDiagnosedNotApproximated()
+    public void PerPositionConstantIsDiagnosedNotApproximated()
     {
+        // A per-channel constant folds into the conv (fold-channel-affine); one that varies per position has no layer.
         var b = new OnnxNetBuilder("x", 1, Channels, Side, Side);
-        string y = b.Node("Mul", [Conv(b, "x", 21), b.Constant([1f, 2f, 3f, 4f], 1, Channels, 1, 1)]);
+        string y = b.Node("Mul", [Conv(b, "x", 21), b.Constant(Enumerable.Range(1, Side * Side).Select(v => (float)v).ToArray(), 1, 1, Side, Side)]);
         var result = CompiledNet.Compile(b.Build(Conv(b, y, 22)), CompiledNet.RandomSamples(2, Channels * Side * Side, 1)).Result;
         var error = result.Diagnostics.Single(d => d.IsError);
         Assert.AreEqual("EMC0501", error.Code);

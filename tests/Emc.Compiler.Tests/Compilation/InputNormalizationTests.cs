@@ -51,6 +51,26 @@ public sealed class InputNormalizationTests
     }
 
     [TestMethod]
+    public void FractionalZeroPointBeforeUnpaddedConvFoldsIntoWeights()
+    {
+        // burn-mnist's (x − 0.1307)/0.3081: real zero at 33.3285 pixel steps, which arg_w cannot hold; a valid conv
+        // never reads padding, so the map folds into its weights exactly (before: EMC0601).
+        var b = new OnnxNetBuilder("x", 1, 3, 8, 8);
+        string n = b.Node("Div", [b.Node("Sub", ["x", b.Constant([0.1307f])]), b.Constant([0.3081f])]);
+        Check(b.Build(Conv(b, Conv(b, n, 3, 8, 1), 8, 8, 3)));
+    }
+
+    [TestMethod]
+    public void FractionalZeroPointBeforePaddedConvIsDiagnosed()
+    {
+        var b = new OnnxNetBuilder("x", 1, 3, 8, 8);
+        string n = b.Node("Div", [b.Node("Sub", ["x", b.Constant([0.1307f])]), b.Constant([0.3081f])]);
+        var errors = Errors(b.Build(Conv(b, n, 3, 8, 3)));
+        Assert.AreEqual("EMC0507", errors.Single().Code, string.Join("\n", errors));
+        StringAssert.Contains(errors[0].Message, "between two uint8 values");
+    }
+
+    [TestMethod]
     public void PerChannelOffsetsBeforePaddedConvAreDiagnosed()
     {
         // One pad_value cannot be real zero in three channels with different offsets (ConvLowering.ApplyPreprocessing).

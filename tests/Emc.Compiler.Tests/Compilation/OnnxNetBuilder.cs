@@ -5,7 +5,7 @@ using Google.Protobuf;
 namespace Emc.Compiler.Tests.Compilation;
 
 /// <summary>
-/// Test utility: builds small float ONNX networks (opset 13) with the generated protobuf classes. Written here because
+/// Test utility: builds small float ONNX networks (opset 13 unless <see cref="Opset"/> says) with the generated protobuf classes. Written here because
 /// the conformance helper's OnnxModelBuilder (branch conform) has not landed on main.
 /// </summary>
 internal sealed class OnnxNetBuilder
@@ -17,6 +17,12 @@ internal sealed class OnnxNetBuilder
     {
         _graph.Input.Add(ValueInfo(input, dims));
     }
+
+    /// <summary>The default-domain opset the model imports (13 unless set).</summary>
+    public long Opset { get; set; } = 13;
+
+    /// <summary>Another float graph input.</summary>
+    public void AddInput(string name, params int[] dims) => _graph.Input.Add(ValueInfo(name, dims));
 
     public string Fresh(string hint) => $"{hint}{_counter++}";
 
@@ -93,16 +99,19 @@ internal sealed class OnnxNetBuilder
         return Conv(x, w, bias, oc, ic, k, 1, k == 3 ? [1, 1, 1, 1] : [0, 0, 0, 0]);
     }
 
-    public ModelProto Build(params string[] outputs)
+    public ModelProto Build(params string[] outputs) => BuildTyped(outputs.Select(o => (o, 1)).ToArray());
+
+    /// <summary>Like <see cref="Build"/>, with each output's ONNX element type (1 float, 7 int64).</summary>
+    public ModelProto BuildTyped(params (string Name, int ElemType)[] outputs)
     {
         var graph = _graph.Clone();
-        foreach (string o in outputs)
+        foreach (var (o, type) in outputs)
         {
-            graph.Output.Add(new ValueInfoProto { Name = o, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = 1 } } });
+            graph.Output.Add(new ValueInfoProto { Name = o, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = type } } });
         }
 
         var model = new ModelProto { IrVersion = 8, ProducerName = "emc-tests", Graph = graph };
-        model.OpsetImport.Add(new OperatorSetIdProto { Domain = string.Empty, Version = 13 });
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = string.Empty, Version = Opset });
         return model;
     }
 

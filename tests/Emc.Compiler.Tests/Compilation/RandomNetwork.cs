@@ -11,6 +11,7 @@ namespace Emc.Compiler.Tests.Compilation;
 /// • a conv / FC with rows Σ|w| ≤ G has gain G on the input error; its 8-bit weights (per-channel scaled to the global
 ///   range, which for these symmetric random weights is at most 2× wider than a channel's own span) are off by at
 ///   most ½·4·max|w_o|/255 each, adding Σ_taps |Δw|·|x| ≤ (2·max|w_o|/255)·fan-in·(M_in + e_in);
+/// • a per-channel PRelu (|a| ≤ 1) is 1-Lipschitz but rounded three times (two halves, their sum): + Δ more;
 /// • Relu, max/avg pools, nearest resize, concat, flatten, global average pool are 1-Lipschitz: e_out ≤ e_in;
 ///   softmax's Jacobian has ∞-norm ≤ ½ (we use 1); add: e_a + e_b.
 /// Wrong pixel picks, wrong parameters or wrong slices produce errors of the order of M, far above the bound.
@@ -29,9 +30,11 @@ internal sealed class RandomNetwork
     /// groups, unequal strides, "valid" pads). Off keeps every seed's network exactly as it always was.</param>
     /// <param name="layout">Also use layout ops: an NHWC or NWHC graph input (a Transpose before the first conv) and
     /// Keras-style heads (Transpose (0,2,3,1) → Flatten → Gemm, or an NHWC output).</param>
-    public RandomNetwork(int seed, bool convKernels = false, bool layout = false)
+    /// <param name="perChannelPRelu">Also draw PRelu with one slope per channel in [−1, 1] as a conv's activation.</param>
+    public RandomNetwork(int seed, bool convKernels = false, bool layout = false, bool perChannelPRelu = false)
     {
         _convKernels = convKernels;
+        _perChannelPRelu = perChannelPRelu;
         _random = new Random(seed);
         _layout = layout;
         Height = Width = 8 + (4 * _random.Next(3)); // 8, 12 or 16
@@ -349,7 +352,9 @@ internal sealed class RandomNetwork
         return true;
     }
 
-    private string? Act() => _random.Next(3) switch { 0 => "Relu", 1 => "Clip", _ => null };
+    private readonly bool _perChannelPRelu;
+
+    private string? Act() => _random.Next(_perChannelPRelu ? 4 : 3) switch { 0 => "Relu", 1 => "Clip", 3 => "PRelu", _ => null };
 
     private float[] Weights(int rows, int perRow, double gain)
     {
@@ -432,6 +437,16 @@ internal sealed class RandomNetwork
         if (act is null)
         {
             return y;
+        }
+
+        if (act == "PRelu")
+        {
+            // 1-Lipschitz for |a| ≤ 1; realised as two rounded halves and a rounded sum: one step more than one rounding.
+            var slopes = Enumerable.Range(0, _lastChannels).Select(_ => (float)((_random.NextDouble() * 2) - 1)).ToArray();
+            string p = _b.Node("PRelu", [y, _b.Constant(slopes, 1, _lastChannels, 1, 1)]);
+            _ops.Add("prelu/c");
+            _rules.Add((err, range) => (p, err(y) + ((Math.Max(range(p).Max, 0) - Math.Min(range(p).Min, 0)) / 255)));
+            return p;
         }
 
         string z = act == "Relu" ? _b.Node("Relu", [y]) : _b.Node("Clip", [y, _b.Constant([0f], []), _b.Constant([0.5f], [])]);

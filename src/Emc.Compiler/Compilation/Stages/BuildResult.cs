@@ -21,16 +21,18 @@ internal sealed class BuildResult : ICompileStage
         var report = CompileReporting.Build(model, state.Plan!, state.Bytes!.Length, state.Accuracy, state.Kmodel, state.LayerAccuracy) with
         {
             Passes = CompilerPipeline.Counts(state.Log),
+            CalibrationSamples = state.CalibrationSamples,
+            DatasetFiles = state.Dataset?.Files.Count ?? 0,
             Options = state.Options,
             SourcePath = state.SourcePath,
         };
         // The graph input's map (the device tensor's own quantization also covers any folded in-graph normalization).
-        var inputQuant = InputPreprocessing.DeviceQuant(state.Preprocessing!);
+        var inputQuant = InputPreprocessing.InterfaceQuant(state.Preprocessing!);
         var iface = new ModelInterface(
             [new TensorInterface(graph.Inputs[0].Name, layout.DeviceShape, InterfaceElementType.UInt8, inputQuant.StoredScale, inputQuant.StoredBias,
                 InterfaceLayouts.DeviceInput, layout.ModelLayout)],
             model.Outputs.Select(o => Output(graph, o.Name, o.Tensor)).ToList());
-        state.Result = new CompileResult(state.Bytes, iface, report, [.. state.Diagnostics]);
+        state.Result = new CompileResult(state.Bytes, iface, report, [.. state.Diagnostics]) { Tail = state.GeneratedTail };
         return true;
     }
 

@@ -28,17 +28,24 @@ internal sealed class CompileState(Ir.Graph graph, CompileOptions options, Diagn
     /// <summary>Set by lowering when every error lies in the graph's tail: the outputs that would compile.</summary>
     public IReadOnlyList<string>? SuggestedOutputs { get; set; }
 
+    /// <summary>Set by select-outputs: the part of the graph after the selected outputs (null when an old output does not
+    /// depend on the input through them only).</summary>
+    public CodeGen.Tail.HostTail? Tail { get; set; }
+
+    /// <summary>Set by cpu-tail: the tail the header and wrapper generate as code.</summary>
+    public CodeGen.Tail.HostTail? GeneratedTail { get; set; }
+
     /// <summary>The input map the options give (before any in-graph normalization is folded in).</summary>
     public Preprocessing? Preprocessing { get; set; }
 
-    /// <summary>The samples calibration chooses ranges from.</summary>
-    public List<CalibrationSample> Samples { get; set; } = [];
+    /// <summary>The dataset's samples, listed; each stage that needs them decodes them one at a time.</summary>
+    public CalibrationDataset? Dataset { get; set; }
 
-    /// <summary>The samples the accuracy figures are measured on (<see cref="HeldOutSplit"/>).</summary>
-    public List<CalibrationSample> AccuracySamples { get; set; } = [];
+    /// <summary>Which samples calibration chooses ranges from and which the accuracy figures are measured on (<see cref="HeldOutSplit"/>).</summary>
+    public DatasetSplit? Split { get; set; }
 
-    /// <summary>What <see cref="AccuracySamples"/> are.</summary>
-    public AccuracyData AccuracyData { get; set; }
+    /// <summary>How many samples calibration evaluated (set by the calibrate stage).</summary>
+    public int CalibrationSamples { get; set; }
 
     public Dictionary<Ir.Value, TensorStatistics>? Statistics { get; set; }
 

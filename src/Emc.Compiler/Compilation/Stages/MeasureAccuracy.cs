@@ -20,8 +20,10 @@ internal sealed class MeasureAccuracy : ICompileStage
     public bool Run(CompileState state)
     {
         var layers = new LayerErrorAccount(state.Graph, state.Model!, localErrors: false);
-        state.Accuracy = Measure(state.Graph, state.Kmodel!, state.Model!, state.AccuracySamples, state.Progress, layers)
-            .Select(a => a with { Data = state.AccuracyData }).ToList();
+        // Calibrate decoded every sample and all were usable: they are decoded again here, one at a time.
+        var samples = state.Dataset!.Subset(state.Split!.Accuracy);
+        state.Accuracy = Measure(state.Graph, state.Kmodel!, state.Model!, samples, state.Progress, layers)
+            .Select(a => a with { Data = state.Split.Data }).ToList();
         state.LayerAccuracy = layers.Results();
         if (state.Accuracy.FirstOrDefault(a => double.IsNaN(a.SqnrDb) || !double.IsFinite(a.MaxAbsError)) is { } broken)
         {
@@ -36,7 +38,7 @@ internal sealed class MeasureAccuracy : ICompileStage
 
     /// <summary>SQNR and max error of the simulated kmodel against the float evaluator over the accuracy samples, per
     /// output and (into <paramref name="layers"/>) per layer, from one evaluator run and one traced simulation per sample.</summary>
-    private static List<OutputAccuracy> Measure(Ir.Graph graph, KmodelFile file, K210Model model, List<CalibrationSample> samples, Action<string>? progress,
+    private static List<OutputAccuracy> Measure(Ir.Graph graph, KmodelFile file, K210Model model, CalibrationDataset samples, Action<string>? progress,
         LayerErrorAccount layers)
     {
         var traced = new byte[]?[model.Layers.Count];
@@ -56,20 +58,22 @@ internal sealed class MeasureAccuracy : ICompileStage
         var signal = new double[model.Outputs.Count];
         var noise = new double[model.Outputs.Count];
         var maxError = new double[model.Outputs.Count];
-        for (int s = 0; s < n; s++)
+        int s = 0;
+        foreach (var sample in samples.Read(new Emc.Diagnostics.DiagnosticBag()))
         {
-            progress?.Invoke($"accuracy {s + 1}/{n}");
+            s++;
+            progress?.Invoke($"accuracy {s}/{n}");
             reference.Clear();
             Array.Clear(traced);
-            var expected = evaluator.Run(Tensor.Create(graph.Inputs[0].Shape!, samples[s].ModelInput));
-            reference[graph.Inputs[0].Name] = samples[s].ModelInput;
-            var run = simulator.Value.TryRun(samples[s].DeviceInput);
+            var expected = evaluator.Run(Tensor.Create(graph.Inputs[0].Shape!, sample.ModelInput));
+            reference[graph.Inputs[0].Name] = sample.ModelInput;
+            var run = simulator.Value.TryRun(sample.DeviceInput);
             if (run.Value is null)
             {
                 return result;
             }
 
-            layers.Add(reference, traced, samples[s].DeviceInput);
+            layers.Add(reference, traced, sample.DeviceInput);
             for (int o = 0; o < model.Outputs.Count; o++)
             {
                 var got = run.Value.Outputs[o].AsFloat32() ?? [];
@@ -87,7 +91,7 @@ internal sealed class MeasureAccuracy : ICompileStage
         for (int o = 0; o < model.Outputs.Count; o++)
         {
             double sqnr = noise[o] == 0 ? double.PositiveInfinity : 10 * Math.Log10(signal[o] / noise[o]);
-            result.Add(new OutputAccuracy(model.Outputs[o].Name, sqnr, maxError[o], n));
+            result.Add(new OutputAccuracy(model.Outputs[o].Name, sqnr, maxError[o], s));
         }
 
         return result;

@@ -4,7 +4,8 @@ namespace Emc.Compiler.Compilation.Stages;
 
 /// <summary>
 /// With <see cref="CompileOptions.Outputs"/>: the named tensors become the graph's outputs, in that order, and the
-/// nodes only the old outputs needed are dropped — the device part of a model whose tail the host runs.
+/// nodes only the old outputs needed are dropped — the device part of a model whose tail the host runs. The dropped
+/// part (the tail) is kept in <see cref="CompileState.Tail"/> for <see cref="GenerateTail"/>.
 /// </summary>
 internal sealed class SelectOutputs : ICompileStage
 {
@@ -49,6 +50,7 @@ internal sealed class SelectOutputs : ICompileStage
             return false;
         }
 
+        state.Tail = CodeGen.Tail.HostTail.Extract(graph, selected.Select(v => v.Name).ToList());
         graph.Outputs.Clear();
         graph.Outputs.AddRange(selected);
         graph.RemoveDeadNodes();

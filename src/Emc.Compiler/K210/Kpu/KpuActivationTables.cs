@@ -76,5 +76,47 @@ internal static class KpuActivationTables
         return true;
     }
 
+    /// <summary>
+    /// How far below the first half's values the second half's batch-norm outputs are moved (in T units: 2^16 output
+    /// levels), so that one table can treat the halves of <see cref="KpuActivationKind.ReluAndNegativePart"/> differently.
+    /// A first-half value lands in the second half's domain only 2^16 levels below zero, which no uint8 input reaches.
+    /// </summary>
+    public const long HalfOffset = 1L << (16 + FractionBits);
+
+    /// <summary>
+    /// ReLU for channels whose T is in the usual domain and min(x, 0) for those moved down by
+    /// <see cref="HalfOffset"/>, both at zero point <paramref name="zeroPoint"/>; every active segment has slope 0 or
+    /// the identity, so both rounding rules of spec §6.3 agree with the linear table's. Four segments, continuous:
+    /// <code>
+    ///   T &lt; −D          0                        (moved: below the uint8 range)
+    ///   −D ≤ T &lt; Z − D   R((T + D)/2^10)           (moved: identity)
+    ///   Z − D ≤ T &lt; Z    zero point               (moved: above 0; usual: below 0)
+    ///   Z ≤ T             R((T − Z)/2^10) + zp     (usual: identity)
+    /// </code>
+    /// </summary>
+    public static bool TryReluAndNegativePart(int zeroPoint, out KpuActivationTable table)
+    {
+        table = Linear();
+        if (zeroPoint < 0 || zeroPoint > 255)
+        {
+            return false;
+        }
+
+        var unit = FixedPoint.Split(Math.Pow(2, -FractionBits), 16, 20);
+        long z = (long)zeroPoint << FractionBits;
+        var segments = new KpuActivationSegment[KpuActivationTable.SegmentCount];
+        segments[0] = new KpuActivationSegment(KpuActivationSegment.MinXStart, 0, 0, 0);
+        segments[1] = new KpuActivationSegment(-HalfOffset, (int)unit.Mul, unit.Shift, 0);
+        segments[2] = new KpuActivationSegment(z - HalfOffset, 0, 0, (byte)zeroPoint);
+        segments[3] = new KpuActivationSegment(z, (int)unit.Mul, unit.Shift, (byte)zeroPoint);
+        for (int i = 4; i < segments.Length; i++)
+        {
+            segments[i] = new KpuActivationSegment(s_fixedStarts[15] - 15 + i, 0, 0, 0); // never reached
+        }
+
+        table = new KpuActivationTable(segments);
+        return true;
+    }
+
     private static long SignExtend36(long raw) => (raw & (1L << 35)) != 0 ? raw - (1L << 36) : raw;
 }

@@ -114,6 +114,11 @@ internal static class KpuConvQuantizer
             double add = ((bias[o] * output.S) - output.B) * (1 << KpuActivationTables.FractionBits);
             add += accResidue * mul.Value;
             long normAdd = Rounding.EvenToLong(add);
+            if (activation.IsNegativePart(o, oc))
+            {
+                normAdd -= KpuActivationTables.HalfOffset;
+            }
+
             if (normAdd < int.MinValue || normAdd > int.MaxValue)
             {
                 error = $"output channel {o}: norm_add = {normAdd} does not fit 32 bits (bias {bias[o]} is far outside the output range)";
@@ -130,6 +135,15 @@ internal static class KpuConvQuantizer
             if (!KpuActivationTables.TryLeaky(activation.Alpha, (int)zp, out table) || zp != Math.Floor(zp))
             {
                 error = $"LeakyRelu slope {activation.Alpha} with output zero point {zp} cannot be expressed by the activation table (needs 0 < α ≤ 1)";
+                return null;
+            }
+        }
+        else if (activation.Kind == KpuActivationKind.ReluAndNegativePart)
+        {
+            double zp = -output.B;
+            if (zp != Math.Floor(zp) || !KpuActivationTables.TryReluAndNegativePart((int)zp, out table))
+            {
+                error = $"per-channel PRelu: output zero point {zp} is not an integer in 0..255 (the output range must contain 0)";
                 return null;
             }
         }

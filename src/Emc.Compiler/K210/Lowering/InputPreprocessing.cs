@@ -11,12 +11,11 @@ internal static class InputPreprocessing
     /// <summary>How far (in quantization steps) a zero point may sit from an integer and still be taken as that integer.</summary>
     public const double ZeroPointNoise = 1e-5;
 
-    /// <summary>The device input's quantization for a preprocessing map: exact when uniform over channels, else
-    /// identity (the per-channel map is then folded into the first conv's weights).</summary>
+    /// <summary>The device input's quantization for a preprocessing map: the map itself when it is one
+    /// (<see cref="Preprocessing.IsQuantization"/>), else identity (the map is then folded into the first layer's weights).</summary>
     public static QuantParam DeviceQuant(Preprocessing pre)
     {
-        bool uniform = pre.Scale.All(v => v == pre.Scale[0]) && pre.Offset.All(v => v == pre.Offset[0]);
-        if (!uniform)
+        if (!pre.IsQuantization)
         {
             return new QuantParam(1, 0);
         }
@@ -25,8 +24,18 @@ internal static class InputPreprocessing
         // (−127.00000003); the map meant is the integer one.
         double b = pre.Offset[0] / pre.Scale[0];
         double nearest = Math.Round(b);
-        return new QuantParam(1 / pre.Scale[0], Math.Abs(b - nearest) <= ZeroPointNoise ? nearest : b);
+        return new QuantParam(1 / pre.Scale[0], Math.Abs(b - nearest) <= ZeroPointNoise ? nearest : Math.Round(b * 32768) / 32768);
     }
+
+    /// <summary>
+    /// The map the firmware's pixels go through, as the interface states it: the device quantization, or for one map
+    /// with a fractional zero point (folded into the first layer's weights) that map itself. A per-channel map has no
+    /// single (scale, bias): identity.
+    /// </summary>
+    public static QuantParam InterfaceQuant(Preprocessing pre) =>
+        !pre.IsQuantization && pre.Scale.All(v => v == pre.Scale[0]) && pre.Offset.All(v => v == pre.Offset[0])
+            ? new QuantParam(1 / pre.Scale[0], pre.Offset[0] / pre.Scale[0])
+            : DeviceQuant(pre);
 
     /// <summary>
     /// Largest |value| the device input map may produce (the float16 maximum). A pixel map beyond it is a typo or a

@@ -108,12 +108,15 @@ internal sealed class LoweringContext
         return layer;
     }
 
-    /// <summary>(C, H, W) of a batch-1 IR shape in planar order.</summary>
+    /// <summary>
+    /// (C, H, W) of an IR shape in planar order: [N, C, H, W] with a leading dimension other than 1 folded into C
+    /// (row-major, so the bytes are the same), e.g. YuNet's [1076, 2] box scores are 2152 values, not 2.
+    /// </summary>
     public static (int C, int H, int W) Chw(Shape shape) => shape.Rank switch
     {
-        4 => (shape[1], shape[2], shape[3]),
-        3 => (shape[1], shape[2], 1),
-        2 => (shape[1], 1, 1),
+        4 => (shape[0] * shape[1], shape[2], shape[3]),
+        3 => (shape[0] * shape[1], shape[2], 1),
+        2 => (shape[0] * shape[1], 1, 1),
         1 => (shape[0], 1, 1),
         _ => ((int)shape.ElementCount, 1, 1),
     };
@@ -243,4 +246,24 @@ internal sealed class LoweringContext
 }
 
 /// <summary>Input preprocessing: the device delivers uint8 q per channel; the model expects q·Scale[c] + Offset[c].</summary>
-internal sealed record Preprocessing(double[] Scale, double[] Offset, bool SwapRedBlue);
+internal sealed record Preprocessing(double[] Scale, double[] Offset, bool SwapRedBlue)
+{
+    /// <summary>One scale and offset for every channel with a zero point the KPU's arg_w holds exactly (a multiple of
+    /// 2^−15, e.g. −127.5 for [−1, 1], within float noise): the map is the device input's quantization. Otherwise
+    /// (per-channel maps; a zero point such as MNIST's (x − 0.1307)/0.3081, −33.3285 steps) the first layer applies it
+    /// through its weights.</summary>
+    public bool IsQuantization
+    {
+        get
+        {
+            if (!(Scale.All(v => v == Scale[0]) && Offset.All(v => v == Offset[0])))
+            {
+                return false;
+            }
+
+            const double argW = 1 << 15;
+            double b = Offset[0] / Scale[0] * argW;
+            return Math.Abs(b - Math.Round(b)) <= InputPreprocessing.ZeroPointNoise * argW;
+        }
+    }
+}

@@ -7,7 +7,9 @@ namespace Emc.Compiler.K210.Lowering;
 /// (i &lt; Height, j &lt; Width). A following 1×1 conv can absorb it into its pool type; otherwise a CPU pick
 /// realises it.
 /// </summary>
-internal sealed record PendingSample(int RowOffset, int ColOffset, int Stride, int Height, int Width);
+/// <param name="Replicated">The map is the sampled one repeated Stride×Stride times (a pointwise conv on an upsampled small
+/// map), so another pointwise conv can run on the map as it is.</param>
+internal sealed record PendingSample(int RowOffset, int ColOffset, int Stride, int Height, int Width, bool Replicated = false);
 
 /// <summary>Every device representation of one IR value created so far.</summary>
 internal sealed class ValueSlot
@@ -23,6 +25,12 @@ internal sealed class ValueSlot
     public K210Tensor? MainU8 { get; set; }
 
     public K210Tensor? Float { get; set; }
+
+    /// <summary>
+    /// Set when <see cref="Float"/> holds [relu(z); relu(−z)] standing for PRelu(z) with these slopes
+    /// (<see cref="Fusions.PerChannelPReluAfterFullyConnected"/>); only products with constant weights read it.
+    /// </summary>
+    public float[]? ReluPairSlopes { get; set; }
 
     /// <summary>The value could not be lowered (already reported); consumers stay silent.</summary>
     public bool Failed { get; set; }

@@ -7,9 +7,9 @@ using Emc.Compiler.Passes;
 namespace Emc.Compiler.K210.Lowering.Fusions;
 
 /// <summary>
-/// Folds the input preprocessing into the first conv. A uniform affine map is the input's quantization
-/// (exact, padding included). Per-channel maps and a BGR swap are folded into the weights and bias, which is exact
-/// only when the conv reads no padding (one pad_value cannot be real zero for every channel).
+/// Folds the input preprocessing into the first conv. A uniform affine map with an integer zero point is the input's
+/// quantization (exact, padding included). Per-channel maps, fractional zero points and a BGR swap are folded into the
+/// weights and bias, which is exact only when the conv reads no padding (one integer pad_value cannot be real zero).
 /// </summary>
 internal sealed class FoldPreprocessingIntoFirstConv : IPass
 {
@@ -51,7 +51,7 @@ internal sealed class FoldPreprocessingIntoFirstConv : IPass
             }
         }
 
-        bool uniform = pre.Scale.All(v => v == pre.Scale[0]) && pre.Offset.All(v => v == pre.Offset[0]);
+        bool uniform = pre.IsQuantization;
         if (uniform)
         {
             if (pre.SwapRedBlue)
@@ -67,8 +67,11 @@ internal sealed class FoldPreprocessingIntoFirstConv : IPass
         bool readsPadding = w.KernelSize == 3 && (p.Geometry.PadTop + p.Geometry.PadLeft + p.PadBottom + p.PadRight) > 0;
         if (readsPadding)
         {
-            ctx.RejectInput(CompilerDiagnostics.Preprocessing, conv,
-                "per-channel mean/std cannot be folded exactly into a padded 3×3 first convolution: the KPU pads with one pad_value for all channels, but real zero is a different uint8 value in each channel; use one mean/std for all channels or --input-range");
+            bool perChannel = !(pre.Scale.All(v => v == pre.Scale[0]) && pre.Offset.All(v => v == pre.Offset[0]));
+            ctx.RejectInput(CompilerDiagnostics.Preprocessing, conv, perChannel
+                ? "per-channel mean/std cannot be folded exactly into a padded 3×3 first convolution: the KPU pads with one pad_value for all channels, but real zero is a different uint8 value in each channel; use one mean/std for all channels or --input-range"
+                : string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"the input map puts real zero at {-pre.Offset[0] / pre.Scale[0]:G6}, between two uint8 values, so a padded 3×3 first convolution has no exact pad_value; choose a mean/std or --input-range whose zero falls on a whole pixel value"));
             return false;
         }
 

@@ -33,10 +33,17 @@ internal sealed class FullyConnectedOnKpu : IPass
     public bool TryLower(LoweringContext ctx, Node node, Value output, float[] weights, float[] bias, int inputs, int outputs)
     {
         var target = ctx.Options.FullyConnected == FullyConnectedTarget.Default ? DefaultTarget : ctx.Options.FullyConnected;
-        var kpuWeights = new KpuConvWeights(inputs, outputs, 1, false, weights, bias);
-        if (target != FullyConnectedTarget.Kpu || inputs > ConvLowering.MaxChannels || outputs > ConvLowering.MaxChannels
-            || ConvLowering.WeightLoads(kpuWeights, ctx.Options.WeightBits) is { PerLoad: 0 } or { Loads: > ConvLowering.MaxLoads })
+        if (target != FullyConnectedTarget.Kpu)
         {
+            return false;
+        }
+
+        var kpuWeights = new KpuConvWeights(inputs, outputs, 1, false, weights, bias);
+        if (KpuLimit(inputs, outputs, ConvLowering.WeightLoads(kpuWeights, ctx.Options.WeightBits)) is { } limit)
+        {
+            // Asked for the KPU but kept on the CPU: say so, and why (issue 14 item 5).
+            ctx.Diagnostics.Add(CompilerDiagnostics.FullyConnectedKeptOnCpu.Create(
+                $"node '{node.Name}' ({node.OpType}): stays a CPU FULLY_CONNECTED: {limit}", ctx.Graph.SourcePath, node.Name, node.OpType));
             return false;
         }
 
@@ -64,5 +71,25 @@ internal sealed class FullyConnectedOnKpu : IPass
         ctx.Add(new RemovePaddingLayer(node.Name, planes, result));
         ctx.Slot(final).MainU8 = result;
         return true;
+    }
+
+    /// <summary>The first KPU limit an in→out layer exceeds as a 1×1 conv (null when it fits): the input vector is the
+    /// conv's input channels, the outputs its output channels.</summary>
+    private static string? KpuLimit(int inputs, int outputs, (int PerLoad, int Loads) weightLoads)
+    {
+        var c = System.Globalization.CultureInfo.InvariantCulture;
+        if (inputs > ConvLowering.MaxChannels)
+        {
+            return string.Create(c, $"its {inputs} inputs exceed the KPU conv's {ConvLowering.MaxChannels} input channels");
+        }
+
+        if (outputs > ConvLowering.MaxChannels)
+        {
+            return string.Create(c, $"its {outputs} outputs exceed the KPU conv's {ConvLowering.MaxChannels} output channels");
+        }
+
+        return weightLoads is { PerLoad: 0 } or { Loads: > ConvLowering.MaxLoads }
+            ? string.Create(c, $"its weights need more than the KPU's {ConvLowering.MaxLoads} weight loads")
+            : null;
     }
 }

@@ -40,7 +40,7 @@ internal sealed class IdentityInputLayer : IPass
             return false;
         }
 
-        bool uniform = pre.Scale.All(v => v == pre.Scale[0]) && pre.Offset.All(v => v == pre.Offset[0]);
+        bool uniform = pre.IsQuantization;
         var weights = Weights(pre, c, uniform);
         var output = ctx.NewTensor(fed.Name + ".identity", K210ElementType.UInt8, K210MemoryKind.Kpu, c, h, w);
         if (uniform)

@@ -6,7 +6,7 @@ namespace Emc.Compiler.K210.Lowering.Fusions;
 internal static class LinearFollowers
 {
     /// <summary>In the order tried at each step.</summary>
-    public static IReadOnlyList<ILinearFollowerFusion> Fusions { get; } = [FoldBatchNorm.Instance, FoldBiasAdd.Instance];
+    public static IReadOnlyList<ILinearFollowerFusion> Fusions { get; } = [FoldBatchNorm.Instance, FoldBiasAdd.Instance, FoldChannelAffine.Instance];
 
     /// <summary>Folds every matching sole consumer in turn; returns the last fused value.</summary>
     public static Value Fold(LoweringContext ctx, Value output, LinearWeights target)

@@ -121,7 +121,7 @@ internal sealed class StackShiftedWindows : IPass
     public static K210Tensor? BuildStack(LoweringContext ctx, Node conv, K210Tensor input, ShiftedWindowConv plan)
     {
         if (input.IsDeviceInput && ctx.Preprocessing is { } pre
-            && (pre.SwapRedBlue || !(pre.Scale.All(v => v == pre.Scale[0]) && pre.Offset.All(v => v == pre.Offset[0]))))
+            && (pre.SwapRedBlue || !pre.IsQuantization))
         {
             ctx.Error(CompilerDiagnostics.Preprocessing, conv,
                 "a per-channel mean/std or channel swap cannot be folded into a first convolution whose kernel is decomposed into shifted windows (the shifted copies pad with one pad_value); use one mean/std for all channels or --input-range");

@@ -38,6 +38,7 @@ internal sealed class ConvLowering : INodeLowering
 
     public IReadOnlyList<IPass> Rewrites { get; } =
     [
+        PointwiseConvOnUpsampledMap.Instance,
         SmallMapConvToFullyConnected.Instance,
         DilatedKernelAsZeroFilled.Instance,
         GroupedConvAsBlockDiagonal.Instance,
@@ -46,6 +47,7 @@ internal sealed class ConvLowering : INodeLowering
         FoldBatchNorm.Instance,
         FoldBiasAdd.Instance,
         FuseActivationIntoKpuConv.Instance,
+        PerChannelPReluAsHalves.Instance,
         AbsorbStrideSampleIntoConv.Instance,
         StrideByKpuPool.Instance,
         DeferStrideSample.Instance,
@@ -56,7 +58,8 @@ internal sealed class ConvLowering : INodeLowering
 
     public void ReportOwnProblems(LoweringContext ctx, Node node)
     {
-        if (node.Parameters is ConvParameters cp && ProblemsAfterDecomposition(node, cp) is { Count: > 0 } problems)
+        if (node.Parameters is ConvParameters cp && ProblemsAfterDecomposition(node, cp) is { Count: > 0 } problems
+            && !(IsSmallMapOnly(ResourceProblems(node, cp)) && SmallMapConvToFullyConnected.Fits(cp)))
         {
             ctx.Error(CompilerDiagnostics.UnsupportedConv, node, "cannot run on the KPU: " + string.Join("; ", problems));
         }
@@ -74,8 +77,8 @@ internal sealed class ConvLowering : INodeLowering
         int k = g.KernelHeight;
         bool depthwise = g.IsDepthwise;
         var problems = Problems(conv, p);
-        if (problems.Count == 1 && problems[0].StartsWith("input ", StringComparison.Ordinal) && problems[0].Contains("at least", StringComparison.Ordinal)
-            && SmallMapConvToFullyConnected.Instance.TryLower(ctx, conv, p))
+        if (IsSmallMapOnly(ResourceProblems(conv, p))
+            && (PointwiseConvOnUpsampledMap.Instance.TryLower(ctx, conv, p) || SmallMapConvToFullyConnected.Instance.TryLower(ctx, conv, p)))
         {
             return;
         }
@@ -123,6 +126,19 @@ internal sealed class ConvLowering : INodeLowering
         float[] bias = conv.Inputs.Count > 2 && conv.Inputs[2]?.Constant is { } bc ? bc.ToFloatArray() : new float[g.OutputChannels];
         var linear = LinearFollowers.Fold(ctx, conv.Outputs[0], new LinearWeights(weights, bias, perOutput));
         var (output, activation) = FuseActivationIntoKpuConv.Instance.Apply(ctx, linear, KpuActivationFunction.Linear);
+        int outChannels = g.OutputChannels;
+        bool halves = false;
+        if (output == linear && chunks is null && PerChannelPReluAsHalves.Match(ctx, linear, outChannels) is { } slopes)
+        {
+            if (depthwise)
+            {
+                weights = PerChannelPReluAsHalves.DepthwiseAsRegular(weights, inChannels, k * k);
+                (depthwise, perOutput) = (false, inChannels * k * k);
+            }
+
+            (output, weights, bias) = PerChannelPReluAsHalves.Instance.Apply(ctx, linear, slopes, weights, bias, perOutput);
+            (activation, outChannels, halves) = (KpuActivationFunction.ReluAndNegativePart(slopes), 2 * outChannels, true);
+        }
 
         int s = g.StrideHeight, sw = g.StrideWidth;
         int r0 = windows?.Rows.Offset ?? (k == 3 ? 1 - g.PadTop : 0);
@@ -142,7 +158,8 @@ internal sealed class ConvLowering : INodeLowering
             return;
         }
 
-        bool identity = r0 == 0 && c0 == 0 && s == 1 && sw == 1;
+        // A stride-1 output smaller than the map (a "valid" 2×2 kernel: 4×4 → 3×3) is a crop, i.e. a pending sample too.
+        bool identity = r0 == 0 && c0 == 0 && s == 1 && sw == 1 && oh == ih && ow == iw;
         var (input, pool, rowShift) = windows is null && k == 1 && identity && !depthwise && AbsorbStrideSampleIntoConv.Instance.TryApply(ctx, inSlot) is { } absorbed
             ? absorbed
             : (null, KpuPoolType.Bypass, false);
@@ -189,7 +206,7 @@ internal sealed class ConvLowering : INodeLowering
             return;
         }
 
-        var convWeights = new KpuConvWeights(inChannels, g.OutputChannels, k, depthwise, weights, bias);
+        var convWeights = new KpuConvWeights(inChannels, outChannels, k, depthwise, weights, bias);
         if (inSlot.Kpu is { IsDeviceInput: true } && windows is not { Direct: false } && !FoldPreprocessingIntoFirstConv.Instance.Apply(ctx, conv, p, convWeights))
         {
             return;
@@ -215,13 +232,22 @@ internal sealed class ConvLowering : INodeLowering
             return;
         }
 
-        var plan = SplitKpuConv.Plan(convWeights, input, outH, outW, ctx.Options.WeightBits, out string? limitProblem);
+        // Per-channel PRelu: the halves are not monotone alike, so the pool (and any sampling) waits for their sum.
+        var (halvesH, halvesW) = halves ? (kh, kw) : (outH, outW);
+        var plan = SplitKpuConv.Plan(convWeights, input, halvesH, halvesW, ctx.Options.WeightBits, out string? limitProblem);
         if (plan is null)
         {
             string via = windows is { Direct: false }
                 ? $"kernel {taps!.Height}×{taps.Width} as one 3×3 conv over {windows.Slots} shifted copies of the input ({inChannels} channels; row-band tiling is not implemented): "
                 : string.Empty;
             ctx.Error(CompilerDiagnostics.KpuLimit, conv, via + limitProblem!);
+            return;
+        }
+
+        if (halves && (plan.Count > 1 || plan.Tiled))
+        {
+            ctx.Error(CompilerDiagnostics.KpuLimit, conv, $"the per-channel PRelu after it needs the conv's {outChannels / 2} output channels twice ({outChannels}) in one KPU layer, and that layer must be split: "
+                + $"{plan.Count} parts{(plan.Tiled ? ", tiled" : string.Empty)}");
             return;
         }
 
@@ -237,17 +263,27 @@ internal sealed class ConvLowering : INodeLowering
             return;
         }
 
-        var result = ctx.NewTensor(output.Name, K210ElementType.UInt8, K210MemoryKind.Kpu, g.OutputChannels, outH, outW);
+        var result = ctx.NewTensor(halves ? output.Name + ".halves" : output.Name, K210ElementType.UInt8, K210MemoryKind.Kpu, outChannels, halvesH, halvesW);
         result.RangeSource = rangeSource;
-        result.Sampling = sample is null ? null : new MapSampling(sample.RowOffset, sample.ColOffset, sample.Stride);
+        var sampling = sample is null ? null : new MapSampling(sample.RowOffset, sample.ColOffset, sample.Stride);
+        result.Sampling = halves ? null : sampling;
         bool rawDeviceInput = input.IsDeviceInput && ctx.Preprocessing is { } pre
-            && !(pre.Scale.All(v => v == pre.Scale[0]) && pre.Offset.All(v => v == pre.Offset[0]));
-        var layer = ctx.Add(new KpuConvLayer(conv.Name, input, result, convWeights, activation, pool)
+            && !pre.IsQuantization;
+        var layer = ctx.Add(new KpuConvLayer(conv.Name, input, result, convWeights, activation, halves ? KpuPoolType.Bypass : pool)
         {
             InputRowShift = rowShift,
             InputValue = rawDeviceInput ? null : inputValue,
             InputChannelSources = windows is { Direct: false } ? StackShiftedWindows.ChannelSources(windows, g.InputChannels, g.InputWidth) : null,
         });
+        if (halves)
+        {
+            var sum = ctx.NewTensor(output.Name, K210ElementType.UInt8, K210MemoryKind.Kpu, g.OutputChannels, outH, outW);
+            sum.RangeSource = rangeSource;
+            sum.Sampling = sampling;
+            layer = ctx.Add(new KpuConvLayer(conv.Name + " (sum of halves)", result, sum, PerChannelPReluAsHalves.SumOfHalves(g.OutputChannels), KpuActivationFunction.Linear, pool));
+            result = sum;
+        }
+
         var slot = ctx.Slot(output);
         slot.Kpu = result;
         slot.KpuProducer = layer;
@@ -270,6 +306,10 @@ internal sealed class ConvLowering : INodeLowering
         slot.Kpu = null;
         slot.KpuProducer = null;
     }
+
+    /// <summary>The only resource problem is a map below 4×4, which the small-map lowerings take instead of the KPU.</summary>
+    private static bool IsSmallMapOnly(List<string> resources) =>
+        resources.Count == 1 && resources[0].StartsWith("input ", StringComparison.Ordinal) && resources[0].Contains("at least", StringComparison.Ordinal);
 
     private static void RecordKernelRewrites(LoweringContext ctx, Conv2DGeometry g)
     {

@@ -25,11 +25,12 @@ internal sealed class ElementwiseTableLowering : INodeLowering
         "Shrink", "Sub", "Mul", "Div", "Max", "Min",
     ];
 
-    public IReadOnlyList<IPass> Rewrites { get; } = [ElementwiseTable.Instance];
+    public IReadOnlyList<IPass> Rewrites { get; } = [ElementwiseTable.Instance, PerChannelPReluAsHalves.Instance, PerChannelAffineAsDepthwiseConv.Instance];
 
     public void Lower(LoweringContext ctx, Node node)
     {
-        if (!ElementwiseTable.Instance.TryLower(ctx, node))
+        if (!ElementwiseTable.Instance.TryLower(ctx, node) && !(node.OpType == "PRelu" && PerChannelPReluAsHalves.Instance.TryLowerAlone(ctx, node))
+            && !PerChannelAffineAsDepthwiseConv.Instance.TryLower(ctx, node))
         {
             ctx.Error(CompilerDiagnostics.UnsupportedOperator, node, node.Inputs.Count(v => v is { Constant: null }) > 1
                 ? "an element-wise op of two run-time tensors (other than Add, or one tensor and a function of it) has no kmodel v3 layer"

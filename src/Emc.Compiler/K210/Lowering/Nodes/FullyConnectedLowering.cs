@@ -18,7 +18,8 @@ internal sealed class FullyConnectedLowering : INodeLowering
 
     public IReadOnlyList<string> OpTypes { get; } = ["Gemm", "MatMul"];
 
-    public IReadOnlyList<IPass> Rewrites { get; } = [FoldFullyConnectedBiasAdd.Instance, FoldBatchNorm.Instance, FullyConnectedOnKpu.Instance, FuseActivationIntoFullyConnected.Instance];
+    public IReadOnlyList<IPass> Rewrites { get; } =
+        [FoldFullyConnectedBiasAdd.Instance, FoldBatchNorm.Instance, FullyConnectedOnKpu.Instance, FuseActivationIntoFullyConnected.Instance, PerChannelPReluAfterFullyConnected.Instance];
 
     public void Lower(LoweringContext ctx, Node node)
     {
@@ -55,7 +56,12 @@ internal sealed class FullyConnectedLowering : INodeLowering
 
         var output = FoldFullyConnectedBiasAdd.Instance.Apply(ctx, node.Outputs[0], bias);
         output = LinearFollowers.Fold(ctx, output, new LinearWeights(weights, bias, kDim));
-        if (FullyConnectedOnKpu.Instance.TryLower(ctx, node, output, weights, bias, kDim, n))
+        var pairSlopes = ctx.Slot(node.Inputs[0]!).ReluPairSlopes;
+        if (pairSlopes is not null)
+        {
+            (weights, kDim) = (PerChannelPReluAfterFullyConnected.ConsumerWeights(weights, pairSlopes, n), 2 * kDim);
+        }
+        else if (FullyConnectedOnKpu.Instance.TryLower(ctx, node, output, weights, bias, kDim, n))
         {
             return;
         }
@@ -67,10 +73,21 @@ internal sealed class FullyConnectedLowering : INodeLowering
             return;
         }
 
-        (output, int activation) = FuseActivationIntoFullyConnected.Instance.Apply(ctx, output);
+        float[]? slopes = null;
+        int activation;
+        if (PerChannelPReluAfterFullyConnected.Instance.TryApply(ctx, output, weights, bias, n, kDim) is { } pair)
+        {
+            (output, slopes, weights, bias, activation, n) = (pair.Output, pair.Slopes, pair.Weights, pair.Bias, 1, 2 * n);
+        }
+        else
+        {
+            (output, activation) = FuseActivationIntoFullyConnected.Instance.Apply(ctx, output);
+        }
+
         var result = ctx.NewTensor(output.Name, K210ElementType.Float32, K210MemoryKind.Main, n, 1, 1);
         ctx.Add(new FullyConnectedLayer(node.Name, input, result, weights, bias, activation));
         ctx.Slot(output).Float = result;
+        ctx.Slot(output).ReluPairSlopes = slopes;
     }
 
     /// <summary>Weights as [out][in] rows scaled by alpha.</summary>

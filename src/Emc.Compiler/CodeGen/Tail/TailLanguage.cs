@@ -1,0 +1,43 @@
+using System.Globalization;
+
+namespace Emc.Compiler.CodeGen.Tail;
+
+/// <summary>
+/// What differs between the C99 and the C# a tail generator writes: types, math functions, literals and how buffers are
+/// declared. Statements (for loops, indexing, arithmetic, ternaries) are written once in the subset both languages share.
+/// </summary>
+internal sealed class TailLanguage
+{
+    public static readonly TailLanguage C = new(isC: true);
+
+    public static readonly TailLanguage CSharp = new(isC: false);
+
+    private TailLanguage(bool isC) => IsC = isC;
+
+    public bool IsC { get; }
+
+    public string Int64 => IsC ? "int64_t" : "long";
+
+    public string TypeOf(bool int64) => int64 ? Int64 : "float";
+
+    /// <summary>A float function of the C library: exp, log, pow, sqrt, tanh.</summary>
+    public string Math(string function, params string[] args)
+    {
+        string name = IsC ? (function == "abs" ? "fabsf" : function + "f") : "global::System.MathF." + char.ToUpperInvariant(function[0]) + function[1..];
+        return name + "(" + string.Join(", ", args) + ")";
+    }
+
+    /// <summary>A float literal that round-trips, infinities and NaN included.</summary>
+    public string Float(float value) => value switch
+    {
+        float.PositiveInfinity => IsC ? "HUGE_VALF" : "float.PositiveInfinity",
+        float.NegativeInfinity => IsC ? "(-HUGE_VALF)" : "float.NegativeInfinity",
+        _ when float.IsNaN(value) => IsC ? "NAN" : "float.NaN",
+        _ => SourceLiterals.Float(value),
+    };
+
+    public string Int(long value) =>
+        IsC && (value > int.MaxValue || value < int.MinValue)
+            ? "INT64_C(" + value.ToString(CultureInfo.InvariantCulture) + ")"
+            : value.ToString(CultureInfo.InvariantCulture) + (IsC || value is >= int.MinValue and <= int.MaxValue ? "" : "L");
+}

@@ -1,0 +1,137 @@
+using Emc.Compiler.Tests.Compilation;
+using Emc.Onnx.Protobuf;
+
+namespace Emc.Compiler.Tests.CodeGen;
+
+/// <summary>A generated graph whose every node is tail: its inputs play the kmodel's outputs.</summary>
+internal sealed record TailOpCase(string Name, ModelProto Model, (string Name, int[] Dims)[] Inputs);
+
+/// <summary>One small graph per op the tail generators handle, with the forms detectors and classifiers leave there
+/// (broadcast constants, negative axes, Slice steps, both Softmax axis semantics, constant-index Gather…).</summary>
+internal static class TailOpCases
+{
+    private static readonly int[] X = [1, 6, 4, 5];
+
+    public static IReadOnlyList<TailOpCase> All()
+    {
+        var random = new Random(5);
+        float[] Rand(int n, float lo = -1, float hi = 1) => Enumerable.Range(0, n).Select(_ => (float)(lo + (random.NextDouble() * (hi - lo)))).ToArray();
+        var cases = new List<TailOpCase>();
+
+        void Add(string name, Func<OnnxNetBuilder, (string Name, int Type)[]> body, long opset = 13, (string, int[])[]? extra = null)
+        {
+            var b = new OnnxNetBuilder("x", X) { Opset = opset };
+            foreach (var (n, d) in extra ?? [])
+            {
+                b.AddInput(n, d);
+            }
+
+            cases.Add(new TailOpCase(name, b.BuildTyped(body(b)), [("x", X), .. extra ?? []]));
+        }
+
+        (string, int)[] F(params string[] names) => names.Select(n => (n, 1)).ToArray();
+
+        Add("add_sub_mul_div", b =>
+        {
+            string a = b.Node("Add", ["x", b.Constant(Rand(6), 6, 1, 1)]);
+            string s = b.Node("Sub", [b.Constant([0.25f], 1), a]);
+            string m = b.Node("Mul", [s, b.Constant(Rand(5), 5)]);
+            return F(b.Node("Div", [m, b.Constant(Rand(30, 0.5f, 2), 1, 6, 1, 5)]));
+        });
+        Add("exp_sigmoid_relu_pow", b =>
+        {
+            string e = b.Node("Exp", ["x"]);
+            string g = b.Node("Sigmoid", ["x"]);
+            string r = b.Node("Relu", ["x"]);
+            return F(e, b.Node("Pow", [g, b.Constant([1.5f], 1)]), b.Node("Pow", [r, b.Constant([2f, 0.5f, 3f, 1f, 2.5f], 5)]));
+        });
+        Add("slice_steps_and_negative", b =>
+        {
+            string a = b.Node("Slice", ["x", b.Int64Constant(1, 0), b.Int64Constant(5, -1), b.Int64Constant(1, 3), b.Int64Constant(2, 1)]);
+            string r = b.Node("Slice", ["x", b.Int64Constant(-1), b.Int64Constant(-100), b.Int64Constant(-2), b.Int64Constant(-1)]);
+            return F(a, r);
+        });
+        Add("gather_constant_indices", b =>
+        {
+            string few = b.Node("Gather", ["x", b.Int64Constant(0, -1, 2)], ("axis", 1));
+            string many = b.Node("Gather", ["x", b.Int64Constant(4, 3, 2, 1, 0, 0, -5)], ("axis", -1));
+            string scalar = b.Node("Gather", ["x", ScalarIndex(b)], ("axis", 2));
+            return F(few, many, scalar);
+        });
+        Add("concat_transpose_reshape", b =>
+        {
+            string t = b.Node("Transpose", ["x"], ("perm", new[] { 0, 2, 3, 1 }));
+            string r = b.Node("Reshape", [t, b.Int64Constant(1, -1, 6)]);
+            string c = b.Node("Concat", [r, b.Constant(Rand(12), 1, 2, 6)], ("axis", 1));
+            return F(c, b.Node("Concat", ["x", "y"], ("axis", -2)));
+        }, extra: [("y", [1, 6, 3, 5])]);
+        Add("flatten_squeeze_unsqueeze", b =>
+        {
+            string f = b.Node("Flatten", ["x"], ("axis", 2));
+            string s = b.Node("Squeeze", ["x", b.Int64Constant(0)]);
+            return F(f, b.Node("Unsqueeze", [s, b.Int64Constant(-1)]));
+        });
+        Add("softmax_logsoftmax_opset13", b =>
+            F(b.Node("Softmax", ["x"], ("axis", 1)), b.Node("LogSoftmax", ["x"]), b.Node("Softmax", ["x"], ("axis", -2))));
+        Add("softmax_logsoftmax_opset11", b =>
+            F(b.Node("Softmax", ["x"]), b.Node("LogSoftmax", ["x"], ("axis", 2))), opset: 11);
+        Add("argmax", b =>
+        [
+            (b.Node("ArgMax", ["x"], ("axis", 1), ("keepdims", 0)), 7),
+            (b.Node("ArgMax", ["x"], ("axis", -1), ("select_last_index", 1)), 7),
+        ]);
+        Add("gemm_batchnorm_prelu", b =>
+        {
+            string n = b.Node("BatchNormalization", ["x", b.Constant(Rand(6), 6), b.Constant(Rand(6), 6), b.Constant(Rand(6), 6), b.Constant(Rand(6, 0.1f, 2), 6)],
+                ("epsilon", 1e-3f));
+            string p = b.Node("PRelu", [n, b.Constant(Rand(6), 6, 1, 1)]);
+            string f = b.Node("Flatten", [p]);
+            string g = b.Node("Gemm", [f, b.Constant(Rand(10 * 120, -0.2f, 0.2f), 10, 120), b.Constant(Rand(10), 10)], ("transB", 1), ("alpha", 0.5f), ("beta", 2f));
+            return F(b.Node("LogSoftmax", [g]));
+        });
+        Add("conv_groups_strides_dilations", b =>
+        {
+            string plain = b.Conv("x", Rand(8 * 6 * 9, -0.3f, 0.3f), Rand(8), 8, 6, 3, 1, [1, 1, 1, 1]);
+            string grouped = b.Node("Conv", ["x", b.Constant(Rand(4 * 3 * 9), 4, 3, 3, 3)], ("group", 2), ("strides", new[] { 2, 1 }),
+                ("pads", new[] { 0, 2, 1, 0 }), ("dilations", new[] { 1, 2 }));
+            string depthwise = b.Conv("x", Rand(6 * 9), Rand(6), 6, 6, 3, 2, [1, 1, 1, 1], group: 6);
+            return F(plain, grouped, depthwise);
+        });
+        Add("pools", b =>
+        [
+            (b.Node("MaxPool", ["x"], ("kernel_shape", new[] { 3, 3 }), ("strides", new[] { 2, 2 }), ("pads", new[] { 1, 0, 1, 1 }), ("ceil_mode", 1)), 1),
+            (b.Node("AveragePool", ["x"], ("kernel_shape", new[] { 2, 3 }), ("pads", new[] { 1, 1, 0, 1 })), 1),
+            (b.Node("AveragePool", ["x"], ("kernel_shape", new[] { 3, 3 }), ("strides", new[] { 2, 2 }), ("pads", new[] { 1, 1, 1, 1 }), ("count_include_pad", 1)), 1),
+            (b.Node("GlobalAveragePool", ["x"]), 1),
+            (b.Node("GlobalMaxPool", ["x"]), 1),
+        ]);
+        Add("matmul_batched_and_vector", b =>
+        {
+            string batched = b.Node("MatMul", ["x", b.Constant(Rand(5 * 3), 5, 3)]);
+            string broadcast = b.Node("MatMul", [b.Constant(Rand(2 * 1 * 3 * 4), 2, 1, 3, 4), "x"]);
+            string vector = b.Node("MatMul", ["x", b.Constant(Rand(5), 5)]);
+            return F(batched, broadcast, vector);
+        });
+        Add("box_decode", b =>
+        {
+            // An SSD-style decode: centre = xy·0.1·wh_a + xy_a, size = exp(wh·0.2)·wh_a, corners = centre ∓ size/2.
+            string xy = b.Node("Slice", ["d", b.Int64Constant(0), b.Int64Constant(2), b.Int64Constant(-1)]);
+            string wh = b.Node("Slice", ["d", b.Int64Constant(2), b.Int64Constant(4), b.Int64Constant(-1)]);
+            string anchorsXy = b.Constant(Rand(20, 0, 1), 10, 2), anchorsWh = b.Constant(Rand(20, 0.1f, 0.5f), 10, 2);
+            string centre = b.Node("Add", [b.Node("Mul", [b.Node("Mul", [xy, b.Constant([0.1f], 1)]), anchorsWh]), anchorsXy]);
+            string size = b.Node("Mul", [b.Node("Exp", [b.Node("Mul", [wh, b.Constant([0.2f], 1)])]), anchorsWh]);
+            string half = b.Node("Div", [size, b.Constant([2f], 1)]);
+            string boxes = b.Node("Concat", [b.Node("Sub", [centre, half]), b.Node("Add", [centre, half])], ("axis", 2));
+            string scores = b.Node("Softmax", [b.Node("Slice", ["d", b.Int64Constant(4), b.Int64Constant(7), b.Int64Constant(2)])], ("axis", -1));
+            return F(boxes, scores, b.Node("Transpose", ["x"], ("perm", new[] { 0, 2, 3, 1 })));
+        }, extra: [("d", [1, 10, 7])]);
+        return cases;
+    }
+
+    private static string ScalarIndex(OnnxNetBuilder b)
+    {
+        // A 0-d index drops the axis.
+        string name = b.Int64Constant(-1);
+        return b.Node("Squeeze", [name, b.Int64Constant(0)]);
+    }
+}
