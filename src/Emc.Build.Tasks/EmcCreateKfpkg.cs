@@ -1,5 +1,6 @@
 using System.Globalization;
 using Emc.Build.Tasks.Kfpkg;
+using Emc.Build.Tool;
 using Emc.Compiler.CodeGen;
 using Emc.Diagnostics;
 using Microsoft.Build.Framework;

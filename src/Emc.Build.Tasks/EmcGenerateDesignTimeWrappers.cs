@@ -1,4 +1,5 @@
 using System.Text;
+using Emc.Build.Tool;
 using Emc.Compiler.CodeGen;
 using Emc.Compiler.Compilation;
 using Emc.Diagnostics;
@@ -25,7 +26,7 @@ public sealed class EmcGenerateDesignTimeWrappers : Microsoft.Build.Utilities.Ta
         var generated = new List<ITaskItem>();
         foreach (var model in Models)
         {
-            if (!ModelOptionsParser.Flag(model, ModelMetadata.GenerateCSharp, false))
+            if (!ModelOptionsParser.Flag(model.AsModel(), ModelMetadata.GenerateCSharp, false))
             {
                 continue;
             }
@@ -63,7 +64,7 @@ public sealed class EmcGenerateDesignTimeWrappers : Microsoft.Build.Utilities.Ta
             return File.Exists(path);
         }
 
-        var options = EmcCompileModels.WrapperOptions(model);
+        var options = ModelCompileRunner.WrapperOptions(model.AsModel());
         string signature = CSharpWrapperGenerator.SignaturePrefix + CSharpWrapperGenerator.InterfaceSignature(
             CodeIdentifiers.SanitizeNamespace(options.Namespace), CodeIdentifiers.Sanitize(options.ClassName),
             modelInterface.Inputs.Count, modelInterface.Outputs.Count, options.ResourceName is not null);

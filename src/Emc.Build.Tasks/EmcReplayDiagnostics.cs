@@ -1,3 +1,4 @@
+using Emc.Build.Tool;
 using Microsoft.Build.Framework;
 
 namespace Emc.Build.Tasks;

@@ -1,3 +1,4 @@
+using Emc.Build.Tool;
 using Emc.Compiler.CodeGen;
 using Emc.Compiler.Compilation;
 using Emc.Diagnostics;
@@ -112,7 +113,7 @@ public sealed class EmcResolveModels : Microsoft.Build.Utilities.Task
             }
 
             names.Add(id, model.ItemSpec);
-            if (ModelOptionsParser.Flag(model, ModelMetadata.GenerateCHeader, true) && s_reservedHeaders.Contains(id))
+            if (ModelOptionsParser.Flag(model.AsModel(), ModelMetadata.GenerateCHeader, true) && s_reservedHeaders.Contains(id))
             {
                 diagnostics.Add(BuildDiagnostics.ReservedHeaderName.Create(
                     $"EmcModel '{model.ItemSpec}' would generate '{id}.h', which shadows the system or SDK header <{id}.h> on the include path; set OutputName (e.g. '{id}_model')", ProjectFile));
@@ -129,7 +130,7 @@ public sealed class EmcResolveModels : Microsoft.Build.Utilities.Task
             item.SetMetadata(ModelMetadata.CSharpUtf8Literal, CSharpUtf8Literals ? "" : "false");
             item.SetMetadata(ModelMetadata.ClassName, CodeIdentifiers.Sanitize(className.Length > 0 ? className : PascalCase(id)));
             item.SetMetadata(ModelMetadata.Namespace, CodeIdentifiers.SanitizeNamespace(ns.Length > 0 ? ns : DefaultNamespace));
-            if (ModelOptionsParser.Flag(model, ModelMetadata.GenerateCSharp, false))
+            if (ModelOptionsParser.Flag(model.AsModel(), ModelMetadata.GenerateCSharp, false))
             {
                 // my-net.onnx and MyNet.onnx have different file names but the same class: report it here, not as CS0102.
                 string fullClass = item.GetMetadata(ModelMetadata.Namespace) + "." + item.GetMetadata(ModelMetadata.ClassName);
@@ -147,19 +148,19 @@ public sealed class EmcResolveModels : Microsoft.Build.Utilities.Task
             item.SetMetadata(ModelMetadata.KmodelFile, basePath + ".kmodel");
             item.SetMetadata(ModelMetadata.HeaderFile, basePath + ".h");
             item.SetMetadata(ModelMetadata.CSharpFile, basePath + ".g.cs");
-            item.SetMetadata(ModelMetadata.ReportFile, basePath + (ModelOptionsParser.ReportIsHtml(item) ? ".report.html" : ".report.json"));
+            item.SetMetadata(ModelMetadata.ReportFile, basePath + (ModelOptionsParser.ReportIsHtml(item.AsModel()) ? ".report.html" : ".report.json"));
             item.SetMetadata(ModelMetadata.OptionsFile, basePath + ".options");
             item.SetMetadata(ModelMetadata.MarkerFile, basePath + ".compiled");
             item.SetMetadata(ModelMetadata.DiagnosticsFile, basePath + ".diagnostics");
             item.SetMetadata(ModelMetadata.DatasetFiles, string.Join(';', datasetFiles));
-            if (ModelOptionsParser.Flag(model, ModelMetadata.EmbedAsResource, false))
+            if (ModelOptionsParser.Flag(model.AsModel(), ModelMetadata.EmbedAsResource, false))
             {
                 item.SetMetadata(ModelMetadata.ResourceName, "Emc.Models." + id + ".kmodel");
             }
 
             OutputMetadataValidator.Validate(model, ProjectFile.Length > 0 ? ProjectFile : fullPath, diagnostics);
-            var options = ModelOptionsParser.Parse(item, datasetFiles, ProjectFile.Length > 0 ? ProjectFile : fullPath, diagnostics);
-            string optionsText = ModelOptionsParser.Canonical(options, item);
+            var options = ModelOptionsParser.Parse(item.AsModel(), datasetFiles, ProjectFile.Length > 0 ? ProjectFile : fullPath, diagnostics);
+            string optionsText = ModelOptionsParser.Canonical(options, item.AsModel());
             Directory.CreateDirectory(outputDirectory);
             AtomicFile.WriteIfChanged(basePath + ".options", System.Text.Encoding.UTF8.GetBytes(optionsText));
             stamps.Add(basePath + ".options");
@@ -167,7 +168,7 @@ public sealed class EmcResolveModels : Microsoft.Build.Utilities.Task
             // Forget the marker when an output is missing or the inputs differ from what the last compile read
             // (saved during that compile, or replaced by a file with an older timestamp).
             var outputs = OutputsOf(item);
-            if (File.Exists(basePath + ".compiled") && (outputs.Any(path => !File.Exists(path)) || !InputStamp.Matches(basePath + ".compiled", item)))
+            if (File.Exists(basePath + ".compiled") && (outputs.Any(path => !File.Exists(path)) || !InputStamp.Matches(basePath + ".compiled", item.AsModel())))
             {
                 File.Delete(basePath + ".compiled");
             }
@@ -185,17 +186,17 @@ public sealed class EmcResolveModels : Microsoft.Build.Utilities.Task
     internal static List<string> OutputsOf(ITaskItem item)
     {
         var outputs = new List<string> { item.GetMetadata(ModelMetadata.KmodelFile), item.GetMetadata(ModelMetadata.DiagnosticsFile) };
-        if (ModelOptionsParser.Flag(item, ModelMetadata.GenerateCHeader, true))
+        if (ModelOptionsParser.Flag(item.AsModel(), ModelMetadata.GenerateCHeader, true))
         {
             outputs.Add(item.GetMetadata(ModelMetadata.HeaderFile));
         }
 
-        if (ModelOptionsParser.Flag(item, ModelMetadata.GenerateCSharp, false))
+        if (ModelOptionsParser.Flag(item.AsModel(), ModelMetadata.GenerateCSharp, false))
         {
             outputs.Add(item.GetMetadata(ModelMetadata.CSharpFile));
         }
 
-        if (ModelOptionsParser.WritesReport(item))
+        if (ModelOptionsParser.WritesReport(item.AsModel()))
         {
             outputs.Add(item.GetMetadata(ModelMetadata.ReportFile));
         }

@@ -1,4 +1,5 @@
 using System.Text;
+using Emc.Build.Tool;
 
 namespace Emc.Build.Tasks;
 

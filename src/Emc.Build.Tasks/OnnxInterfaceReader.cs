@@ -1,3 +1,4 @@
+using Emc.Build.Tool;
 using Emc.Compiler.Compilation;
 using Emc.Diagnostics;
 using Emc.Onnx;

@@ -1,3 +1,4 @@
+using Emc.Build.Tool;
 using Emc.Diagnostics;
 using Microsoft.Build.Utilities;
 

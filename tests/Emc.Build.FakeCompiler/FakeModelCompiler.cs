@@ -1,4 +1,4 @@
-using Emc.Build.Tasks;
+using Emc.Build.Tool;
 using Emc.Compiler.Compilation;
 using Emc.Diagnostics;
 using Emc.Kmodel;
@@ -11,8 +11,10 @@ namespace Emc.Build.FakeCompiler;
 /// a small "supported" set (EMC0101 with node, op and opset, all at once), and otherwise emits a valid kmodel v3 with
 /// one FULLY_CONNECTED layer whose weights derive from a hash of the model bytes and options, so any change of
 /// either changes the output. Appends one line per call to $EMC_FAKE_COMPILER_LOG (tests count compilations).
+/// A model named by $EMC_FAKE_COMPILER_HANG never finishes: the log gets "&lt;name&gt; hangs pid=&lt;tool's pid&gt;"
+/// and the tool waits to be killed (the cancellation tests cancel the build at that point).
 /// </summary>
-public sealed class FakeModelCompiler : IModelCompiler
+internal sealed class FakeModelCompiler : IModelCompiler
 {
     private static readonly HashSet<string> s_supported =
         ["Conv", "Relu", "Clip", "MaxPool", "AveragePool", "GlobalAveragePool", "Flatten", "Gemm", "MatMul", "Add", "Softmax", "Reshape", "BatchNormalization"];
@@ -22,6 +24,11 @@ public sealed class FakeModelCompiler : IModelCompiler
         if (Environment.GetEnvironmentVariable("EMC_FAKE_COMPILER_LOG") is { Length: > 0 } log)
         {
             File.AppendAllText(log, Path.GetFileName(onnxPath) + "\n");
+            if (Environment.GetEnvironmentVariable("EMC_FAKE_COMPILER_HANG") == Path.GetFileName(onnxPath))
+            {
+                File.AppendAllText(log, $"{Path.GetFileName(onnxPath)} hangs pid={Environment.ProcessId}\n");
+                Thread.Sleep(Timeout.Infinite);
+            }
         }
 
         var loaded = OnnxModelLoader.Load(onnxPath);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.IO.Compression;
 using System.Text;
+using Emc.Build.Tool;
 using Emc.Diagnostics;
 
 namespace Emc.Build.Tasks.Kfpkg;

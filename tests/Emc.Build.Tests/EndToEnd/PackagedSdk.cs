@@ -20,6 +20,7 @@ public static class PackagedSdk
 
     public static string PackagesFolder => Path.Combine(Root, "packages");
 
+    /// <summary>The fake compiler tool (an exe with its runtimeconfig, copied here as a referenced project).</summary>
     public static string FakeCompiler => Path.Combine(AppContext.BaseDirectory, "Emc.Build.FakeCompiler.dll");
 
     public static string NuGetConfig => $"""

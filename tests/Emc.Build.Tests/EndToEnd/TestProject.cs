@@ -65,12 +65,18 @@ public sealed class TestProject : IDisposable
     public BuildRun Dotnet(params string[] arguments)
     {
         string binlog = PathOf($"build{++_builds}.binlog");
+        var result = ProcessRunner.Run("dotnet", [.. arguments, "-bl:" + binlog, "-nologo", "-clp:NoSummary"], Root, Environment());
+        return new BuildRun(result, binlog);
+    }
+
+    /// <summary>The environment of <see cref="Dotnet"/>: isolated packages, the compile log, the fake tool.</summary>
+    public Dictionary<string, string> Environment()
+    {
         var environment = DotnetEnvironment.Base();
         environment["NUGET_PACKAGES"] = PackagedSdk.PackagesFolder;
         environment["EMC_FAKE_COMPILER_LOG"] = CompileLog;
-        environment["EMC_COMPILER_ASSEMBLY"] = FakeCompiler ? PackagedSdk.FakeCompiler : "";
-        var result = ProcessRunner.Run("dotnet", [.. arguments, "-bl:" + binlog, "-nologo", "-clp:NoSummary"], Root, environment);
-        return new BuildRun(result, binlog);
+        environment["EMC_COMPILER_TOOL"] = FakeCompiler ? PackagedSdk.FakeCompiler : "";
+        return environment;
     }
 
     public void Dispose() => _dir.Dispose();
@@ -83,11 +89,19 @@ public sealed record BuildRun(ProcessResult Process, string Binlog)
     public string Output => Process.Output;
 
     /// <summary>How many times the EmcCompileModels task actually executed (from the binary log).</summary>
-    public int CompileTaskRuns()
-    {
-        var build = BinaryLog.ReadBuild(Binlog);
-        return build.FindChildrenRecursive<Microsoft.Build.Logging.StructuredLogger.Task>(t => t.Name == "EmcCompileModels").Count;
-    }
+    public int CompileTaskRuns() => CompileTasks().Count;
+
+    /// <summary>The EmcCompileModels task runs in the binary log (each one run of the compiler tool).</summary>
+    public IReadOnlyList<Microsoft.Build.Logging.StructuredLogger.Task> CompileTasks() =>
+        BinaryLog.ReadBuild(Binlog).FindChildrenRecursive<Microsoft.Build.Logging.StructuredLogger.Task>(t => t.Name == "EmcCompileModels");
+
+    /// <summary>The per-model summary lines of the output (one per compiled model).</summary>
+    public List<string> SummaryLines() =>
+        [.. Output.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("Emc: EmcModel '", StringComparison.Ordinal) && l.Contains(") -> ", StringComparison.Ordinal))];
+
+    /// <summary>Texts of the binlog's messages that match.</summary>
+    public List<string> Messages(Func<string, bool> match) =>
+        [.. BinaryLog.ReadBuild(Binlog).FindChildrenRecursive<Message>(m => m.Text is not null && match(m.Text)).Select(m => m.Text)];
 
     /// <summary>True when the binlog shows the target was skipped because its outputs were up to date.</summary>
     public bool TargetSkippedAsUpToDate(string target)

@@ -1,5 +1,6 @@
 using Emc.Build.Tasks;
 using Emc.Build.Tests.Support;
+using Emc.Build.Tool;
 using Emc.Compiler.Compilation;
 using Emc.Diagnostics;
 using Microsoft.Build.Utilities;
@@ -16,7 +17,7 @@ public sealed class EmcCompileModelsTests
         using var dir = new TempDirectory();
         var model = Resolve(dir, "net.onnx", SampleModels.TinyCnn(), out _);
         var engine = new FakeBuildEngine();
-        var task = new EmcCompileModels { BuildEngine = engine, Models = [model], Compiler = new FakeCompiler.FakeModelCompiler() };
+        var task = new InProcessCompile { BuildEngine = engine, Models = [model], Compiler = new FakeCompiler.FakeModelCompiler() };
         Assert.IsTrue(task.Execute(), string.Join("\n", engine.Errors.Select(e => e.Message)));
         foreach (string name in new[] { "KmodelFile", "HeaderFile", "CSharpFile", "ReportFile", "MarkerFile" })
         {
@@ -26,7 +27,7 @@ public sealed class EmcCompileModelsTests
         var failing = new ScriptedCompiler(_ => new CompileResult(null, null, null,
             [new Diagnostic("EMC0501", DiagnosticSeverity.Error, "Conv 'c1' (opset 11): kernel 5x5 exceeds the KPU's 3x3", null, "c1", "Conv")]));
         engine = new FakeBuildEngine();
-        task = new EmcCompileModels { BuildEngine = engine, Models = [model], Compiler = failing };
+        task = new InProcessCompile { BuildEngine = engine, Models = [model], Compiler = failing };
         Assert.IsFalse(task.Execute());
         Assert.HasCount(1, engine.Errors);
         Assert.AreEqual("EMC0501", engine.Errors[0].Code);
@@ -43,7 +44,7 @@ public sealed class EmcCompileModelsTests
         using var dir = new TempDirectory();
         var model = Resolve(dir, "net.onnx", SampleModels.TinyCnn(), out _);
         var engine = new FakeBuildEngine();
-        var task = new EmcCompileModels { BuildEngine = engine, Models = [model], Compiler = new ScriptedCompiler(_ => throw new InvalidOperationException("boom")) };
+        var task = new InProcessCompile { BuildEngine = engine, Models = [model], Compiler = new ScriptedCompiler(_ => throw new InvalidOperationException("boom")) };
         Assert.IsFalse(task.Execute());
         Assert.AreEqual("EMC0807", engine.Errors.Single().Code);
         StringAssert.Contains(engine.Errors[0].Message, "boom");
@@ -61,11 +62,11 @@ public sealed class EmcCompileModelsTests
             return ok with { Diagnostics = [new Diagnostic("EMC0601", DiagnosticSeverity.Warning, "low accuracy", null, "a\nb", "Relu")] };
         });
         var engine = new FakeBuildEngine();
-        Assert.IsTrue(new EmcCompileModels { BuildEngine = engine, Models = [model], Compiler = warning }.Execute());
+        Assert.IsTrue(new InProcessCompile { BuildEngine = engine, Models = [model], Compiler = warning }.Execute());
         Assert.AreEqual($"EmcModel '{model.GetMetadata("SourceItem")}' (net): low accuracy (node 'a\\nb', op Relu)", engine.Warnings.Single().Message);
 
         engine = new FakeBuildEngine();
-        Assert.IsFalse(new EmcCompileModels { BuildEngine = engine, Models = [model], Compiler = warning, TreatWarningsAsErrors = true }.Execute());
+        Assert.IsFalse(new InProcessCompile { BuildEngine = engine, Models = [model], Compiler = warning, TreatWarningsAsErrors = true }.Execute());
         Assert.AreEqual("EMC0601", engine.Errors.Single().Code);
         Assert.IsFalse(File.Exists(model.GetMetadata("KmodelFile")), "a warning-as-error fails the model");
     }

@@ -1,4 +1,5 @@
 using Emc.Build.Tasks;
+using Emc.Build.Tool;
 using Emc.Compiler.Compilation;
 using Emc.Diagnostics;
 using Microsoft.Build.Utilities;
@@ -21,7 +22,7 @@ public sealed class ModelOptionsParserTests
         item.SetMetadata("MaxCalibrationSamples", "12");
         var diagnostics = new DiagnosticBag();
 
-        var o = ModelOptionsParser.Parse(item, ["calib/a.bmp"], "/p/models/net.onnx", diagnostics);
+        var o = ModelOptionsParser.Parse(item.AsModel(), ["calib/a.bmp"], "/p/models/net.onnx", diagnostics);
 
         Assert.IsFalse(diagnostics.HasErrors, string.Join("\n", diagnostics));
         Assert.AreEqual((-1f, 1f), o.InputRange);
@@ -42,7 +43,7 @@ public sealed class ModelOptionsParserTests
         item.SetMetadata(name, value);
         var diagnostics = new DiagnosticBag();
 
-        ModelOptionsParser.Parse(item, [], "/p/models/net.onnx", diagnostics);
+        ModelOptionsParser.Parse(item.AsModel(), [], "/p/models/net.onnx", diagnostics);
 
         var error = diagnostics.Single(d => d.IsError);
         StringAssert.StartsWith(error.Code, "EMC08");

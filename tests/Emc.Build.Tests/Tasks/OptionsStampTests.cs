@@ -1,6 +1,7 @@
 using System.Reflection;
 using Emc.Build.Tasks;
 using Emc.Build.Tests.Support;
+using Emc.Build.Tool;
 using Emc.Compiler.Compilation;
 using Microsoft.Build.Utilities;
 
@@ -117,13 +118,13 @@ public sealed class OptionsStampTests
     public void EveryCompileOptionsPropertyChangesTheCanonicalText()
     {
         var item = new TaskItem("net.onnx");
-        string baseline = ModelOptionsParser.Canonical(new CompileOptions(), item);
+        string baseline = ModelOptionsParser.Canonical(new CompileOptions(), item.AsModel());
         foreach (var property in typeof(CompileOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite))
         {
             var options = new CompileOptions();
             property.SetValue(options, NonDefault(property, property.GetValue(options)));
 
-            Assert.AreNotEqual(baseline, ModelOptionsParser.Canonical(options, item), property.Name + " is not in the options stamp");
+            Assert.AreNotEqual(baseline, ModelOptionsParser.Canonical(options, item.AsModel()), property.Name + " is not in the options stamp");
         }
     }
 

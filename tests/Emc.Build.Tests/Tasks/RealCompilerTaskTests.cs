@@ -1,5 +1,6 @@
 using Emc.Build.Tasks;
 using Emc.Build.Tests.Support;
+using Emc.Build.Tool;
 using Emc.Kmodel;
 using Emc.Kmodel.Simulation;
 using Emc.Tests;
@@ -19,7 +20,7 @@ public sealed class RealCompilerTaskTests
         File.WriteAllBytes(dir.File("net.onnx"), SampleModels.TinyCnn());
         var model = Resolve(dir, "net.onnx");
         var engine = new FakeBuildEngine();
-        bool ok = new EmcCompileModels { BuildEngine = engine, Models = [model] }.Execute();
+        bool ok = new InProcessCompile { BuildEngine = engine, Models = [model] }.Execute();
         Assert.IsTrue(ok, string.Join("\n", engine.Errors.Select(e => e.Code + " " + e.Message)));
 
         byte[] kmodel = File.ReadAllBytes(model.GetMetadata("KmodelFile"));
@@ -50,7 +51,7 @@ public sealed class RealCompilerTaskTests
         File.WriteAllBytes(dir.File("bad.onnx"), SampleModels.UnsupportedOps());
         var model = Resolve(dir, "bad.onnx");
         var engine = new FakeBuildEngine();
-        Assert.IsFalse(new EmcCompileModels { BuildEngine = engine, Models = [model] }.Execute());
+        Assert.IsFalse(new InProcessCompile { BuildEngine = engine, Models = [model] }.Execute());
         Assert.IsTrue(engine.Errors.All(e => e.File == model.ItemSpec && e.Code.StartsWith("EMC", StringComparison.Ordinal)));
         string all = string.Join("\n", engine.Errors.Select(e => e.Message));
         StringAssert.Contains(all, "bad_erf");
@@ -65,7 +66,7 @@ public sealed class RealCompilerTaskTests
         File.WriteAllBytes(dir.File("net.onnx"), SampleModels.TinyCnn());
         var model = Resolve(dir, "net.onnx", ("Report", "Html"));
         var engine = new FakeBuildEngine();
-        Assert.IsTrue(new EmcCompileModels { BuildEngine = engine, Models = [model] }.Execute(), string.Join("\n", engine.Errors.Select(e => e.Code + " " + e.Message)));
+        Assert.IsTrue(new InProcessCompile { BuildEngine = engine, Models = [model] }.Execute(), string.Join("\n", engine.Errors.Select(e => e.Code + " " + e.Message)));
 
         string report = model.GetMetadata("ReportFile");
         StringAssert.EndsWith(report, ".report.html");
@@ -84,7 +85,7 @@ public sealed class RealCompilerTaskTests
         File.Copy(TestData.Path("real-zoo", "burn-mnist", "model.onnx"), dir.File("mnist.onnx"));
         var model = Resolve(dir, "mnist.onnx", ("Tail", "Auto"), ("GenerateCSharp", "true"));
         var engine = new FakeBuildEngine();
-        Assert.IsTrue(new EmcCompileModels { BuildEngine = engine, Models = [model] }.Execute(), string.Join("\n", engine.Errors.Select(e => e.Code + " " + e.Message)));
+        Assert.IsTrue(new InProcessCompile { BuildEngine = engine, Models = [model] }.Execute(), string.Join("\n", engine.Errors.Select(e => e.Code + " " + e.Message)));
 
         StringAssert.Contains(File.ReadAllText(model.GetMetadata("HeaderFile")), "static inline void mnist_tail(const float *device_outputs, void *scratch, float *out0)");
         StringAssert.Contains(File.ReadAllText(model.GetMetadata("CSharpFile")), "public static void Tail(global::System.ReadOnlySpan<float> deviceOutputs, global::System.Span<float> output0)");

@@ -1,5 +1,6 @@
 using Emc.Build.Tasks;
 using Emc.Build.Tests.Support;
+using Emc.Build.Tool;
 using Emc.Compiler.Compilation;
 using Emc.Tests.Shared;
 using Microsoft.Build.Framework;
@@ -46,7 +47,7 @@ public sealed class ReliabilityTaskTests
             return result;
         });
         var engine = new FakeBuildEngine();
-        Assert.IsTrue(new EmcCompileModels { BuildEngine = engine, Models = [model], Compiler = saving }.Execute());
+        Assert.IsTrue(new InProcessCompile { BuildEngine = engine, Models = [model], Compiler = saving }.Execute());
         string marker = model.GetMetadata("MarkerFile");
         Assert.IsTrue(File.Exists(marker));
         Assert.IsTrue(File.GetLastWriteTimeUtc(marker) >= File.GetLastWriteTimeUtc(model.ItemSpec), "MSBuild alone would call it up to date");
@@ -63,7 +64,7 @@ public sealed class ReliabilityTaskTests
         File.WriteAllBytes(dir.File("data.npy"), [1, 2, 3]);
         var model = Resolve(dir, "net.onnx", SampleModels.TinyCnn(), out var item, dataset: "data.npy");
         var engine = new FakeBuildEngine();
-        Assert.IsTrue(new EmcCompileModels { BuildEngine = engine, Models = [model], Compiler = new FakeCompiler.FakeModelCompiler() }.Execute());
+        Assert.IsTrue(new InProcessCompile { BuildEngine = engine, Models = [model], Compiler = new FakeCompiler.FakeModelCompiler() }.Execute());
         string marker = model.GetMetadata("MarkerFile");
 
         Resolve(dir, "net.onnx", null, out _, item, dataset: "data.npy");
@@ -75,7 +76,7 @@ public sealed class ReliabilityTaskTests
         Resolve(dir, "net.onnx", null, out _, item, dataset: "data.npy");
         Assert.IsFalse(File.Exists(marker), "a dataset replaced by an older file");
 
-        Assert.IsTrue(new EmcCompileModels { BuildEngine = engine, Models = [model], Compiler = new FakeCompiler.FakeModelCompiler() }.Execute());
+        Assert.IsTrue(new InProcessCompile { BuildEngine = engine, Models = [model], Compiler = new FakeCompiler.FakeModelCompiler() }.Execute());
         File.WriteAllBytes(dir.File("net.onnx"), [.. SampleModels.TinyCnn(), 0]);
         File.SetLastWriteTimeUtc(dir.File("net.onnx"), DateTime.UtcNow.AddDays(-3));
         Resolve(dir, "net.onnx", null, out _, item, dataset: "data.npy");
@@ -96,7 +97,7 @@ public sealed class ReliabilityTaskTests
         var model = Resolve(dir, "net.onnx", SampleModels.TinyCnn(), out _);
         model.SetMetadata("KmodelFile", undeletable);
         var engine = new FakeBuildEngine();
-        var task = new EmcCompileModels { BuildEngine = engine, Models = [model], Compiler = new FakeCompiler.FakeModelCompiler() };
+        var task = new InProcessCompile { BuildEngine = engine, Models = [model], Compiler = new FakeCompiler.FakeModelCompiler() };
 
         Assert.IsFalse(task.Execute());
 
@@ -117,7 +118,7 @@ public sealed class ReliabilityTaskTests
         SpecialFiles.Link(kmodel, dir.File("elsewhere.kmodel"));
         var engine = new FakeBuildEngine();
 
-        Assert.IsTrue(new EmcCompileModels { BuildEngine = engine, Models = [model], Compiler = new FakeCompiler.FakeModelCompiler() }.Execute(),
+        Assert.IsTrue(new InProcessCompile { BuildEngine = engine, Models = [model], Compiler = new FakeCompiler.FakeModelCompiler() }.Execute(),
             string.Join("\n", engine.Errors.Select(e => e.Message)));
         Assert.IsNotNull(new FileInfo(kmodel).LinkTarget, "the link stays a link");
         Assert.AreNotEqual("old", File.ReadAllText(dir.File("elsewhere.kmodel")));
@@ -131,7 +132,7 @@ public sealed class ReliabilityTaskTests
         File.Delete(header);
         SpecialFiles.MakeFifo(header);
         engine = new FakeBuildEngine();
-        Assert.IsFalse(new EmcCompileModels { BuildEngine = engine, Models = [model], Compiler = new FakeCompiler.FakeModelCompiler() }.Execute());
+        Assert.IsFalse(new InProcessCompile { BuildEngine = engine, Models = [model], Compiler = new FakeCompiler.FakeModelCompiler() }.Execute());
         Assert.IsTrue(engine.Errors.Any(e => e.Code == "EMC0805" && e.Message?.Contains("FIFO", StringComparison.Ordinal) == true),
             string.Join("\n", engine.Errors.Select(e => e.Code + " " + e.Message)));
         Assert.AreEqual(Emc.IO.FileKind.Fifo, Emc.IO.SafeFile.KindOf(header), "the FIFO is not replaced");
@@ -200,7 +201,7 @@ public sealed class ReliabilityTaskTests
         w.ExternalData.Add(new Emc.Onnx.Protobuf.StringStringEntryProto { Key = "location", Value = "w.bin" });
         var resolved = Resolve(dir, "net.onnx", Google.Protobuf.MessageExtensions.ToByteArray(model), out var item);
         var engine = new FakeBuildEngine();
-        Assert.IsTrue(new EmcCompileModels { BuildEngine = engine, Models = [resolved], Compiler = new FakeCompiler.FakeModelCompiler() }.Execute(),
+        Assert.IsTrue(new InProcessCompile { BuildEngine = engine, Models = [resolved], Compiler = new FakeCompiler.FakeModelCompiler() }.Execute(),
             string.Join("\n", engine.Errors.Select(e => e.Message)));
         string marker = resolved.GetMetadata("MarkerFile");
         StringAssert.Contains(File.ReadAllText(marker), dir.File("w.bin"));

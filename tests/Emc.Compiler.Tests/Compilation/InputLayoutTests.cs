@@ -42,7 +42,7 @@ public sealed class InputLayoutTests
         string t = b.Node("Transpose", ["x"], ("perm", new[] { 0, 3, 1, 2 }));
         string n = b.Node("Div", [b.Node("Sub", [t, b.Constant([0.5f, 0.4f, 0.3f], 1, 3, 1, 1)]), b.Constant([0.25f], 1)]);
         var net = Check(b.Build(Conv(b, n, C, 8, k: 1)), Nhwc); // 1×1: per-channel maps fold exactly (no padding)
-        Assert.AreEqual(1, net.Result.Report.Passes.Single(p => p.Name == "fold-input-normalization").Applied);
+        Assert.AreEqual(1, net.Result.Report!.Passes.Single(p => p.Name == "fold-input-normalization").Applied);
     }
 
     [TestMethod]
@@ -63,7 +63,7 @@ public sealed class InputLayoutTests
         var graph = Emc.Compiler.Import.OnnxImporter.Import(b.Build(Conv(b, t, C, 8, k: 1))).Value!;
         var result = KmodelCompiler.Compile(graph, new CompileOptions { Mean = [0.4f, 0.5f, 0.6f], Std = [0.2f] });
         Assert.IsTrue(result.Succeeded, string.Join(Environment.NewLine, result.Diagnostics));
-        var input = result.Interface.Inputs[0];
+        var input = result.Interface!.Inputs[0];
         CollectionAssert.AreEqual(new[] { 1, C, H, W }, input.Shape.ToArray(), "the device input is planar [1, C, H, W]");
         Assert.AreEqual("NCHW planar", input.Layout);
         Assert.AreEqual("NHWC", input.ModelLayout);
@@ -91,9 +91,9 @@ public sealed class InputLayoutTests
         string image = Emc.Tests.TestData.Path("real-zoo", "images", "catdog_cat10.jpg");
         var result = KmodelCompiler.Compile(graph, new CompileOptions { Dataset = [image] });
         Assert.IsTrue(result.Succeeded, string.Join(Environment.NewLine, result.Diagnostics));
-        Assert.AreEqual(layout, result.Interface.Inputs[0].ModelLayout);
+        Assert.AreEqual(layout, result.Interface!.Inputs[0].ModelLayout);
         CollectionAssert.AreEqual(new[] { 1, C, h, w }, result.Interface.Inputs[0].Shape.ToArray());
-        Assert.IsGreaterThan(30, result.Report.Accuracy.Single().SqnrDb);
+        Assert.IsGreaterThan(30, result.Report!.Accuracy.Single().SqnrDb);
     }
 
     /// <summary>Planar CHW device bytes → NHWC model order.</summary>

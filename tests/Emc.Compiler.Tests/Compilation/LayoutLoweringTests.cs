@@ -77,7 +77,7 @@ public sealed class LayoutLoweringTests
         var net = Check(b.Build(y), 3 * 8 * 8);
         Assert.DoesNotContain(KmodelLayerType.QuantizedTensorflowFlatten, net.LayerTypes.ToList());
         Assert.DoesNotContain(KmodelLayerType.TensorflowFlatten, net.LayerTypes.ToList());
-        Assert.AreEqual(1, net.Result.Report.Passes.Single(p => p.Name == "alias-order-keeping-transpose").Applied);
+        Assert.AreEqual(1, net.Result.Report!.Passes.Single(p => p.Name == "alias-order-keeping-transpose").Applied);
     }
 
     [TestMethod]
@@ -92,7 +92,7 @@ public sealed class LayoutLoweringTests
         string s = b.Node("Reshape", [t, b.Int64Constant(1, 8, 8, 8)]);
         var net = Check(b.Build(Conv(b, s, 8, 8, 1)), 3 * 8 * 8);
         CollectionAssert.Contains(net.LayerTypes.ToList(), KmodelLayerType.QuantizedConcat);
-        Assert.AreEqual(1, net.Result.Report.Passes.Single(p => p.Name == "gather-runs-by-concat").Applied);
+        Assert.AreEqual(1, net.Result.Report!.Passes.Single(p => p.Name == "gather-runs-by-concat").Applied);
     }
 
     [TestMethod]
@@ -107,7 +107,7 @@ public sealed class LayoutLoweringTests
         string c = b.Node("Concat", [l0, l1], ("axis", -1));
         string y = b.Node("Transpose", [c], ("perm", new[] { 0, 2, 1 }));
         var net = Check(b.Build(y), 3 * 8 * 8);
-        Assert.AreEqual(1, net.Result.Report.Passes.Single(p => p.Name == "concat-inner-axis-by-views").Applied);
+        Assert.AreEqual(1, net.Result.Report!.Passes.Single(p => p.Name == "concat-inner-axis-by-views").Applied);
         CollectionAssert.Contains(net.LayerTypes.ToList(), KmodelLayerType.TensorflowFlatten);
     }
 

@@ -20,7 +20,7 @@ public sealed class SelectionLoweringTests
         var parts = b.NodeWithOutputs("Split", [a, b.Int64Constant(3, 5)], 2, ("axis", 1));
         string y = b.Node("Concat", [Conv(b, parts[0], 3, 4, 3), Conv(b, parts[1], 5, 4, 1)], ("axis", 1));
         var net = Check(b.Build(y), 3 * 8 * 8);
-        Assert.AreEqual(2, net.Result.Report.Passes.Single(p => p.Name == "view-element-range").Applied);
+        Assert.AreEqual(2, net.Result.Report!.Passes.Single(p => p.Name == "view-element-range").Applied);
         Assert.DoesNotContain(KmodelLayerType.QuantizedConcat, net.LayerTypes.ToList());
     }
 
@@ -36,7 +36,7 @@ public sealed class SelectionLoweringTests
         var net = Check(b.Build(y), 3 * 8 * 8);
         Assert.DoesNotContain(KmodelLayerType.QuantizedConcat, net.LayerTypes.ToList());
         Assert.DoesNotContain(KmodelLayerType.Concat, net.LayerTypes.ToList());
-        Assert.AreEqual(2, net.Result.Report.Passes.Single(p => p.Name == "view-element-range").Applied);
+        Assert.AreEqual(2, net.Result.Report!.Passes.Single(p => p.Name == "view-element-range").Applied);
     }
 
     [TestMethod]
@@ -46,7 +46,7 @@ public sealed class SelectionLoweringTests
         string a = Conv(b, "x", 3, 8, 3);
         string s = b.Node("Slice", [a, b.Int64Constant(2), b.Int64Constant(6), b.Int64Constant(1)]);
         var net = Check(b.Build(Conv(b, s, 4, 4, 1)), 3 * 8 * 8);
-        Assert.AreEqual(1, net.Result.Report.Passes.Single(p => p.Name == "view-element-range").Applied);
+        Assert.AreEqual(1, net.Result.Report!.Passes.Single(p => p.Name == "view-element-range").Applied);
     }
 
     [TestMethod]
@@ -69,7 +69,7 @@ public sealed class SelectionLoweringTests
             b.Int64Constant(x), b.Int64Constant(8), b.Int64Constant(3), b.Int64Constant(2)]);
         string f = b.Node("Concat", [Phase(0, 0), Phase(1, 1)], ("axis", 1));
         var net = Check(b.Build(Conv(b, f, 8, 4, 1)), 3 * 8 * 8);
-        Assert.AreEqual(4, net.Result.Report.Passes.Single(p => p.Name == "slice-as-pick").Applied);
+        Assert.AreEqual(4, net.Result.Report!.Passes.Single(p => p.Name == "slice-as-pick").Applied);
     }
 
     [TestMethod]
@@ -79,7 +79,7 @@ public sealed class SelectionLoweringTests
         string a = Conv(b, "x", 3, 8, 3);
         string s = b.Node("Slice", [a, b.Int64Constant(2, 1, 3), b.Int64Constant(6, 7, 8), b.Int64Constant(1, 2, 3)]);
         var net = Check(b.Build(s), 3 * 8 * 8);
-        Assert.AreEqual(1, net.Result.Report.Passes.Single(p => p.Name == "slice-as-pick").Applied);
+        Assert.AreEqual(1, net.Result.Report!.Passes.Single(p => p.Name == "slice-as-pick").Applied);
     }
 
     [TestMethod]
@@ -91,7 +91,7 @@ public sealed class SelectionLoweringTests
         string r = b.Node("Reshape", [b.Node("Transpose", [a], ("perm", new[] { 0, 2, 3, 1 })), b.Int64Constant(1, 64, 6)]);
         string s = b.Node("Slice", [r, b.Int64Constant(4), b.Int64Constant(6), b.Int64Constant(2)]);
         var net = Check(b.Build(s), 3 * 8 * 8);
-        Assert.AreEqual(1, net.Result.Report.Passes.Single(p => p.Name == "slice-as-pick").Applied);
+        Assert.AreEqual(1, net.Result.Report!.Passes.Single(p => p.Name == "slice-as-pick").Applied);
     }
 
     [TestMethod]

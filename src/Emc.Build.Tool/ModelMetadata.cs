@@ -1,4 +1,4 @@
-namespace Emc.Build.Tasks;
+namespace Emc.Build.Tool;
 
 /// <summary>Names of the item metadata the targets and tasks exchange (user-facing ones are documented in the README).</summary>
 internal static class ModelMetadata

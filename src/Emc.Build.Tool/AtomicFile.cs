@@ -1,4 +1,4 @@
-namespace Emc.Build.Tasks;
+namespace Emc.Build.Tool;
 
 /// <summary>
 /// Writes generated files so readers never see a torn file and unchanged content keeps its timestamp (so nothing

@@ -1,6 +1,6 @@
 using Emc.Diagnostics;
 
-namespace Emc.Build.Tasks;
+namespace Emc.Build.Tool;
 
 /// <summary>Diagnostics of build integration: MSBuild items, code generation and firmware bundles (EMC08xx).</summary>
 internal static class BuildDiagnostics

@@ -1,7 +1,6 @@
 using Emc.Diagnostics;
-using Microsoft.Build.Framework;
 
-namespace Emc.Build.Tasks;
+namespace Emc.Build.Tool;
 
 /// <summary>
 /// Compiler diagnostics as the build shows them: in MSBuild's terms (the Dataset metadata, not --dataset) and naming
@@ -12,7 +11,7 @@ internal static class ItemDiagnostics
     /// <summary>EMC0602: the compiler's no-dataset fallback.</summary>
     public const string NoDatasetCode = "EMC0602";
 
-    public static Diagnostic ForItem(Diagnostic d, ITaskItem model)
+    public static Diagnostic ForItem(Diagnostic d, IModelItem model)
     {
         string message = d.Code == NoDatasetCode
             ? "no calibration dataset given: the EmcModel item has no Dataset metadata, so activation ranges come from random inputs; set Dataset=\"calib/\" (a folder or files of representative inputs) for a usable model"
@@ -21,7 +20,7 @@ internal static class ItemDiagnostics
     }
 
     /// <summary><c>EmcModel 'models/net.onnx' (net)</c>: the item as written in the project, and its output name.</summary>
-    public static string Name(ITaskItem model)
+    public static string Name(IModelItem model)
     {
         string source = model.GetMetadata(ModelMetadata.SourceItem);
         return $"EmcModel '{(source.Length > 0 ? source : model.ItemSpec)}' ({model.GetMetadata(ModelMetadata.OutputName)})";

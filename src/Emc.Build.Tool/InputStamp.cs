@@ -1,19 +1,18 @@
 using System.Globalization;
 using System.Text;
-using Microsoft.Build.Framework;
 
-namespace Emc.Build.Tasks;
+namespace Emc.Build.Tool;
 
 /// <summary>
 /// What a compile read: the size and last-write time of the model, its options stamp, every dataset file and the
 /// external-data files the model names, taken BEFORE the compile starts and stored as the text of the model's
 /// "compiled" marker. MSBuild's own check (inputs newer than the marker) misses a model saved while it was being compiled (the marker is stamped after) and a
-/// replacement copied with an older time (<c>cp -p</c>); <see cref="EmcResolveModels"/> compares the recorded text
+/// replacement copied with an older time (<c>cp -p</c>); the task EmcResolveModels compares the recorded text
 /// with the files as they are now and forgets the marker on any difference, so the next build recompiles.
 /// </summary>
 internal static class InputStamp
 {
-    public static IEnumerable<string> InputsOf(ITaskItem model) =>
+    public static IEnumerable<string> InputsOf(IModelItem model) =>
         new[] { model.ItemSpec, model.GetMetadata(ModelMetadata.OptionsFile) }
             .Concat(model.GetMetadata(ModelMetadata.DatasetFiles).Split(';', StringSplitOptions.RemoveEmptyEntries))
             .Where(p => p.Length > 0);
@@ -120,7 +119,7 @@ internal static class InputStamp
     /// True when the marker records the inputs exactly as they are now: every recorded file (model, options,
     /// dataset, external data) has its recorded size and time, and no current input is missing from the record.
     /// </summary>
-    public static bool Matches(string markerPath, ITaskItem model)
+    public static bool Matches(string markerPath, IModelItem model)
     {
         try
         {

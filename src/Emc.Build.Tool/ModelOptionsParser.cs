@@ -2,14 +2,13 @@ using System.Globalization;
 using Emc.Compiler.CodeGen;
 using Emc.Compiler.Compilation;
 using Emc.Diagnostics;
-using Microsoft.Build.Framework;
 
-namespace Emc.Build.Tasks;
+namespace Emc.Build.Tool;
 
 /// <summary>Turns EmcModel metadata into <see cref="CompileOptions"/>; every bad value is a coded diagnostic naming it.</summary>
 internal static class ModelOptionsParser
 {
-    public static CompileOptions Parse(ITaskItem item, IReadOnlyList<string> datasetFiles, string file, DiagnosticBag diagnostics)
+    public static CompileOptions Parse(IModelItem item, IReadOnlyList<string> datasetFiles, string file, DiagnosticBag diagnostics)
     {
         string model = item.ItemSpec;
         var options = new CompileOptions { Dataset = datasetFiles };
@@ -172,7 +171,7 @@ internal static class ModelOptionsParser
     }
 
     /// <summary>Canonical text of everything that changes the outputs; written to the per-model options stamp.</summary>
-    public static string Canonical(CompileOptions o, ITaskItem item)
+    public static string Canonical(CompileOptions o, IModelItem item)
     {
         static string F(float v) => v.ToString("R", CultureInfo.InvariantCulture);
         var lines = new List<string>
@@ -217,18 +216,18 @@ internal static class ModelOptionsParser
     }
 
     /// <summary>Report: empty or true → JSON, Html → the self-contained HTML page, false → none.</summary>
-    public static bool WritesReport(ITaskItem item) => Flag(item, ModelMetadata.Report, true) || ReportIsHtml(item);
+    public static bool WritesReport(IModelItem item) => Flag(item, ModelMetadata.Report, true) || ReportIsHtml(item);
 
-    public static bool ReportIsHtml(ITaskItem item) =>
+    public static bool ReportIsHtml(IModelItem item) =>
         string.Equals(item.GetMetadata(ModelMetadata.Report), "html", StringComparison.OrdinalIgnoreCase);
 
-    public static bool Flag(ITaskItem item, string name, bool fallback)
+    public static bool Flag(IModelItem item, string name, bool fallback)
     {
         string value = item.GetMetadata(name);
         return value.Length == 0 ? fallback : string.Equals(value, "true", StringComparison.OrdinalIgnoreCase);
     }
 
-    private static List<float>? Floats(ITaskItem item, string name, string model, string file, DiagnosticBag diagnostics)
+    private static List<float>? Floats(IModelItem item, string name, string model, string file, DiagnosticBag diagnostics)
     {
         string text = item.GetMetadata(name);
         if (text.Length == 0)

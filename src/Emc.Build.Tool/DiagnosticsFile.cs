@@ -2,11 +2,11 @@ using System.Text;
 using System.Text.Json;
 using Emc.Diagnostics;
 
-namespace Emc.Build.Tasks;
+namespace Emc.Build.Tool;
 
 /// <summary>
 /// <c>&lt;name&gt;.diagnostics</c>: the warnings and notes of a model's last successful compile, written with its
-/// outputs and replayed by <see cref="EmcReplayDiagnostics"/> on every build, so an up-to-date model still shows
+/// outputs and replayed by the task EmcReplayDiagnostics on every build, so an up-to-date model still shows
 /// them (and a new WarningsAsErrors still fails the build) without recompiling. JSON, one small file per model.
 /// </summary>
 internal static class DiagnosticsFile

@@ -1,9 +1,8 @@
 using System.Globalization;
 using Emc.Compiler.CodeGen;
 using Emc.Compiler.Compilation;
-using Microsoft.Build.Framework;
 
-namespace Emc.Build.Tasks;
+namespace Emc.Build.Tool;
 
 /// <summary>
 /// The one line a compiled model gets in the build output (like csc's "app -> bin/app.dll"): what was built, how big,
@@ -11,7 +10,7 @@ namespace Emc.Build.Tasks;
 /// </summary>
 internal static class CompileSummary
 {
-    public static string Line(ITaskItem model, GeneratedModel facts, CompileReport? report, CompileOptions options)
+    public static string Line(IModelItem model, GeneratedModel facts, CompileReport? report, CompileOptions options)
     {
         var c = CultureInfo.InvariantCulture;
         int kpu = facts.Layers.Count(l => l.OnKpu);
