@@ -21,6 +21,7 @@ public static class CompilerPipeline
         LowerToK210.Instance,
         LoadCalibrationData.Instance,
         Calibrate.Instance,
+        SplitDepthwiseRanges.Instance,
         ResolveQuantization.Instance,
         PlanMemory.Instance,
         EmitKmodel.Instance,

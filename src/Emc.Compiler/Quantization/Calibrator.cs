@@ -12,13 +12,14 @@ internal static class Calibrator
         var stats = values.Distinct().ToDictionary(v => v, _ => new TensorStatistics());
         var importance = new ChannelImportance(graph);
         var weights = stats.Keys.ToDictionary(v => v, importance.Of);
+        var slopes = stats.Keys.ToDictionary(v => v, ChannelImportance.Slope);
         var options = new EvaluatorOptions
         {
             Observer = (value, tensor) =>
             {
                 if (stats.TryGetValue(value, out var s) && tensor is Tensor<float> f)
                 {
-                    s.Observe(f.Data, Channels(tensor.Shape), weights[value]);
+                    s.Observe(f.Data, Channels(tensor.Shape), weights[value], slopes[value]);
                 }
             },
         };
@@ -30,7 +31,7 @@ internal static class Calibrator
             {
                 if (stats.TryGetValue(input, out var s) && sample is Tensor<float> f)
                 {
-                    s.Observe(f.Data, Channels(sample.Shape), weights[input]);
+                    s.Observe(f.Data, Channels(sample.Shape), weights[input], slopes[input]);
                 }
             }
 

@@ -39,6 +39,38 @@ internal sealed class ChannelImportance
         return result;
     }
 
+    /// <summary>
+    /// How much an error at value x costs through the only function reading the value, as the squared slope f'(x)²:
+    /// SiLU (x·sigmoid(x)) and Sigmoid, whose slope vanishes for large negative x (so clipping there costs nothing);
+    /// null for any other reader.
+    /// </summary>
+    public static Func<double, double>? Slope(Value value)
+    {
+        var readers = value.Consumers.Distinct().ToList();
+        if (readers.Count == 1 && readers[0] is { OpType: "Sigmoid" })
+        {
+            return x =>
+            {
+                double s = 1 / (1 + Math.Exp(-x));
+                double d = s * (1 - s);
+                return d * d;
+            };
+        }
+
+        if (readers.Count == 2 && readers.FirstOrDefault(n => n.OpType == "Sigmoid") is { } sigmoid
+            && readers.FirstOrDefault(n => n.OpType == "Mul") is { } mul && mul.Inputs.Contains(sigmoid.Outputs[0]) && mul.Inputs.Contains(value))
+        {
+            return x =>
+            {
+                double s = 1 / (1 + Math.Exp(-x));
+                double d = s * (1 + (x * (1 - s)));
+                return d * d;
+            };
+        }
+
+        return null;
+    }
+
     private double[]? Compute(Value value)
     {
         if (value.Shape is not { Rank: >= 2 } shape || shape[1] <= 1)

@@ -2,7 +2,7 @@ namespace Emc.Compiler.Quantization;
 
 /// <summary>
 /// Statistics of one tensor over the calibration samples, in constant memory (no per-value storage): exact
-/// min/max, per-channel means (axis 1) and a zero-centred histogram of <see cref="Bins"/> bins whose width is a
+/// min/max, per-channel means and extremes (axis 1) and a zero-centred histogram of <see cref="Bins"/> bins whose width is a
 /// power of two, doubled (merging bin pairs exactly) whenever a value falls outside. Deterministic for a
 /// given sample order.
 /// </summary>
@@ -17,6 +17,8 @@ internal sealed class TensorStatistics
     private readonly double[] _weighted = new double[Bins];
     private double _pendingWeight;
     private double[] _channelSums = [];
+    private double[] _channelMins = [];
+    private double[] _channelMaxs = [];
     private long _channelCount;
     private long _pendingZeros;
 
@@ -38,12 +40,19 @@ internal sealed class TensorStatistics
     /// <summary>Values exactly 0 (counted in bin 0 too); ReLU outputs have a large spike there.</summary>
     public long Zeros { get; private set; }
 
+    /// <summary>Smallest value of each channel (axis 1) over all samples and positions.</summary>
+    public IReadOnlyList<double> ChannelMins => _channelMins;
+
+    /// <summary>Largest value of each channel (axis 1) over all samples and positions.</summary>
+    public IReadOnlyList<double> ChannelMaxs => _channelMaxs;
+
     /// <summary>Mean of each channel (axis 1 of the observed tensors) over all samples and positions.</summary>
     public double[] ChannelMeans => _channelSums.Select(s => _channelCount == 0 ? 0 : s / _channelCount).ToArray();
 
     /// <summary>Adds one observation of a tensor with <paramref name="channels"/> planes of equal size; each value
-    /// also adds its channel's weight (1 without <paramref name="channelWeights"/>) to <see cref="WeightedCounts"/>.</summary>
-    public void Observe(ReadOnlySpan<float> values, int channels = 1, IReadOnlyList<double>? channelWeights = null)
+    /// also adds its channel's weight (1 without <paramref name="channelWeights"/>) times <paramref name="valueWeight"/> of
+    /// the value (1 without) to <see cref="WeightedCounts"/>.</summary>
+    public void Observe(ReadOnlySpan<float> values, int channels = 1, IReadOnlyList<double>? channelWeights = null, Func<double, double>? valueWeight = null)
     {
         double maxAbs = 0;
         foreach (float v in values)
@@ -90,7 +99,7 @@ internal sealed class TensorStatistics
                 continue;
             }
 
-            double weight = weighted ? channelWeights![i / plane] : 1;
+            double weight = (weighted ? channelWeights![i / plane] : 1) * (valueWeight?.Invoke(v) ?? 1);
 
             Total++;
             if (v == 0)
@@ -129,18 +138,27 @@ internal sealed class TensorStatistics
             }
 
             _channelSums = new double[channels];
+            _channelMins = [.. Enumerable.Repeat(double.PositiveInfinity, channels)];
+            _channelMaxs = [.. Enumerable.Repeat(double.NegativeInfinity, channels)];
         }
 
         int plane = values.Length / channels;
         for (int c = 0; c < channels; c++)
         {
-            double sum = 0;
+            double sum = 0, min = _channelMins[c], max = _channelMaxs[c];
             foreach (float v in values.Slice(c * plane, plane))
             {
-                sum += float.IsFinite(v) ? v : 0;
+                if (float.IsFinite(v))
+                {
+                    sum += v;
+                    min = Math.Min(min, v);
+                    max = Math.Max(max, v);
+                }
             }
 
             _channelSums[c] += sum;
+            _channelMins[c] = min;
+            _channelMaxs[c] = max;
         }
 
         _channelCount += plane;
