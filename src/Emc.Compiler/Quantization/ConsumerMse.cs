@@ -23,27 +23,46 @@ internal static class ConsumerMse
 
     public static (double Min, double Max) Select(TensorStatistics s, double min, double max)
     {
+        var (centres, weights) = Bins(s);
         double lo = min, hi = max;
-        double best = Error(s, lo, hi);
+        double best = Error(centres, weights, lo, hi);
         double full = best;
         for (int round = 0; round < 2; round++)
         {
-            (lo, hi, best) = Search(s, lo, hi, best, (f, l, h) => (min * f, max * f));
-            (lo, hi, best) = Search(s, lo, hi, best, (f, l, h) => (l, max * f));
-            (lo, hi, best) = Search(s, lo, hi, best, (f, l, h) => (min * f, h));
+            (lo, hi, best) = Search(centres, weights, lo, hi, best, (f, l, h) => (min * f, max * f));
+            (lo, hi, best) = Search(centres, weights, lo, hi, best, (f, l, h) => (l, max * f));
+            (lo, hi, best) = Search(centres, weights, lo, hi, best, (f, l, h) => (min * f, h));
         }
 
         return best * RequiredGain <= full ? (lo, hi) : (min, max);
     }
 
+    /// <summary>Centre and weight of every non-empty bin.</summary>
+    private static (double[] Centres, double[] Weights) Bins(TensorStatistics s)
+    {
+        var all = s.WeightedCounts;
+        var centres = new List<double>();
+        var weights = new List<double>();
+        for (int i = 0; i < all.Length; i++)
+        {
+            if (all[i] != 0)
+            {
+                centres.Add(s.Edge(i) + (s.BinWidth / 2));
+                weights.Add(all[i]);
+            }
+        }
+
+        return ([.. centres], [.. weights]);
+    }
+
     private static (double Lo, double Hi, double Err) Search(
-        TensorStatistics s, double lo, double hi, double best, Func<double, double, double, (double, double)> candidate)
+        double[] centres, double[] weights, double lo, double hi, double best, Func<double, double, double, (double, double)> candidate)
     {
         double bestLo = lo, bestHi = hi;
         for (int i = 0; i <= Steps; i++)
         {
             var (l, h) = candidate(Math.Pow(Factor, i), lo, hi);
-            double err = Error(s, l, h);
+            double err = Error(centres, weights, l, h);
             if (err < best)
             {
                 (best, bestLo, bestHi) = (err, l, h);
@@ -53,21 +72,17 @@ internal static class ConsumerMse
         return (bestLo, bestHi, best);
     }
 
-    /// <summary>Weighted squared error of quantizing the bin centres with range [lo, hi].</summary>
-    private static double Error(TensorStatistics s, double lo, double hi)
+    /// <summary>Weighted squared error of quantizing the bin centres with range [lo, hi] (as <see cref="QuantParam"/> does).</summary>
+    private static double Error(double[] centres, double[] weights, double lo, double hi)
     {
         var q = QuantParam.FromRange(lo, hi);
-        var weights = s.WeightedCounts;
+        double scale = q.S, offset = q.B;
         double err = 0;
-        for (int i = 0; i < weights.Length; i++)
+        for (int i = 0; i < centres.Length; i++)
         {
-            if (weights[i] == 0)
-            {
-                continue;
-            }
-
-            double c = s.Edge(i) + (s.BinWidth / 2);
-            double d = q.Dequantize(q.Quantize(c)) - c;
+            double c = centres[i];
+            double level = Math.Clamp(Math.Round((c * scale) - offset, MidpointRounding.ToEven), 0, 255);
+            double d = ((level + offset) / scale) - c;
             err += weights[i] * d * d;
         }
 

@@ -28,6 +28,10 @@ internal static class DepthwiseRangeSplit
         "Relu", "Clip", "LeakyRelu", "Sigmoid", "HardSigmoid", "HardSwish", "Tanh", "Elu", "Selu",
     };
 
+    /// <summary>The depthwise inputs of the chains the rewrite could split (their statistics decide).</summary>
+    public static IReadOnlyList<Value> Candidates(Ir.Graph graph) =>
+        [.. graph.Nodes.Select(d => Match(graph, d)?.A).OfType<Value>()];
+
     /// <summary>Rewrites every matching chain whose activation statistics call for it; returns how many.</summary>
     public static int Run(Ir.Graph graph, IReadOnlyDictionary<Value, TensorStatistics> stats, DiagnosticBag diagnostics)
     {

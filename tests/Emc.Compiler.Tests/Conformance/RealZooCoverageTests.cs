@@ -32,9 +32,9 @@ public sealed class RealZooCoverageTests
     /// up). light-person-detector: every layer's integer arithmetic is within 1 LSB of its float model and the float
     /// evaluator matches ONNX Runtime (106 dB); the loss is per-tensor activation quantization of channels whose ranges
     /// differ up to 500× feeding depthwise weights up to |w| ≈ 140 (docs/accuracy.md). Consumer calibration: 2.1 → 8.6 dB;
-    /// split-depthwise-channel-ranges and SiLU-slope weighting: 13.4 dB.
+    /// split-depthwise-channel-ranges and SiLU-slope weighting: 14.2 dB.
     /// </summary>
-    private static readonly Dictionary<string, double> s_knownLowDb = new(StringComparer.Ordinal) { ["light-person-detector"] = 13.0 };
+    private static readonly Dictionary<string, double> s_knownLowDb = new(StringComparer.Ordinal) { ["light-person-detector"] = 14.0 };
 
     /// <summary>Options per model from its info.json preprocessing (file and lines cited there).</summary>
     private static readonly (string Name, string Options, bool Images)[] s_models =

@@ -1,23 +1,36 @@
+using Emc.Compiler.Ir;
 using Emc.Compiler.Quantization;
 
 namespace Emc.Compiler.Compilation.Stages;
 
 /// <summary>
-/// <see cref="DepthwiseRangeSplit"/> on the calibrated graph; when it rewrites a chain, the graph is lowered and
-/// calibrated again (the samples stay), so only models with such chains pay for it.
+/// <see cref="DepthwiseRangeSplit"/> before calibration: the per-channel ranges of the candidate chains come from a float
+/// run of the first <see cref="Samples"/> calibration samples; when a chain is rewritten, the graph is lowered again, so
+/// calibration sees the final graph and only models with such chains pay for the extra run.
 /// </summary>
 internal sealed class SplitDepthwiseRanges : ICompileStage
 {
     public static readonly SplitDepthwiseRanges Instance = new();
 
+    /// <summary>Samples the split decision looks at.</summary>
+    public const int Samples = 8;
+
     public string Name => "split-depthwise-channel-ranges";
 
     public string Summary => "conv → activation → depthwise conv chains whose channel ranges differ > 2× (and the split cuts the noise 16×) → channel groups of similar range "
-        + "(each its own uint8 range) joined by a Concat, the permutation folded into the convs reading it; then lower and calibrate again";
+        + "(each its own uint8 range) joined by a Concat, the permutation folded into the convs reading it; then lower again";
 
     public bool Run(CompileState state)
     {
-        if (DepthwiseRangeSplit.Run(state.Graph, state.Statistics!, state.Diagnostics) == 0)
+        var candidates = DepthwiseRangeSplit.Candidates(state.Graph);
+        if (candidates.Count == 0)
+        {
+            return true;
+        }
+
+        var inputShape = state.Graph.Inputs[0].Shape!;
+        var stats = Calibrator.Collect(state.Graph, candidates, state.Samples.Take(Samples).Select(s => (Tensor)Tensor.Create(inputShape, s.ModelInput)));
+        if (DepthwiseRangeSplit.Run(state.Graph, stats, state.Diagnostics) == 0)
         {
             return true;
         }
@@ -29,8 +42,7 @@ internal sealed class SplitDepthwiseRanges : ICompileStage
         }
 
         state.Log.Record(LoadCalibrationData.Instance);
-        state.Log.Record(Calibrate.Instance);
         state.Log.Record(this);
-        return Calibrate.Instance.Run(state);
+        return true;
     }
 }
