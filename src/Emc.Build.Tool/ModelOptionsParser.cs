@@ -85,7 +85,7 @@ internal static class ModelOptionsParser
             }
             else
             {
-                Bad(diagnostics, file, model, ModelMetadata.Calibration, calibration, "Default, MinMax, Percentile, Mse or Kld");
+                Bad(diagnostics, file, model, ModelMetadata.Calibration, calibration, "Default, MinMax, Percentile, Mse, Kld or Consumer");
             }
         }
 

@@ -44,7 +44,7 @@ public static class CompileCommand
         var std = new Option<string>("--std") { Description = "Std of (pixel/255 − mean)/std: one value or one per channel." };
         var order = new Option<string>("--channel-order") { Description = "rgb (default) or bgr planes on the device.", DefaultValueFactory = _ => "rgb" };
         var bits = new Option<int>("--weight-bits") { Description = "KPU weight width: 8 (default) or 16.", DefaultValueFactory = _ => 8 };
-        var calibration = new Option<string>("--calibration") { Description = "default | minmax | percentile | mse | kld.", DefaultValueFactory = _ => "default" };
+        var calibration = new Option<string>("--calibration") { Description = "default | minmax | percentile | mse | kld | consumer.", DefaultValueFactory = _ => "default" };
         var report = new Option<FileInfo>("--report") { Description = "Write the compile report here: .html → a self-contained page (charts, layer table), anything else → JSON." };
         var fc = new Option<string>("--fully-connected") { Description = "Gemm/MatMul on: default | cpu (float FULLY_CONNECTED) | kpu (4x4 padding trick).", DefaultValueFactory = _ => "default" };
         var inputShape = new Option<string[]>("--input-shape") { Description = "Static shape of a graph input with dynamic dimensions: NAME=1,3,240,320 (or 1,3,240,320 for the only input); repeatable.", AllowMultipleArgumentsPerToken = true };
@@ -175,11 +175,12 @@ public static class CompileCommand
             "percentile" => CalibrationMethod.Percentile,
             "mse" => CalibrationMethod.Mse,
             "kld" or "kl" => CalibrationMethod.Kld,
+            "consumer" => CalibrationMethod.Consumer,
             _ => null,
         };
         if (method is null)
         {
-            Bad($"--calibration '{a.Calibration}': expected default, minmax, percentile, mse or kld");
+            Bad($"--calibration '{a.Calibration}': expected default, minmax, percentile, mse, kld or consumer");
         }
 
         var fullyConnected = a.FullyConnected.ToLowerInvariant() switch

@@ -46,7 +46,7 @@ public static class EvalCommand
         var std = new Option<string>("--std") { Description = "Std of (pixel/255 − mean)/std." };
         var order = new Option<string>("--channel-order") { Description = "rgb (default) or bgr.", DefaultValueFactory = _ => "rgb" };
         var bits = new Option<int>("--weight-bits") { Description = "When compiling: 8 (default) or 16.", DefaultValueFactory = _ => 8 };
-        var calibration = new Option<string>("--calibration") { Description = "When compiling: default | minmax | percentile | mse | kld.", DefaultValueFactory = _ => "default" };
+        var calibration = new Option<string>("--calibration") { Description = "When compiling: default | minmax | percentile | mse | kld | consumer.", DefaultValueFactory = _ => "default" };
         var fc = new Option<string>("--fully-connected") { Description = "When compiling: default | cpu | kpu.", DefaultValueFactory = _ => "default" };
         var max = new Option<int>("--max") { Description = "Evaluate at most this many images (0 = all).", DefaultValueFactory = _ => 0 };
         var worst = new Option<int>("--worst") { Description = "How many of the worst classes to list (default 5).", DefaultValueFactory = _ => 5 };

@@ -16,6 +16,10 @@ public enum CalibrationMethod
     Percentile,
     Mse,
     Kld,
+
+    /// <summary>The range that minimises the quantization error as the tensor's readers see it: the squared error of
+    /// each channel weighted by how much the convs reading it amplify it (<c>Quantization/ChannelImportance</c>).</summary>
+    Consumer,
 }
 
 /// <summary>Everything that changes the compiled kmodel. Equal options + equal inputs → identical bytes.</summary>

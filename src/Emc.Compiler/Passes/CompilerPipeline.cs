@@ -20,6 +20,7 @@ public static class CompilerPipeline
         SelectOutputs.Instance,
         LowerToK210.Instance,
         LoadCalibrationData.Instance,
+        SplitDepthwiseRanges.Instance,
         Calibrate.Instance,
         ResolveQuantization.Instance,
         PlanMemory.Instance,

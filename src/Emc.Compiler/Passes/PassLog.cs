@@ -12,4 +12,16 @@ public sealed class PassLog
     public int Count(string name) => _counts.GetValueOrDefault(name);
 
     public IReadOnlyDictionary<string, int> Counts => _counts;
+
+    /// <summary>Puts the counts back to an earlier <see cref="Snapshot"/> (a stage that redoes earlier stages).</summary>
+    public void Restore(IReadOnlyDictionary<string, int> snapshot)
+    {
+        _counts.Clear();
+        foreach (var (name, count) in snapshot)
+        {
+            _counts[name] = count;
+        }
+    }
+
+    public IReadOnlyDictionary<string, int> Snapshot() => new Dictionary<string, int>(_counts, StringComparer.Ordinal);
 }

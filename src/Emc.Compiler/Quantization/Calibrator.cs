@@ -10,13 +10,16 @@ internal static class Calibrator
     public static Dictionary<Value, TensorStatistics> Collect(Ir.Graph graph, IReadOnlyCollection<Value> values, IEnumerable<Tensor> samples, Action<int>? progress = null)
     {
         var stats = values.Distinct().ToDictionary(v => v, _ => new TensorStatistics());
+        var importance = new ChannelImportance(graph);
+        var weights = stats.Keys.ToDictionary(v => v, importance.Of);
+        var slopes = stats.Keys.ToDictionary(v => v, ChannelImportance.Slope);
         var options = new EvaluatorOptions
         {
             Observer = (value, tensor) =>
             {
                 if (stats.TryGetValue(value, out var s) && tensor is Tensor<float> f)
                 {
-                    s.Observe(f.Data, Channels(tensor.Shape));
+                    s.Observe(f.Data, Channels(tensor.Shape), weights[value], slopes[value]);
                 }
             },
         };
@@ -28,7 +31,7 @@ internal static class Calibrator
             {
                 if (stats.TryGetValue(input, out var s) && sample is Tensor<float> f)
                 {
-                    s.Observe(f.Data, Channels(sample.Shape));
+                    s.Observe(f.Data, Channels(sample.Shape), weights[input], slopes[input]);
                 }
             }
 

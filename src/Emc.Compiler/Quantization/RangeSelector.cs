@@ -6,8 +6,8 @@ namespace Emc.Compiler.Quantization;
 /// Chooses a tensor's 8-bit quantization range from its calibration histogram (spec §7.2 uses min/max):
 /// MinMax; Percentile (0.01 % clipped at each end); Mse (the proportional shrink of [min, max] that minimises the
 /// expected squared quantization error, clipping included); Kld (TensorRT-style: the clipping threshold whose
-/// 255-level quantized distribution has the smallest KL divergence from the clipped reference distribution).
-/// All ranges still contain 0.
+/// 255-level quantized distribution has the smallest KL divergence from the clipped reference distribution);
+/// Consumer (<see cref="ConsumerMse"/>). All ranges still contain 0.
 /// </summary>
 internal static class RangeSelector
 {
@@ -31,6 +31,7 @@ internal static class RangeSelector
             CalibrationMethod.Percentile => Percentile(stats, min, max),
             CalibrationMethod.Mse => Mse(stats, min, max),
             CalibrationMethod.Kld => Kld(stats, min, max),
+            CalibrationMethod.Consumer => ConsumerMse.Select(stats, min, max),
             _ => (min, max),
         };
     }

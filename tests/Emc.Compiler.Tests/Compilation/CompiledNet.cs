@@ -40,7 +40,9 @@ internal sealed class CompiledNet
     public static CompiledNet Compile(ModelProto model, IReadOnlyList<byte[]> samples, CompileOptions? options = null, Func<byte[], byte[]>? modelOrder = null)
     {
         var artifacts = CompileArtifacts(model, samples, options, modelOrder);
-        var net = new CompiledNet(artifacts.Result, artifacts.Graph);
+
+        // The compiler may rewrite the graph it is given (split-depthwise-channel-ranges); the truth is the model as written.
+        var net = new CompiledNet(artifacts.Result, OnnxImporter.Import(model).Value!);
         if (net.Result.Succeeded)
         {
             net.Run(samples, modelOrder ?? (q => q));

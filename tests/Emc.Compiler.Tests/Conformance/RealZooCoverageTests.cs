@@ -29,11 +29,12 @@ public sealed class RealZooCoverageTests
 
     /// <summary>
     /// Compiled models known to fall below <see cref="SanityFloorDb"/>, with the floor they reach (minimums that only go
-    /// up). light-person-detector: 6.9 dB against the float model even on its calibration photos, while its Focus,
-    /// SiLU tables and head selections are each exact in isolation (FocusPhasesTests, ElementwiseTableTests,
-    /// SelectionLoweringTests) — an accuracy problem of the deep quantized network, tracked by the accuracy issue.
+    /// up). light-person-detector: every layer's integer arithmetic is within 1 LSB of its float model and the float
+    /// evaluator matches ONNX Runtime (106 dB); the loss is per-tensor activation quantization of channels whose ranges
+    /// differ up to 500× feeding depthwise weights up to |w| ≈ 140 (docs/accuracy.md). Consumer calibration: 2.1 → 8.6 dB;
+    /// split-depthwise-channel-ranges and SiLU-slope weighting: 14.2 dB.
     /// </summary>
-    private static readonly Dictionary<string, double> s_knownLowDb = new(StringComparer.Ordinal) { ["light-person-detector"] = 2.0 };
+    private static readonly Dictionary<string, double> s_knownLowDb = new(StringComparer.Ordinal) { ["light-person-detector"] = 14.0 };
 
     /// <summary>Options per model from its info.json preprocessing (file and lines cited there).</summary>
     private static readonly (string Name, string Options, bool Images)[] s_models =

@@ -25,6 +25,9 @@ internal sealed class CompileState(Ir.Graph graph, CompileOptions options, Diagn
 
     public K210Model? Model { get; set; }
 
+    /// <summary>The pass counts just before the first lowering (a graph rewrite after calibration lowers again).</summary>
+    public IReadOnlyDictionary<string, int>? LogBeforeLowering { get; set; }
+
     /// <summary>Set by lowering when every error lies in the graph's tail: the outputs that would compile.</summary>
     public IReadOnlyList<string>? SuggestedOutputs { get; set; }
 

@@ -13,6 +13,7 @@ internal sealed class LowerToK210 : ICompileStage
 
     public bool Run(CompileState state)
     {
+        state.LogBeforeLowering ??= state.Log.Snapshot();
         state.Model = GraphLowering.Lower(state.Graph, state.Options, state.Diagnostics, state.Log, out var suggested);
         state.SuggestedOutputs = suggested;
         return state.Model is not null && !state.Diagnostics.HasErrors;
