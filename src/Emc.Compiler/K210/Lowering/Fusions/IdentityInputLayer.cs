@@ -32,7 +32,7 @@ internal sealed class IdentityInputLayer : IPass
     {
         var pre = ctx.Preprocessing!;
         int c = device.Channels, h = device.Height, w = device.Width;
-        if (h < ConvLowering.MinSize || w < ConvLowering.MinSize || h > ConvLowering.MaxHeight || w > ConvLowering.MaxWidth || c > ConvLowering.MaxChannels)
+        if (!ConvLowering.FitsKpuMap(c, h, w))
         {
             ctx.Diagnostics.Add(CompilerDiagnostics.UnsupportedInput.Create(
                 $"the input '{fed.Name}' feeds {Consumers(fed)}, so it must pass through a KPU identity layer, but its {c}×{h}×{w} map is outside the KPU's limits (4×4 to {ConvLowering.MaxHeight}×{ConvLowering.MaxWidth}, ≤ {ConvLowering.MaxChannels} channels)",

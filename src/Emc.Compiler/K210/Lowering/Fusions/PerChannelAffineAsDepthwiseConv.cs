@@ -36,7 +36,7 @@ internal sealed class PerChannelAffineAsDepthwiseConv : IPass
         }
 
         int c = shape[1], h = shape[2], w = shape[3];
-        if (h < ConvLowering.MinSize || w < ConvLowering.MinSize || h > ConvLowering.MaxHeight || w > ConvLowering.MaxWidth || c > ConvLowering.MaxChannels)
+        if (!ConvLowering.FitsKpuMap(c, h, w))
         {
             return false;
         }

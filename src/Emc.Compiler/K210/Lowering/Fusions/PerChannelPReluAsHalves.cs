@@ -78,7 +78,7 @@ internal sealed class PerChannelPReluAsHalves : IPass
         }
 
         int c = shape[1], h = shape[2], w = shape[3];
-        if (h < ConvLowering.MinSize || w < ConvLowering.MinSize || h > ConvLowering.MaxHeight || w > ConvLowering.MaxWidth || 2 * c > ConvLowering.MaxChannels)
+        if (!ConvLowering.FitsKpuMap(2 * c, h, w))
         {
             return false;
         }

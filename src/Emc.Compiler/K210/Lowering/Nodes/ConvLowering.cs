@@ -30,6 +30,9 @@ internal sealed class ConvLowering : INodeLowering
 
     public static readonly ConvLowering Instance = new();
 
+    /// <summary>Whether a C×H×W map can be one KPU conv's input or output (size and channel limits).</summary>
+    public static bool FitsKpuMap(int c, int h, int w) => h >= MinSize && w >= MinSize && h <= MaxHeight && w <= MaxWidth && c <= MaxChannels;
+
     public string Name => "lower-conv";
 
     public string Summary => "Conv → K210_CONV (1×1/3×3 natively, other kernels over shifted copies; stride through pooling or sampling), with its followers fused";
