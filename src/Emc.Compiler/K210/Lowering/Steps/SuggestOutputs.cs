@@ -43,7 +43,7 @@ internal sealed class SuggestOutputs : ILoweringStep
             }
         }
 
-        foreach (var output in graph.Outputs.Where(o => !ctx.Slot(o).Failed && !cut.Contains(o)))
+        foreach (var output in graph.Outputs.Where(o => !o.IsConstant && !ctx.Slot(o).Failed && !cut.Contains(o)))
         {
             cut.Add(output);
         }
