@@ -18,6 +18,7 @@ public static class CompilerPipeline
     [
         CheckOptions.Instance,
         SelectOutputs.Instance,
+        SplitStridedInputConv.Instance,
         LowerToK210.Instance,
         LoadCalibrationData.Instance,
         SplitDepthwiseRanges.Instance,

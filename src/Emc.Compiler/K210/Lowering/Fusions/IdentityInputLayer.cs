@@ -76,10 +76,18 @@ internal sealed class IdentityInputLayer : IPass
             return new KpuConvWeights(channels, channels, 1, true, scale, bias);
         }
 
+        return Matrix(pre, channels, uniform);
+    }
+
+    /// <summary>The same map as a regular 1×1 conv (a layer with a pool stage cannot be depthwise): weight 1, or Scale[c]
+    /// and bias Offset[c], from device channel c (swapped red and blue when the order is bgr).</summary>
+    public static KpuConvWeights Matrix(Preprocessing pre, int channels, bool uniform)
+    {
         var matrix = new float[channels * channels];
+        var bias = new float[channels];
         for (int o = 0; o < channels; o++)
         {
-            int source = channels == 3 ? 2 - o : o;
+            int source = pre.SwapRedBlue && channels == 3 ? 2 - o : o;
             matrix[(o * channels) + source] = uniform ? 1 : (float)pre.Scale[o];
             bias[o] = uniform ? 0 : (float)pre.Offset[o];
         }

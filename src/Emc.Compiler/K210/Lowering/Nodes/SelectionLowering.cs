@@ -21,11 +21,11 @@ internal sealed class SelectionLowering : INodeLowering
 
     public IReadOnlyList<string> OpTypes { get; } = ["Slice", "Split", "Gather"];
 
-    public IReadOnlyList<IPass> Rewrites { get; } = [ViewElementRange.Instance, SliceAsPick.Instance, GatherRunsByConcat.Instance];
+    public IReadOnlyList<IPass> Rewrites { get; } = [StrideTwoSliceByKpuPool.Instance, ViewElementRange.Instance, SliceAsPick.Instance, GatherRunsByConcat.Instance];
 
     public void Lower(LoweringContext ctx, Node node)
     {
-        if (!SelectionIsConstant(ctx, node))
+        if (!SelectionIsConstant(ctx, node) || StrideTwoSliceByKpuPool.Instance.TryLower(ctx, node))
         {
             return;
         }

@@ -24,7 +24,7 @@ internal sealed class BindDeviceInput : ILoweringStep
         device.Quant = InputPreprocessing.DeviceQuant(ctx.Preprocessing!);
         ctx.Model.Input = device;
         ctx.Slot(input).Kpu = device;
-        if (IdentityInputLayer.FeedsOneConv(ctx, fed))
+        if (IdentityInputLayer.FeedsOneConv(ctx, fed) || StrideTwoSliceByKpuPool.FeedsOnlyPhases(ctx, fed))
         {
             ctx.Slot(fed).Kpu = device;
             return true;

@@ -9,23 +9,25 @@ internal sealed class CheckKpuLimits : ILoweringStep
 {
     public static readonly CheckKpuLimits Instance = new();
 
-    /// <summary><c>channel_byte_num</c> is 16 bits: a main-memory output plane holds at most 65536 bytes (spec §5.8).</summary>
+    /// <summary><c>channel_byte_num</c> = OW·OH − 1 is 16 bits (spec §5.7, §5.8): a KPU output plane holds at most 65536 pixels.</summary>
     public const int MaxMainOutputPlane = 65536;
 
     public string Name => "check-kpu-limits";
 
-    public string Summary => "limits that depend on the finished lowering: a KPU output sent to main memory holds at most 65536 bytes per channel";
+    public string Summary => "limits that depend on the finished lowering: a KPU output plane (in KPU RAM or main memory) holds at most 65536 pixels";
 
     public bool Run(LoweringContext ctx)
     {
+        var reported = new HashSet<string>(StringComparer.Ordinal);
         foreach (var conv in ctx.Model.Layers.OfType<KpuConvLayer>())
         {
             var o = conv.Output;
-            if (conv.MainOutput is not null && o.Width * o.Height > MaxMainOutputPlane)
+            if (o.Width * o.Height > MaxMainOutputPlane && reported.Add(conv.Name))
             {
                 var node = ctx.Graph.Nodes.FirstOrDefault(n => n.Name == conv.Name);
-                string message = string.Create(CultureInfo.InvariantCulture,
-                    $"its {o.Height}×{o.Width} output is read by a CPU layer, but a KPU output sent to main memory holds at most {MaxMainOutputPlane} bytes per channel (channel_byte_num is 16 bits)");
+                string message = conv.MainOutput is not null
+                    ? string.Create(CultureInfo.InvariantCulture, $"its {o.Height}×{o.Width} output is read by a CPU layer, but a KPU output sent to main memory holds at most {MaxMainOutputPlane} bytes per channel (channel_byte_num is 16 bits)")
+                    : string.Create(CultureInfo.InvariantCulture, $"its {o.Height}×{o.Width} output plane has more than {MaxMainOutputPlane} pixels, which a KPU layer's channel_byte_num (16 bits) cannot count; a stride 2 or pooling in the same layer, or row-band tiling (not implemented), would be needed");
                 if (node is not null)
                 {
                     ctx.Error(CompilerDiagnostics.KpuLimit, node, message);
