@@ -61,24 +61,35 @@ public sealed class InputNormalizationTests
     }
 
     [TestMethod]
-    public void FractionalZeroPointBeforePaddedConvIsDiagnosed()
+    public void FractionalZeroPointBeforePaddedConvGoesThroughANormalizationLayer()
     {
+        // No integer pad_value is real zero under (x − 0.1307)/0.3081: an identity layer applies the map first (item 6).
         var b = new OnnxNetBuilder("x", 1, 3, 8, 8);
         string n = b.Node("Div", [b.Node("Sub", ["x", b.Constant([0.1307f])]), b.Constant([0.3081f])]);
-        var errors = Errors(b.Build(Conv(b, n, 3, 8, 3)));
-        Assert.AreEqual("EMC0507", errors.Single().Code, string.Join("\n", errors));
-        StringAssert.Contains(errors[0].Message, "between two uint8 values");
+        var net = Check(b.Build(Conv(b, Conv(b, n, 3, 8, 3), 8, 8, 1)));
+        Assert.AreEqual(3, net.LayerTypes.Count(t => t == KmodelLayerType.K210Conv), "identity normalization layer + the two convs");
     }
 
     [TestMethod]
-    public void PerChannelOffsetsBeforePaddedConvAreDiagnosed()
+    public void PerChannelOffsetsBeforePaddedConvGoThroughANormalizationLayer()
     {
-        // One pad_value cannot be real zero in three channels with different offsets (ConvLowering.ApplyPreprocessing).
+        // One pad_value cannot be real zero in three channels with different offsets: an identity layer applies the
+        // per-channel map, and the padded conv reads one quantization (issue 16 item 6; was EMC0507).
         var b = new OnnxNetBuilder("x", 1, 3, 8, 8);
         string n = b.Node("Div", [b.Node("Sub", ["x", b.Constant([0.485f, 0.456f, 0.406f], 3, 1, 1)]), b.Constant([0.229f, 0.224f, 0.225f], 3, 1, 1)]);
-        var errors = Errors(b.Build(Conv(b, n, 3, 8, 3)));
+        var net = Check(b.Build(Conv(b, Conv(b, n, 3, 8, 3), 8, 8, 1)));
+        Assert.AreEqual(3, net.LayerTypes.Count(t => t == KmodelLayerType.K210Conv));
+    }
+
+    [TestMethod]
+    public void PerChannelOffsetsBeforeAPaddedConvOnAMapOver65536PixelsAreDiagnosed()
+    {
+        // The normalization layer's 256×320 output plane would exceed channel_byte_num, so EMC0507 says why.
+        var b = new OnnxNetBuilder("x", 1, 3, 256, 320);
+        string n = b.Node("Sub", ["x", b.Constant([0.485f, 0.456f, 0.406f], 3, 1, 1)]);
+        var errors = CompiledNet.Compile(b.Build(Conv(b, n, 3, 8, 3)), CompiledNet.RandomSamples(1, 3 * 256 * 320, 1)).Result.Diagnostics.Where(d => d.IsError).ToList();
         Assert.AreEqual("EMC0507", errors.Single().Code, string.Join("\n", errors));
-        StringAssert.Contains(errors[0].Message, "padded 3×3 first convolution");
+        StringAssert.Contains(errors[0].Message, "65536 pixels");
     }
 
     [TestMethod]

@@ -55,14 +55,14 @@ public sealed class OneCauseOneErrorTests
     [TestMethod]
     public void PreprocessingThatCannotFoldIntoTheFirstConvStopsLowering()
     {
-        // Per-channel offsets before a padded 3×3 conv (one pad_value cannot be real zero in every channel), with a
-        // fused max-pool and more convs after it: only the preprocessing error.
-        var b = new OnnxNetBuilder("x", 1, 3, 16, 16);
+        // Per-channel offsets before a padded 3×3 conv on a map too big for a normalization layer (one pad_value cannot be
+        // real zero in every channel), with a fused max-pool and more convs after it: only the preprocessing error.
+        var b = new OnnxNetBuilder("x", 1, 3, 256, 320);
         string n = b.Node("Sub", ["x", b.Constant([0.485f, 0.456f, 0.406f], 1, 3, 1, 1)]);
         n = b.Node("MaxPool", [Conv(b, n, 3, 4, 3)], ("kernel_shape", new[] { 2, 2 }), ("strides", new[] { 2, 2 }));
         n = Conv(b, b.Node("MaxPool", [Conv(b, n, 4, 4, 3)], ("kernel_shape", new[] { 2, 2 }), ("strides", new[] { 2, 2 })), 4, 4, 3);
 
-        var errors = CompiledNet.Compile(b.Build(n), CompiledNet.RandomSamples(2, 3 * 256, 1))
+        var errors = CompiledNet.Compile(b.Build(n), CompiledNet.RandomSamples(1, 3 * 256 * 320, 1))
             .Result.Diagnostics.Where(d => d.IsError).ToList();
 
         Assert.AreEqual(1, errors.Count, string.Join("\n", errors));

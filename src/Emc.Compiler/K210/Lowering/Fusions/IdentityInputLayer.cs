@@ -3,6 +3,7 @@ using Emc.Compiler.Ir;
 using Emc.Compiler.K210.Graph;
 using Emc.Compiler.K210.Kpu;
 using Emc.Compiler.K210.Lowering.Nodes;
+using Emc.Compiler.Ops;
 using Emc.Compiler.Passes;
 
 namespace Emc.Compiler.K210.Lowering.Fusions;
@@ -23,9 +24,31 @@ internal sealed class IdentityInputLayer : IPass
 
     public string Summary => "a graph input that feeds anything but exactly one Conv lands in a 1×1 identity KPU conv, the first layer, which its consumers read";
 
-    /// <summary>True when the device input can go straight to its consumer (one Conv, not also a graph output).</summary>
+    /// <summary>
+    /// True when the device input can go straight to its consumer: one Conv, not also a graph output, and not a conv
+    /// that reads padding or shifted copies under a map the input's quantization cannot be (per-channel mean/std, a
+    /// channel swap, a fractional zero point) — one pad_value cannot be real zero in every channel, so that map is
+    /// applied by this identity layer first and the conv reads one quantization (issue 16 item 6). A map over 65536
+    /// pixels cannot be one layer's output (channel_byte_num); the first conv then reports EMC0507.
+    /// </summary>
     public static bool FeedsOneConv(LoweringContext ctx, Value fed) =>
-        fed.Consumers.Count == 1 && fed.Consumers[0].OpType == "Conv" && !ctx.Graph.Outputs.Contains(fed);
+        fed.Consumers.Count == 1 && fed.Consumers[0].OpType == "Conv" && !ctx.Graph.Outputs.Contains(fed)
+        && !(ctx.Preprocessing is { } pre && NeedsNormalizedInput(pre, fed.Consumers[0])
+            && fed.Shape is { Rank: 4 } s && (long)s[2] * s[3] <= Steps.CheckKpuLimits.MaxMainOutputPlane);
+
+    /// <summary>A map that is not the input's quantization before a conv that reads padding or shifted copies; a channel
+    /// swap alone folds into a native conv's weights, but not into shifted copies.</summary>
+    private static bool NeedsNormalizedInput(Preprocessing pre, Node conv)
+    {
+        if (conv.Parameters is not ConvParameters p)
+        {
+            return false;
+        }
+
+        bool copies = ConvLowering.KernelProblems(p).Count > 0;
+        bool padding = p.Geometry.PadTop + p.Geometry.PadLeft + p.PadBottom + p.PadRight > 0;
+        return (!pre.IsQuantization && (padding || copies)) || (pre.SwapRedBlue && copies);
+    }
 
     /// <summary>Adds the identity layer reading <paramref name="device"/>; false after a diagnostic.</summary>
     public bool Apply(LoweringContext ctx, Value fed, K210Tensor device)
