@@ -24,6 +24,21 @@ public sealed class StridedInputPhasesTests
         Check(7, 4, 3, 240, 320, perChannelMean: true);
     }
 
+    [TestMethod]
+    public void BeforeOpset10TheStemKeepsItsCopiesAndIsDiagnosed()
+    {
+        // Regression (kmodel-hashes on an opset-3 AlexNet): Slice takes its steps as an input only from opset 10, so the
+        // rewrite stands back; the 240×320 stride-1 map is then too large for one KPU plane — a diagnostic, no exception.
+        var b = new OnnxNetBuilder("x", 1, 3, 240, 320);
+        var random = new Random(3);
+        var weights = Enumerable.Range(0, 8 * 3 * 49).Select(_ => (float)((random.NextDouble() * 2) - 1) / 50).ToArray();
+        var model = b.Build(b.Conv("x", weights, new float[8], 8, 3, 7, 4, [3, 3, 3, 3]));
+        model.OpsetImport[0].Version = 9;
+        var result = CompiledNet.Compile(model, CompiledNet.RandomSamples(1, 3 * 240 * 320, 1)).Result;
+        Assert.IsFalse(result.Succeeded);
+        Assert.IsTrue(result.Diagnostics.Any(d => d.Code == "EMC0503"), string.Join(Environment.NewLine, result.Diagnostics));
+    }
+
     private static void Check(int k, int stride, int pad, int h, int w, bool perChannelMean)
     {
         var b = new OnnxNetBuilder("x", 1, 3, h, w);

@@ -20,7 +20,9 @@ internal static class StridedInputConvAsPhases
 
     public static int Run(Ir.Graph graph, DiagnosticBag diagnostics)
     {
-        if (graph.Inputs.Count != 1 || Normalized(graph.Inputs[0]) is not { Shape: { Rank: 4 } shape } x || shape[0] != 1 || shape[2] % 2 != 0 || shape[3] % 2 != 0)
+        // Slice with steps as an input exists from opset 10; older graphs keep the shifted copies.
+        if (graph.OpsetVersion < 10 || graph.Inputs.Count != 1 || Normalized(graph.Inputs[0]) is not { Shape: { Rank: 4 } shape } x
+            || shape[0] != 1 || shape[2] % 2 != 0 || shape[3] % 2 != 0)
         {
             return 0;
         }
@@ -28,9 +30,8 @@ internal static class StridedInputConvAsPhases
         int applied = 0;
         foreach (var conv in x.Consumers.Where(c => c.OpType == "Conv").ToList())
         {
-            if (Candidate(conv, x, shape) is { } p)
+            if (Candidate(conv, x, shape) is { } p && Apply(graph, conv, x, shape, p, diagnostics))
             {
-                Apply(graph, conv, x, shape, p, diagnostics);
                 applied++;
             }
         }
@@ -74,7 +75,7 @@ internal static class StridedInputConvAsPhases
         return units > MaxStackUnits || (long)shape[2] * shape[3] > 65536 ? p : null;
     }
 
-    private static void Apply(Ir.Graph graph, Node conv, Value x, Shape shape, ConvParameters p, DiagnosticBag diagnostics)
+    private static bool Apply(Ir.Graph graph, Node conv, Value x, Shape shape, ConvParameters p, DiagnosticBag diagnostics)
     {
         var g = p.Geometry;
         int c = shape[1], h = shape[2], w = shape[3];
@@ -96,6 +97,18 @@ internal static class StridedInputConvAsPhases
         var stacked = new Value($"{x.Name}_phases", DataType.Float32);
         created.Add(new Node($"{conv.Name}_phases", "Concat", "", phases, [stacked],
             new Dictionary<string, NodeAttribute>(StringComparer.Ordinal) { ["axis"] = new NodeAttribute("axis", AttributeKind.Int) { Int = 1 } }));
+        if (!created.All(n => Infer(graph, n, new DiagnosticBag())))
+        {
+            foreach (var n in created)
+            {
+                for (int i = 0; i < n.Inputs.Count; i++)
+                {
+                    n.ReplaceInput(i, null);
+                }
+            }
+
+            return false; // the graph stays as it was
+        }
 
         var weights = PhaseWeights(conv.Inputs[1]!.Constant!.ToFloatArray(), g.OutputChannels, c, g.KernelHeight, g.KernelWidth, g.PadTop, g.PadLeft, rowsLo, colsLo, kh, kw);
         var weightShape = new Shape([g.OutputChannels, 4 * c, kh, kw]);
@@ -119,18 +132,23 @@ internal static class StridedInputConvAsPhases
         }
 
         graph.Nodes.Remove(conv);
-        created.Add(new Node(conv.Name, "Conv", "", bias is null ? [stacked, weightValue] : [stacked, weightValue, bias], [output], attributes));
+        var stem = new Node(conv.Name, "Conv", "", bias is null ? [stacked, weightValue] : [stacked, weightValue, bias], [output], attributes);
+        created.Add(stem);
         graph.Nodes.InsertRange(at, created);
-        foreach (var n in created)
+        if (!Infer(graph, stem, diagnostics))
         {
-            n.Operator = OperatorRegistry.Default.Find(n.Domain, n.OpType);
-            var context = new InferenceContext(n, graph.OpsetVersion, graph.SourcePath, diagnostics);
-            n.Operator!.Infer(context);
-            if (context.Failed)
-            {
-                throw new InvalidOperationException($"{n}: shape inference failed after splitting a strided conv into phases");
-            }
+            throw new InvalidOperationException($"{stem}: shape inference failed after splitting a strided conv into phases");
         }
+
+        return true;
+    }
+
+    private static bool Infer(Ir.Graph graph, Node n, DiagnosticBag diagnostics)
+    {
+        n.Operator = OperatorRegistry.Default.Find(n.Domain, n.OpType);
+        var context = new InferenceContext(n, graph.OpsetVersion, graph.SourcePath, diagnostics);
+        n.Operator!.Infer(context);
+        return !context.Failed;
     }
 
     /// <summary>The phase offsets d = (t − (t mod 2))/2 the taps t = k − pad reach: [lowest, highest].</summary>
