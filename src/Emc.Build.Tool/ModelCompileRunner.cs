@@ -138,7 +138,7 @@ internal sealed class ModelCompileRunner(IModelCompiler compiler, TextWriter out
         }
 
         files.Add((model.GetMetadata(ModelMetadata.DiagnosticsFile),
-            DiagnosticsFile.Serialize(diagnostics.Select(d => ItemDiagnostics.ForItem(d.WithFile(onnx), model)))));
+            DiagnosticsFileWriter.Serialize(diagnostics.Select(d => ItemDiagnostics.ForItem(d.WithFile(onnx), model)), onnx)));
         foreach (var (path, content) in files)
         {
             AtomicFile.WriteIfChanged(path, content);
