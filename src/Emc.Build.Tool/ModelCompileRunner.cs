@@ -88,7 +88,7 @@ internal sealed class ModelCompileRunner(IModelCompiler compiler, TextWriter out
 
         // What the compile reads, as it is before it starts: the marker records this, not "now", so a model saved
         // during the compile (or replaced by an older file) does not look up to date afterwards.
-        var inputFiles = InputStamp.InputsOf(model).Concat(InputStamp.ExternalDataFiles(onnx)).ToList();
+        var inputFiles = InputStamp.InputsOf(model).Concat(ExternalDataFiles.Of(onnx)).ToList();
         string inputs = InputStamp.Take(inputFiles);
         output.WriteLine($"Emc: compiling {DiagnosticText.Escape(onnx)}");
         var result = compiler.Compile(onnx, options);
