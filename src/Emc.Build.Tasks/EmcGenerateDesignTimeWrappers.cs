@@ -26,7 +26,7 @@ public sealed class EmcGenerateDesignTimeWrappers : Microsoft.Build.Utilities.Ta
         var generated = new List<ITaskItem>();
         foreach (var model in Models)
         {
-            if (!ModelOptionsParser.Flag(model.AsModel(), ModelMetadata.GenerateCSharp, false))
+            if (!ModelSwitches.Flag(model.AsModel(), ModelMetadata.GenerateCSharp, false))
             {
                 continue;
             }

@@ -117,21 +117,21 @@ internal sealed class ModelCompileRunner(IModelCompiler compiler, TextWriter out
 
         // Everything is produced in memory first; only then are files touched.
         var files = new List<(string Path, byte[] Content)> { (model.GetMetadata(ModelMetadata.KmodelFile), result.Kmodel) };
-        if (ModelOptionsParser.Flag(model, ModelMetadata.GenerateCHeader, true))
+        if (ModelSwitches.Flag(model, ModelMetadata.GenerateCHeader, true))
         {
             files.Add((model.GetMetadata(ModelMetadata.HeaderFile), Utf8(CHeaderGenerator.Generate(facts))));
         }
 
-        if (ModelOptionsParser.Flag(model, ModelMetadata.GenerateCSharp, false))
+        if (ModelSwitches.Flag(model, ModelMetadata.GenerateCSharp, false))
         {
             files.Add((model.GetMetadata(ModelMetadata.CSharpFile), Utf8(CSharpWrapperGenerator.Generate(facts, WrapperOptions(model)))));
         }
 
-        if (ModelOptionsParser.ReportIsHtml(model))
+        if (ModelSwitches.ReportIsHtml(model))
         {
             files.Add((model.GetMetadata(ModelMetadata.ReportFile), CompileReportHtml.ToHtml(result.Report!)));
         }
-        else if (ModelOptionsParser.WritesReport(model))
+        else if (ModelSwitches.WritesReport(model))
         {
             var report = new { Model = Path.GetFileName(onnx), facts.Sha256, KmodelBytes = result.Kmodel.Length, result.Interface, result.Report };
             files.Add((model.GetMetadata(ModelMetadata.ReportFile), Utf8(JsonSerializer.Serialize(report, s_json) + "\n")));
