@@ -6,7 +6,7 @@ namespace Emc.Build.Tasks;
 /// </summary>
 internal static class DotnetHost
 {
-    public static string FileName => OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet";
+    public static string FileName => Path.DirectorySeparatorChar == '\\' ? "dotnet.exe" : "dotnet";
 
     public static string? Find()
     {
@@ -15,7 +15,7 @@ internal static class DotnetHost
             return host;
         }
 
-        foreach (string folder in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        foreach (string folder in (Environment.GetEnvironmentVariable("PATH") ?? "").Split([Path.PathSeparator], StringSplitOptions.RemoveEmptyEntries))
         {
             string candidate = Path.Combine(folder.Trim('"'), FileName);
             if (File.Exists(candidate))

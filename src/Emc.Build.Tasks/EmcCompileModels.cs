@@ -1,4 +1,3 @@
-using System.Text;
 using Emc.Build.Tool;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
@@ -12,16 +11,9 @@ namespace Emc.Build.Tasks;
 /// (<see cref="ToolOutput"/>), per-model results through a result file. Cancelling the build kills the tool;
 /// every model it did not report as done then loses its outputs, so nothing half-written survives.
 /// </summary>
-public sealed class EmcCompileModels : ToolTask
+public sealed class EmcCompileModels : EmcToolTask
 {
     private string _resultFile = "";
-
-    [Required]
-    public ITaskItem[] Models { get; set; } = [];
-
-    /// <summary>Emc.Build.Tool.dll, or a stand-in with the same command line ($(EmcCompilerToolPath)).</summary>
-    [Required]
-    public string ToolAssembly { get; set; } = "";
 
     /// <summary>Report warnings as errors (EmcTreatWarningsAsErrors).</summary>
     public bool TreatWarningsAsErrors { get; set; }
@@ -32,15 +24,9 @@ public sealed class EmcCompileModels : ToolTask
     /// </summary>
     public bool ReplayDiagnostics { get; set; }
 
-    protected override string ToolName => DotnetHost.FileName;
+    private protected override bool TreatWarningsAsErrorsInRequest => TreatWarningsAsErrors;
 
-    protected override Encoding ResponseFileEncoding => new UTF8Encoding(false);
-
-    protected override Encoding StandardOutputEncoding => new UTF8Encoding(false);
-
-    protected override MessageImportance StandardOutputLoggingImportance => MessageImportance.Normal;
-
-    protected override MessageImportance StandardErrorLoggingImportance => MessageImportance.High;
+    private protected override bool ReplayDiagnosticsInRequest => ReplayDiagnostics;
 
     public override bool Execute()
     {
@@ -55,41 +41,18 @@ public sealed class EmcCompileModels : ToolTask
         }
     }
 
-    protected override string? GenerateFullPathToTool() => DotnetHost.Find();
-
     protected override bool ValidateParameters()
     {
-        if (!File.Exists(ToolAssembly))
+        if (ToolProblem() is { } problem)
         {
-            Log.LogError(null, BuildDiagnostics.CompilerUnavailable.Code, null, Models.FirstOrDefault()?.ItemSpec, 0, 0, 0, 0,
-                $"the model compiler tool '{ToolAssembly}' does not exist (EmcCompilerToolPath)");
-            return false;
-        }
-
-        if (GenerateFullPathToTool() is null)
-        {
-            Log.LogError(null, BuildDiagnostics.CompilerUnavailable.Code, null, Models.FirstOrDefault()?.ItemSpec, 0, 0, 0, 0,
-                $"cannot run the model compiler tool: no DOTNET_HOST_PATH and no {DotnetHost.FileName} on PATH");
+            Log.LogError(null, BuildDiagnostics.CompilerUnavailable.Code, null, Models.FirstOrDefault()?.ItemSpec, 0, 0, 0, 0, problem);
             return false;
         }
 
         return true;
     }
 
-    protected override string GenerateCommandLineCommands()
-    {
-        var builder = new CommandLineBuilder();
-        builder.AppendSwitch("exec");
-        builder.AppendFileNameIfNotNull(ToolAssembly);
-        builder.AppendSwitchIfNotNull("--result ", _resultFile);
-        return builder.ToString();
-    }
-
-    protected override string GenerateResponseFileCommands() =>
-        new ModelRequest(TreatWarningsAsErrors, ReplayDiagnostics, [.. Models.Select(m => m.ToModelItem())]).Format();
-
-    protected override void LogEventsFromTextOutput(string singleLine, MessageImportance messageImportance) =>
-        ToolOutput.Log(Log, singleLine, messageImportance);
+    private protected override void AppendToolSwitches(CommandLineBuilder builder) => builder.AppendSwitchIfNotNull("--result ", _resultFile);
 
     protected override bool HandleTaskExecutionErrors()
     {

@@ -1,88 +1,56 @@
-using System.Text;
 using Emc.Build.Tool;
-using Emc.Compiler.CodeGen;
-using Emc.Compiler.Compilation;
-using Emc.Diagnostics;
 using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
 
 namespace Emc.Build.Tasks;
 
 /// <summary>
-/// Design-time builds (IDE IntelliSense) must not compile models, yet must see each wrapper class. For every
-/// model with GenerateCSharp, this keeps an existing wrapper whose member set still matches the ONNX inputs and
-/// outputs (its signature line), and otherwise writes a placeholder with the same members and zero values. The
-/// placeholder never makes a real build skip work: the real compile is keyed on its own marker file.
+/// Design-time builds (IDE IntelliSense) must not compile models, yet must see each wrapper class. A model with
+/// GenerateCSharp whose wrapper is missing or older than the model or its options stamp goes to ONE run of the tool in
+/// its design-time mode (<c>--design-time</c>: reads the graph's inputs and outputs only, keeps a wrapper whose
+/// members still match, else writes a placeholder); up-to-date wrappers start no process. Problems are warnings at
+/// most: the real build gives the errors.
 /// </summary>
-public sealed class EmcGenerateDesignTimeWrappers : Microsoft.Build.Utilities.Task
+public sealed class EmcGenerateDesignTimeWrappers : EmcToolTask
 {
-    [Required]
-    public ITaskItem[] Models { get; set; } = [];
+    private List<ITaskItem> _stale = [];
 
-    [Output]
-    public ITaskItem[] Generated { get; private set; } = [];
+    private protected override IReadOnlyList<ITaskItem> RequestModels => _stale;
 
     public override bool Execute()
     {
-        var generated = new List<ITaskItem>();
-        foreach (var model in Models)
-        {
-            if (!ModelOptionsParser.Flag(model.AsModel(), ModelMetadata.GenerateCSharp, false))
-            {
-                continue;
-            }
-
-            var diagnostics = new DiagnosticBag();
-            try
-            {
-                if (Generate(model, diagnostics))
-                {
-                    generated.Add(new Microsoft.Build.Utilities.TaskItem(model.GetMetadata(ModelMetadata.CSharpFile)));
-                }
-            }
-            catch (Exception e)
-            {
-                diagnostics.Add(BuildDiagnostics.InternalError.Create(e.GetType().Name + ": " + e.Message, model.ItemSpec));
-            }
-
-            // The design-time build reports problems as warnings at most: the real build gives the errors.
-            TaskLog.Report(Log, diagnostics.Select(d => d.IsError ? d with { Severity = DiagnosticSeverity.Warning } : d), false, model.ItemSpec);
-        }
-
-        Generated = [.. generated];
-        return !Log.HasLoggedErrors;
-    }
-
-    private static bool Generate(ITaskItem model, DiagnosticBag diagnostics)
-    {
-        string path = model.GetMetadata(ModelMetadata.CSharpFile);
-        var read = OnnxInterfaceReader.Read(model.ItemSpec);
-        if (read.Value is not { } modelInterface)
-        {
-            diagnostics.Add(BuildDiagnostics.OnnxInterfaceUnreadable.Create(
-                "no design-time wrapper: " + string.Join("; ", read.Diagnostics.Where(d => d.IsError).Select(d => d.Code + " " + d.Message)),
-                model.ItemSpec));
-            return File.Exists(path);
-        }
-
-        var options = ModelCompileRunner.WrapperOptions(model.AsModel());
-        string signature = CSharpWrapperGenerator.SignaturePrefix + CSharpWrapperGenerator.InterfaceSignature(
-            CodeIdentifiers.SanitizeNamespace(options.Namespace), CodeIdentifiers.Sanitize(options.ClassName),
-            modelInterface.Inputs.Count, modelInterface.Outputs.Count, options.ResourceName is not null);
-        if (File.Exists(path) && FirstLine(path) == signature)
+        _stale = [.. Models.Where(m => ModelSwitches.Flag(m.AsModel(), ModelMetadata.GenerateCSharp, false) && !IsUpToDate(m))];
+        if (_stale.Count == 0)
         {
             return true;
         }
 
-        var placeholder = new GeneratedModel(
-            model.GetMetadata(ModelMetadata.OutputName), Path.GetFileName(model.ItemSpec), [], modelInterface, [], 0, "");
-        string text = CSharpWrapperGenerator.Generate(placeholder, options with { DesignTimePlaceholder = true });
-        AtomicFile.WriteIfChanged(path, new UTF8Encoding(false).GetBytes(text));
+        if (ToolProblem() is { } problem)
+        {
+            Log.LogWarning(null, BuildDiagnostics.CompilerUnavailable.Code, null, _stale[0].ItemSpec, 0, 0, 0, 0, "no design-time wrapper: " + problem);
+            return true;
+        }
+
+        base.Execute();
+        return !Log.HasLoggedErrors;
+    }
+
+    private protected override void AppendToolSwitches(CommandLineBuilder builder) => builder.AppendSwitch("--design-time");
+
+    protected override bool HandleTaskExecutionErrors()
+    {
+        Log.LogWarning(null, BuildDiagnostics.InternalError.Code, null, _stale[0].ItemSpec, 0, 0, 0, 0,
+            $"no design-time wrapper: the model compiler tool exited with code {ExitCode}");
         return true;
     }
 
-    private static string? FirstLine(string path)
+    /// <summary>The wrapper is at least as new as the model and its options stamp (a real build or an earlier design-time one wrote it).</summary>
+    private static bool IsUpToDate(ITaskItem model)
     {
-        using var reader = new StreamReader(path);
-        return reader.ReadLine();
+        var wrapper = new FileInfo(model.GetMetadata(ModelMetadata.CSharpFile));
+        return wrapper.Exists
+            && new[] { model.ItemSpec, model.GetMetadata(ModelMetadata.OptionsFile) }
+                .Where(p => p.Length > 0)
+                .All(p => !File.Exists(p) || File.GetLastWriteTimeUtc(p) <= wrapper.LastWriteTimeUtc);
     }
 }

@@ -21,7 +21,10 @@ public sealed class EmcReplayDiagnostics : Microsoft.Build.Utilities.Task
         {
             if (File.Exists(model.GetMetadata(ModelMetadata.MarkerFile)))
             {
-                TaskLog.Report(Log, DiagnosticsFile.Read(model.GetMetadata(ModelMetadata.DiagnosticsFile)), TreatWarningsAsErrors);
+                foreach (var diagnostic in DiagnosticsFile.Read(model.GetMetadata(ModelMetadata.DiagnosticsFile)))
+                {
+                    ToolOutput.Log(Log, diagnostic, TreatWarningsAsErrors);
+                }
             }
         }
 

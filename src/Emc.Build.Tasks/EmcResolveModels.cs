@@ -113,7 +113,7 @@ public sealed class EmcResolveModels : Microsoft.Build.Utilities.Task
             }
 
             names.Add(id, model.ItemSpec);
-            if (ModelOptionsParser.Flag(model.AsModel(), ModelMetadata.GenerateCHeader, true) && s_reservedHeaders.Contains(id))
+            if (ModelSwitches.Flag(model.AsModel(), ModelMetadata.GenerateCHeader, true) && s_reservedHeaders.Contains(id))
             {
                 diagnostics.Add(BuildDiagnostics.ReservedHeaderName.Create(
                     $"EmcModel '{model.ItemSpec}' would generate '{id}.h', which shadows the system or SDK header <{id}.h> on the include path; set OutputName (e.g. '{id}_model')", ProjectFile));
@@ -130,7 +130,7 @@ public sealed class EmcResolveModels : Microsoft.Build.Utilities.Task
             item.SetMetadata(ModelMetadata.CSharpUtf8Literal, CSharpUtf8Literals ? "" : "false");
             item.SetMetadata(ModelMetadata.ClassName, CodeIdentifiers.Sanitize(className.Length > 0 ? className : PascalCase(id)));
             item.SetMetadata(ModelMetadata.Namespace, CodeIdentifiers.SanitizeNamespace(ns.Length > 0 ? ns : DefaultNamespace));
-            if (ModelOptionsParser.Flag(model.AsModel(), ModelMetadata.GenerateCSharp, false))
+            if (ModelSwitches.Flag(model.AsModel(), ModelMetadata.GenerateCSharp, false))
             {
                 // my-net.onnx and MyNet.onnx have different file names but the same class: report it here, not as CS0102.
                 string fullClass = item.GetMetadata(ModelMetadata.Namespace) + "." + item.GetMetadata(ModelMetadata.ClassName);
@@ -148,19 +148,24 @@ public sealed class EmcResolveModels : Microsoft.Build.Utilities.Task
             item.SetMetadata(ModelMetadata.KmodelFile, basePath + ".kmodel");
             item.SetMetadata(ModelMetadata.HeaderFile, basePath + ".h");
             item.SetMetadata(ModelMetadata.CSharpFile, basePath + ".g.cs");
-            item.SetMetadata(ModelMetadata.ReportFile, basePath + (ModelOptionsParser.ReportIsHtml(item.AsModel()) ? ".report.html" : ".report.json"));
+            item.SetMetadata(ModelMetadata.ReportFile, basePath + (ModelSwitches.ReportIsHtml(item.AsModel()) ? ".report.html" : ".report.json"));
             item.SetMetadata(ModelMetadata.OptionsFile, basePath + ".options");
             item.SetMetadata(ModelMetadata.MarkerFile, basePath + ".compiled");
             item.SetMetadata(ModelMetadata.DiagnosticsFile, basePath + ".diagnostics");
             item.SetMetadata(ModelMetadata.DatasetFiles, string.Join(';', datasetFiles));
-            if (ModelOptionsParser.Flag(model.AsModel(), ModelMetadata.EmbedAsResource, false))
+            if (ModelSwitches.Flag(model.AsModel(), ModelMetadata.EmbedAsResource, false))
             {
                 item.SetMetadata(ModelMetadata.ResourceName, "Emc.Models." + id + ".kmodel");
             }
 
             OutputMetadataValidator.Validate(model, ProjectFile.Length > 0 ? ProjectFile : fullPath, diagnostics);
-            var options = ModelOptionsParser.Parse(item.AsModel(), datasetFiles, ProjectFile.Length > 0 ? ProjectFile : fullPath, diagnostics);
-            string optionsText = ModelOptionsParser.Canonical(options, item.AsModel());
+            var problems = new List<string>();
+            string optionsText = ModelOptionValues.Parse(item.AsModel(), datasetFiles, problems).Canonical(item.AsModel());
+            foreach (string problem in problems)
+            {
+                diagnostics.Add(BuildDiagnostics.InvalidMetadata.Create(problem, ProjectFile.Length > 0 ? ProjectFile : fullPath));
+            }
+
             Directory.CreateDirectory(outputDirectory);
             AtomicFile.WriteIfChanged(basePath + ".options", System.Text.Encoding.UTF8.GetBytes(optionsText));
             stamps.Add(basePath + ".options");
@@ -186,17 +191,17 @@ public sealed class EmcResolveModels : Microsoft.Build.Utilities.Task
     internal static List<string> OutputsOf(ITaskItem item)
     {
         var outputs = new List<string> { item.GetMetadata(ModelMetadata.KmodelFile), item.GetMetadata(ModelMetadata.DiagnosticsFile) };
-        if (ModelOptionsParser.Flag(item.AsModel(), ModelMetadata.GenerateCHeader, true))
+        if (ModelSwitches.Flag(item.AsModel(), ModelMetadata.GenerateCHeader, true))
         {
             outputs.Add(item.GetMetadata(ModelMetadata.HeaderFile));
         }
 
-        if (ModelOptionsParser.Flag(item.AsModel(), ModelMetadata.GenerateCSharp, false))
+        if (ModelSwitches.Flag(item.AsModel(), ModelMetadata.GenerateCSharp, false))
         {
             outputs.Add(item.GetMetadata(ModelMetadata.CSharpFile));
         }
 
-        if (ModelOptionsParser.WritesReport(item.AsModel()))
+        if (ModelSwitches.WritesReport(item.AsModel()))
         {
             outputs.Add(item.GetMetadata(ModelMetadata.ReportFile));
         }

@@ -88,7 +88,7 @@ internal sealed class ModelCompileRunner(IModelCompiler compiler, TextWriter out
 
         // What the compile reads, as it is before it starts: the marker records this, not "now", so a model saved
         // during the compile (or replaced by an older file) does not look up to date afterwards.
-        var inputFiles = InputStamp.InputsOf(model).Concat(InputStamp.ExternalDataFiles(onnx)).ToList();
+        var inputFiles = InputStamp.InputsOf(model).Concat(ExternalDataFiles.Of(onnx)).ToList();
         string inputs = InputStamp.Take(inputFiles);
         output.WriteLine($"Emc: compiling {DiagnosticText.Escape(onnx)}");
         var result = compiler.Compile(onnx, options);
@@ -117,28 +117,28 @@ internal sealed class ModelCompileRunner(IModelCompiler compiler, TextWriter out
 
         // Everything is produced in memory first; only then are files touched.
         var files = new List<(string Path, byte[] Content)> { (model.GetMetadata(ModelMetadata.KmodelFile), result.Kmodel) };
-        if (ModelOptionsParser.Flag(model, ModelMetadata.GenerateCHeader, true))
+        if (ModelSwitches.Flag(model, ModelMetadata.GenerateCHeader, true))
         {
             files.Add((model.GetMetadata(ModelMetadata.HeaderFile), Utf8(CHeaderGenerator.Generate(facts))));
         }
 
-        if (ModelOptionsParser.Flag(model, ModelMetadata.GenerateCSharp, false))
+        if (ModelSwitches.Flag(model, ModelMetadata.GenerateCSharp, false))
         {
             files.Add((model.GetMetadata(ModelMetadata.CSharpFile), Utf8(CSharpWrapperGenerator.Generate(facts, WrapperOptions(model)))));
         }
 
-        if (ModelOptionsParser.ReportIsHtml(model))
+        if (ModelSwitches.ReportIsHtml(model))
         {
             files.Add((model.GetMetadata(ModelMetadata.ReportFile), CompileReportHtml.ToHtml(result.Report!)));
         }
-        else if (ModelOptionsParser.WritesReport(model))
+        else if (ModelSwitches.WritesReport(model))
         {
             var report = new { Model = Path.GetFileName(onnx), facts.Sha256, KmodelBytes = result.Kmodel.Length, result.Interface, result.Report };
             files.Add((model.GetMetadata(ModelMetadata.ReportFile), Utf8(JsonSerializer.Serialize(report, s_json) + "\n")));
         }
 
         files.Add((model.GetMetadata(ModelMetadata.DiagnosticsFile),
-            DiagnosticsFile.Serialize(diagnostics.Select(d => ItemDiagnostics.ForItem(d.WithFile(onnx), model)))));
+            DiagnosticsFileWriter.Serialize(diagnostics.Select(d => ItemDiagnostics.ForItem(d.WithFile(onnx), model)), onnx)));
         foreach (var (path, content) in files)
         {
             AtomicFile.WriteIfChanged(path, content);

@@ -1,3 +1,4 @@
+using Emc.Build.Tests.Support;
 using Emc.Build.Tool;
 using Emc.Diagnostics;
 
@@ -44,14 +45,63 @@ public sealed class ToolProtocolTests
         string line = CanonicalLine.Format(d, treatWarningsAsErrors: false, "/fallback.onnx");
 
         Assert.DoesNotContain("\n", line);
-        Assert.IsTrue(CanonicalLine.TryParse(line, out string category, out string code, out string file, out string message), line);
-        Assert.AreEqual("warning", category);
-        Assert.AreEqual("EMC0101", code);
-        Assert.AreEqual("/m/a : b (1).onnx", file);
-        Assert.AreEqual("operator X\\nis odd (node 'n1', op X)", message);
-        Assert.IsTrue(CanonicalLine.TryParse(CanonicalLine.Format(d, treatWarningsAsErrors: true, "/f"), out category, out _, out _, out _));
-        Assert.AreEqual("error", category, "EmcTreatWarningsAsErrors is applied by the tool");
-        Assert.IsFalse(CanonicalLine.TryParse("Emc: compiling /m/a.onnx", out _, out _, out _, out _));
+        Assert.IsTrue(ReportedDiagnostic.TryParse(line, out var parsed), line);
+        Assert.AreEqual("warning", parsed!.Category);
+        Assert.AreEqual("EMC0101", parsed.Code);
+        Assert.AreEqual("/m/a : b (1).onnx", parsed.File);
+        Assert.AreEqual("operator X\\nis odd (node 'n1', op X)", parsed.Message);
+        Assert.IsTrue(ReportedDiagnostic.TryParse(CanonicalLine.Format(d, treatWarningsAsErrors: true, "/f"), out parsed));
+        Assert.AreEqual("error", parsed!.Category, "EmcTreatWarningsAsErrors is applied by the tool");
+        Assert.IsFalse(ReportedDiagnostic.TryParse("Emc: compiling /m/a.onnx", out _));
+    }
+
+    [TestMethod]
+    public void OnlyACategoryAndAFourDigitEmcCodeMakeALineADiagnostic()
+    {
+        Assert.IsTrue(ReportedDiagnostic.TryParse(" : info EMC0602: note", out var noFile));
+        Assert.AreEqual("", noFile!.File);
+        Assert.AreEqual("note", noFile.Message);
+        Assert.IsTrue(ReportedDiagnostic.TryParse("/a : x : warning EMC0001: : error EMC0002: m", out var first));
+        Assert.AreEqual("/a : x", first!.File, "the file ends at the first ' : ' a category and code follow");
+        Assert.AreEqual(": error EMC0002: m", first.Message);
+
+        foreach (string other in new[]
+                 {
+                     "/a : fatal EMC0101: m", "/a : error EMC101: m", "/a : error EMC01011: m", "/a : error CS0101: m",
+                     "/a : error EMC0101 m", "/a: error EMC0101: m", "/a : error EMC0101:", "   at Emc.Build.Tool.ToolHost.Run()",
+                 })
+        {
+            Assert.IsFalse(ReportedDiagnostic.TryParse(other, out _), other);
+        }
+    }
+
+    [TestMethod]
+    public void TheDiagnosticsFileReadsBackEveryDiagnosticWithItsOwnSeverity()
+    {
+        using var temp = new TempDirectory();
+        string path = Path.Combine(temp.Path, "net.diagnostics");
+        File.WriteAllBytes(path, DiagnosticsFileWriter.Serialize(
+        [
+            new Diagnostic("EMC0602", DiagnosticSeverity.Warning, "no dataset\nat all"),
+            new Diagnostic("EMC0301", DiagnosticSeverity.Info, "fused", "/m/other.onnx", "conv 1"),
+        ], "/m/net.onnx"));
+
+        var read = DiagnosticsFile.Read(path);
+
+        Assert.HasCount(2, read);
+        Assert.AreEqual(("warning", "EMC0602", "/m/net.onnx", "no dataset\\nat all"), (read[0].Category, read[0].Code, read[0].File, read[0].Message));
+        Assert.AreEqual(("info", "EMC0301", "/m/other.onnx", "fused (node 'conv 1')"), (read[1].Category, read[1].Code, read[1].File, read[1].Message));
+    }
+
+    [TestMethod]
+    public void ADiagnosticsFileInAnotherFormatReplaysNothing()
+    {
+        using var temp = new TempDirectory();
+        string path = Path.Combine(temp.Path, "net.diagnostics");
+        File.WriteAllText(path, "[{\"Code\":\"EMC0602\",\"Severity\":1,\"Message\":\"m\"}]\n/m/net.onnx : warning EMC0602: m\n");
+
+        Assert.IsEmpty(DiagnosticsFile.Read(path), "an older JSON file (the task assembly changed, so the model recompiles anyway)");
+        Assert.IsEmpty(DiagnosticsFile.Read(Path.Combine(temp.Path, "missing.diagnostics")));
     }
 
     [TestMethod]
@@ -62,9 +112,9 @@ public sealed class ToolProtocolTests
         int exit = ToolHost.Run(["--bogus"], new KmodelCompilerAdapter(), output);
 
         Assert.AreEqual(2, exit);
-        Assert.IsTrue(CanonicalLine.TryParse(output.ToString().Trim(), out string category, out string code, out _, out string message));
-        Assert.AreEqual("error", category);
-        Assert.AreEqual("EMC0806", code);
-        StringAssert.Contains(message, "--bogus");
+        Assert.IsTrue(ReportedDiagnostic.TryParse(output.ToString().Trim(), out var reported));
+        Assert.AreEqual("error", reported!.Category);
+        Assert.AreEqual("EMC0806", reported.Code);
+        StringAssert.Contains(reported.Message, "--bogus");
     }
 }

@@ -1,9 +1,8 @@
-using Emc.Build.Tool;
 using Emc.Compiler.Compilation;
 using Emc.Diagnostics;
 using Emc.Onnx;
 
-namespace Emc.Build.Tasks;
+namespace Emc.Build.Tool;
 
 /// <summary>
 /// The model's inputs and outputs as declared in the ONNX graph — cheap (no import, no compile), for the

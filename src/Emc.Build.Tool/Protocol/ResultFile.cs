@@ -28,13 +28,14 @@ internal static class ResultFile
 
         foreach (string line in File.ReadAllLines(path, Encoding.UTF8))
         {
-            if (line.StartsWith("done ", StringComparison.Ordinal) && int.TryParse(line.AsSpan(5), System.Globalization.CultureInfo.InvariantCulture, out int index))
+            if (line.StartsWith("done ", StringComparison.Ordinal)
+                && int.TryParse(line.Substring(5), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int index))
             {
                 done.Add(index);
             }
             else if (line.StartsWith("message ", StringComparison.Ordinal))
             {
-                messages.Add(LineEscape.Unescape(line[8..]));
+                messages.Add(LineEscape.Unescape(line.Substring(8)));
             }
         }
 
@@ -45,7 +46,7 @@ internal static class ResultFile
     {
         using var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
         byte[] bytes = new UTF8Encoding(false).GetBytes(line + "\n");
-        stream.Write(bytes);
+        stream.Write(bytes, 0, bytes.Length);
         stream.Flush(flushToDisk: true);
     }
 }

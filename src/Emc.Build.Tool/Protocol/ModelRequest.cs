@@ -1,5 +1,4 @@
 using System.Text;
-using Emc.Diagnostics;
 
 namespace Emc.Build.Tool;
 
@@ -12,11 +11,17 @@ namespace Emc.Build.Tool;
 /// model &lt;full path of the .onnx&gt;
 /// meta &lt;name&gt;=&lt;value&gt;      (every custom metadata of the resolved item that precedes it)
 /// </code>
-/// Values are escaped (backslash, CR, LF) so any metadata text survives on one line.
+/// Values are escaped (backslash, CR, LF) so any metadata text survives on one line. Compiler-free: the task writes it.
 /// </summary>
-internal sealed record ModelRequest(bool TreatWarningsAsErrors, bool ReplayDiagnostics, IReadOnlyList<ModelItem> Models)
+internal sealed class ModelRequest(bool treatWarningsAsErrors, bool replayDiagnostics, IReadOnlyList<ModelItem> models)
 {
     private const string Header = "emc-compile 1";
+
+    public bool TreatWarningsAsErrors { get; } = treatWarningsAsErrors;
+
+    public bool ReplayDiagnostics { get; } = replayDiagnostics;
+
+    public IReadOnlyList<ModelItem> Models { get; } = models;
 
     public string Format()
     {
@@ -50,8 +55,8 @@ internal sealed record ModelRequest(bool TreatWarningsAsErrors, bool ReplayDiagn
         foreach (string line in lines.Skip(1).Where(l => l.Length > 0))
         {
             int space = line.IndexOf(' ');
-            string key = space < 0 ? line : line[..space];
-            string rest = space < 0 ? "" : line[(space + 1)..];
+            string key = space < 0 ? line : line.Substring(0, space);
+            string rest = space < 0 ? "" : line.Substring(space + 1);
             switch (key)
             {
                 case "warnings-as-errors":
@@ -65,10 +70,10 @@ internal sealed record ModelRequest(bool TreatWarningsAsErrors, bool ReplayDiagn
                     break;
                 case "meta" when models.Count > 0 && rest.IndexOf('=') > 0:
                     int equals = rest.IndexOf('=');
-                    models[^1].SetMetadata(rest[..equals], LineEscape.Unescape(rest[(equals + 1)..]));
+                    models[models.Count - 1].SetMetadata(rest.Substring(0, equals), LineEscape.Unescape(rest.Substring(equals + 1)));
                     break;
                 default:
-                    error = $"unexpected request line '{DiagnosticText.Escape(line)}'";
+                    error = $"unexpected request line '{LineEscape.Escape(line)}'";
                     return null;
             }
         }
