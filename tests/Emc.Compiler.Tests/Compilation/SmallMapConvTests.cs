@@ -39,6 +39,32 @@ public sealed class SmallMapConvTests
     }
 
     [TestMethod]
+    [DataRow(10, 2, 1, 3, DisplayName = "1x3 on 10x2 (openWakeWord)")]
+    [DataRow(10, 2, 3, 1, DisplayName = "3x1 on 10x2")]
+    [DataRow(8, 2, 3, 3, DisplayName = "3x3 on 8x2")]
+    public void ConvTooLargeAsFullyConnectedRunsDilatedOverARepeatedMap(int h, int w, int kh, int kw)
+    {
+        // 96→96 channels: the FC form would need (96·h·w)² weights, over the limit, so the map is repeated f×f
+        // (nearest Resize), the kernel dilated by f, and every f-th pixel picked.
+        const int c = 96;
+        var b = new OnnxNetBuilder("x", 1, c, 4 * h, 4 * w);
+        string big = b.RandomConv("x", c, c, 1, new Random(h + w));
+        string small = b.Node("AveragePool", [big], ("kernel_shape", new[] { 4, 4 }), ("strides", new[] { 4, 4 }));
+        var random = new Random(kh * 5 + kw);
+        int per = c * kh * kw;
+        var weights = Enumerable.Range(0, c * per).Select(_ => (float)((random.NextDouble() * 2) - 1) / per * 2).ToArray();
+        string y = b.Node("Conv", [small, b.Constant(weights, c, c, kh, kw), b.Constant(new float[c], c)],
+            ("kernel_shape", new[] { kh, kw }), ("pads", new[] { kh / 2, kw / 2, kh / 2, kw / 2 }));
+        var net = CompiledNet.Compile(b.Build(y), CompiledNet.RandomSamples(4, c * 16 * h * w, 2), new CompileOptions { Calibration = CalibrationMethod.MinMax });
+        Assert.IsTrue(net.Result.Succeeded, string.Join(Environment.NewLine, net.Result.Diagnostics));
+        Assert.AreEqual(0, net.LayerTypes.Count(t => t == KmodelLayerType.FullyConnected), string.Join(",", net.LayerTypes));
+        Assert.AreEqual(1, net.LayerTypes.Count(t => t is KmodelLayerType.ResizeNearestNeighbor or KmodelLayerType.QuantizedResizeNearestNeighbor), string.Join(",", net.LayerTypes));
+        double step = net.Expected.SelectMany(e => e).Max(Math.Abs) / 127.5;
+        Console.WriteLine($"layers {string.Join(",", net.LayerTypes)}: max error {net.MaxError():G4} ({net.MaxError() / step:F2} steps), SQNR {net.SqnrDb():F1} dB");
+        Assert.IsLessThanOrEqualTo(3 * step, net.MaxError(), $"SQNR {net.SqnrDb():F1} dB");
+    }
+
+    [TestMethod]
     public void AfterAFailedNodeASmallMapConvReportsNothingOfItsOwn()
     {
         // One cause, one error: the small map is no problem of the conv's, so only the op without a layer is reported.
