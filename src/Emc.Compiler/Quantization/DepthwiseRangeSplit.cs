@@ -265,10 +265,7 @@ internal static class DepthwiseRangeSplit
 
     private static void Infer(Ir.Graph graph, Node node, DiagnosticBag diagnostics)
     {
-        node.Operator = OperatorRegistry.Default.Find(node.Domain, node.OpType);
-        var context = new InferenceContext(node, graph.OpsetVersion, graph.SourcePath, diagnostics);
-        node.Operator!.Infer(context);
-        if (context.Failed)
+        if (!NodeInference.TryInfer(graph, node, diagnostics))
         {
             throw new InvalidOperationException($"{node}: shape inference failed after splitting channel ranges");
         }

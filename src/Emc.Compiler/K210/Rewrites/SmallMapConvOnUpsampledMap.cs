@@ -67,7 +67,6 @@ internal static class SmallMapConvOnUpsampledMap
         var p = (ConvParameters)conv.Parameters!;
         var g = p.Geometry;
         var x = conv.Inputs[0]!;
-        var empty = new Dictionary<string, NodeAttribute>(StringComparer.Ordinal);
         var up = new Value(x.Name + "_repeated", DataType.Float32);
         var scalesShape = new Shape([4]);
         var scales = new Value(conv.Name + "_repeat_scales", DataType.Float32, scalesShape) { Constant = Tensor.Create(scalesShape, new[] { 1f, 1f, fy, fx }) };
@@ -77,7 +76,7 @@ internal static class SmallMapConvOnUpsampledMap
             ["coordinate_transformation_mode"] = new("coordinate_transformation_mode", AttributeKind.String) { String = "asymmetric" },
             ["nearest_mode"] = new("nearest_mode", AttributeKind.String) { String = "floor" },
         });
-        if (!Infer(graph, resize, new DiagnosticBag()))
+        if (!NodeInference.TryInfer(graph, resize, new DiagnosticBag()))
         {
             resize.ReplaceInput(0, null);
             resize.ReplaceInput(2, null);
@@ -102,11 +101,9 @@ internal static class SmallMapConvOnUpsampledMap
 
         graph.Nodes.Remove(conv);
         var dilated = new Node(conv.Name, "Conv", "", [up, .. inputs], [big], attributes);
-        var pick = new Node(conv.Name + "_pick", "Slice", "",
-            [big, Ints(conv.Name + "_pick_starts", 0, 0), Ints(conv.Name + "_pick_ends", fy * g.OutputHeight, fx * g.OutputWidth), Ints(conv.Name + "_pick_axes", 2, 3), Ints(conv.Name + "_pick_steps", fy, fx)],
-            [output], empty);
+        var pick = NodeInference.SpatialSlice(conv.Name + "_pick", big, output, (0, 0), (fy * g.OutputHeight, fx * g.OutputWidth), (fy, fx));
         graph.Nodes.InsertRange(at, [resize, dilated, pick]);
-        if (!Infer(graph, dilated, diagnostics) || !Infer(graph, pick, diagnostics))
+        if (!NodeInference.TryInfer(graph, dilated, diagnostics) || !NodeInference.TryInfer(graph, pick, diagnostics))
         {
             throw new InvalidOperationException($"{conv}: shape inference failed after repeating its small map");
         }
@@ -114,17 +111,4 @@ internal static class SmallMapConvOnUpsampledMap
         return true;
     }
 
-    private static bool Infer(Ir.Graph graph, Node n, DiagnosticBag diagnostics)
-    {
-        n.Operator = OperatorRegistry.Default.Find(n.Domain, n.OpType);
-        var context = new InferenceContext(n, graph.OpsetVersion, graph.SourcePath, diagnostics);
-        n.Operator!.Infer(context);
-        return !context.Failed;
-    }
-
-    private static Value Ints(string name, params long[] values)
-    {
-        var shape = new Shape([values.Length]);
-        return new Value(name, DataType.Int64, shape) { Constant = Tensor.Create(shape, values) };
-    }
 }

@@ -88,16 +88,14 @@ internal static class StridedInputConvAsPhases
         foreach (var (a, b) in new[] { (0, 0), (0, 1), (1, 0), (1, 1) })
         {
             var phase = new Value($"{x.Name}_phase{a}{b}", DataType.Float32);
-            created.Add(new Node($"{conv.Name}_phase{a}{b}", "Slice", "",
-                [x, Ints($"{conv.Name}_starts{a}{b}", a, b), Ints($"{conv.Name}_ends{a}{b}", h, w), Ints($"{conv.Name}_axes{a}{b}", 2, 3), Ints($"{conv.Name}_steps{a}{b}", 2, 2)],
-                [phase], new Dictionary<string, NodeAttribute>(StringComparer.Ordinal)));
+            created.Add(NodeInference.SpatialSlice($"{conv.Name}_phase{a}{b}", x, phase, (a, b), (h, w), (2, 2)));
             phases.Add(phase);
         }
 
         var stacked = new Value($"{x.Name}_phases", DataType.Float32);
         created.Add(new Node($"{conv.Name}_phases", "Concat", "", phases, [stacked],
             new Dictionary<string, NodeAttribute>(StringComparer.Ordinal) { ["axis"] = new NodeAttribute("axis", AttributeKind.Int) { Int = 1 } }));
-        if (!created.All(n => Infer(graph, n, new DiagnosticBag())))
+        if (!created.All(n => NodeInference.TryInfer(graph, n, new DiagnosticBag())))
         {
             foreach (var n in created)
             {
@@ -135,7 +133,7 @@ internal static class StridedInputConvAsPhases
         var stem = new Node(conv.Name, "Conv", "", bias is null ? [stacked, weightValue] : [stacked, weightValue, bias], [output], attributes);
         created.Add(stem);
         graph.Nodes.InsertRange(at, created);
-        if (!Infer(graph, stem, diagnostics))
+        if (!NodeInference.TryInfer(graph, stem, diagnostics))
         {
             throw new InvalidOperationException($"{stem}: shape inference failed after splitting a strided conv into phases");
         }
@@ -143,13 +141,6 @@ internal static class StridedInputConvAsPhases
         return true;
     }
 
-    private static bool Infer(Ir.Graph graph, Node n, DiagnosticBag diagnostics)
-    {
-        n.Operator = OperatorRegistry.Default.Find(n.Domain, n.OpType);
-        var context = new InferenceContext(n, graph.OpsetVersion, graph.SourcePath, diagnostics);
-        n.Operator!.Infer(context);
-        return !context.Failed;
-    }
 
     /// <summary>The phase offsets d = (t − (t mod 2))/2 the taps t = k − pad reach: [lowest, highest].</summary>
     private static (int Lo, int Hi) Offsets(int kernel, int pad) => (Half(-pad), Half(kernel - 1 - pad));
@@ -193,11 +184,5 @@ internal static class StridedInputConvAsPhases
         }
 
         return result;
-    }
-
-    private static Value Ints(string name, params long[] values)
-    {
-        var shape = new Shape([values.Length]);
-        return new Value(name, DataType.Int64, shape) { Constant = Tensor.Create(shape, values) };
     }
 }

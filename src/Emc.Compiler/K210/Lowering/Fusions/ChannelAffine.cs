@@ -39,8 +39,9 @@ internal static class ChannelAffine
         return scale.All(float.IsFinite) && shift.All(float.IsFinite) ? (scale, shift) : null;
     }
 
-    /// <summary>The constant per channel when, right-aligned against x's shape, it varies along axis 1 at most.</summary>
-    private static float[]? PerChannel(Tensor k, Shape x, int channels)
+    /// <summary>The constant per channel (a scalar repeated) when, right-aligned against x's shape, it varies along axis 1
+    /// at most: [C,1,1] or [1,C,1,1] against a map, [C] against [1, C].</summary>
+    public static float[]? PerChannel(Tensor k, Shape x, int channels)
     {
         var dims = k.Shape.Dims.ToArray();
         if (dims.Length > x.Rank || x[1] != channels)

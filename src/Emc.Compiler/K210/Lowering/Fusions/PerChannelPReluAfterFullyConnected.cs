@@ -29,9 +29,7 @@ internal sealed class PerChannelPReluAfterFullyConnected : IPass
             return null;
         }
 
-        var values = slope.ToFloatArray();
-        if ((values.Length != 1 && values.Length != n) || values.Any(v => !float.IsFinite(v))
-            || slope.Shape.ToArray().Any(d => d != 1 && d != n) || slope.Shape.Rank > 2
+        if (output.Shape is not { } shape || ChannelAffine.PerChannel(slope, shape, n) is not { } slopes || !slopes.All(float.IsFinite)
             || ctx.Graph.Outputs.Contains(prelu.Outputs[0]) || prelu.Outputs[0].Consumers.Count == 0
             || !prelu.Outputs[0].Consumers.All(c => IsProduct(c, prelu.Outputs[0], n)))
         {
@@ -40,7 +38,6 @@ internal sealed class PerChannelPReluAfterFullyConnected : IPass
 
         ctx.Passes.Record(this);
         ctx.Consume(prelu);
-        var slopes = values.Length == n ? values : Enumerable.Repeat(values[0], n).ToArray();
         var doubledWeights = new float[2 * n * k];
         var doubledBias = new float[2 * n];
         for (int i = 0; i < n * k; i++)

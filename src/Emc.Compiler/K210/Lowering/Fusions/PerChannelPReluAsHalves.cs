@@ -36,7 +36,7 @@ internal sealed class PerChannelPReluAsHalves : IPass
             return null;
         }
 
-        var slopes = PerChannel(slope.ToFloatArray(), slope.Shape.ToArray(), shape.ToArray(), channels);
+        var slopes = ChannelAffine.PerChannel(slope, shape, channels);
         return slopes is not null && slopes.All(float.IsFinite) ? slopes : null;
     }
 
@@ -72,7 +72,7 @@ internal sealed class PerChannelPReluAsHalves : IPass
     {
         var x = prelu.Inputs[0]!;
         if (x.Shape is not { Rank: 4 } shape || shape[0] != 1 || prelu.Inputs.Count < 2 || prelu.Inputs[1]?.Constant is not { } slope
-            || PerChannel(slope.ToFloatArray(), slope.Shape.ToArray(), shape.ToArray(), shape[1]) is not { } slopes || !slopes.All(float.IsFinite))
+            || ChannelAffine.PerChannel(slope, shape, shape[1]) is not { } slopes || !slopes.All(float.IsFinite))
         {
             return false;
         }
@@ -137,24 +137,5 @@ internal sealed class PerChannelPReluAsHalves : IPass
         }
 
         return regular;
-    }
-
-    /// <summary>The slope of each channel when the constant broadcast to [N, C, H, W] depends on the channel only.</summary>
-    private static float[]? PerChannel(float[] values, int[] shape, int[] target, int channels)
-    {
-        if (shape.Length > 4 || values.Length == 0)
-        {
-            return null;
-        }
-
-        var dims = new int[4];
-        Array.Fill(dims, 1);
-        Array.Copy(shape, 0, dims, 4 - shape.Length, shape.Length);
-        if (dims[0] != 1 || dims[2] != 1 || dims[3] != 1 || (dims[1] != 1 && dims[1] != channels) || target[1] != channels)
-        {
-            return null;
-        }
-
-        return dims[1] == 1 ? Enumerable.Repeat(values[0], channels).ToArray() : values;
     }
 }
