@@ -30,6 +30,7 @@ internal static class ModelOptionsParser
             ChannelOrder = v.ChannelOrder is null ? defaults.ChannelOrder : Enum.Parse<ChannelOrder>(v.ChannelOrder),
             WeightBits = v.WeightBits ?? defaults.WeightBits,
             Calibration = v.Calibration is null ? defaults.Calibration : Enum.Parse<CalibrationMethod>(v.Calibration),
+            ActivationRanges = v.ActivationRanges is null ? defaults.ActivationRanges : Enum.Parse<ActivationRanges>(v.ActivationRanges),
             MaxCalibrationSamples = v.MaxCalibrationSamples ?? defaults.MaxCalibrationSamples,
             FullyConnected = v.FullyConnected is null ? defaults.FullyConnected : Enum.Parse<FullyConnectedTarget>(v.FullyConnected),
             InputShapes = v.InputShapes,
@@ -63,6 +64,11 @@ internal static class ModelOptionsParser
         {
             // Only when set: existing stamps (and so up-to-date models) stay as they were.
             lines.Add("deviceMemory=" + o.DeviceMemoryBytes.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (o.ActivationRanges != ActivationRanges.PerTensor)
+        {
+            lines.Add("activationRanges=" + o.ActivationRanges); // only when set, as deviceMemory
         }
 
         if (item.GetMetadata(ModelMetadata.CSharpUtf8Literal).Length > 0)

@@ -110,6 +110,7 @@ public sealed class CompileCommandTests
     [DataRow("--calibration", "best")]
     [DataRow("--weight-bits", "4")]
     [DataRow("--fully-connected", "gpu")]
+    [DataRow("--activation-ranges", "both")]
     public void InvalidOptionValuesAreDiagnosed(string option, string value)
     {
         var model = new FileInfo(TestData.Path("real-onnx", "mnist-tiny-3x3_pytorch_joeylical", "mnist.onnx"));
@@ -125,6 +126,7 @@ public sealed class CompileCommandTests
                 "--channel-order" => a with { ChannelOrder = value },
                 "--calibration" => a with { Calibration = value },
                 "--fully-connected" => a with { FullyConnected = value },
+                "--activation-ranges" => a with { ActivationRanges = value },
                 _ => a with { WeightBits = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) },
             };
             var stderr = new StringWriter();

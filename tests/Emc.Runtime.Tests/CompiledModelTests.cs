@@ -86,6 +86,18 @@ public sealed class CompiledModelTests
     }
 
     [TestMethod]
+    [DataRow(2)]
+    [DataRow(5)]
+    [DataRow(6)]
+    [DataRow(9)]
+    public void RandomNetworksWithPerChannelRangesMatchTheSimulator(int seed)
+    {
+        var kmodel = CheckRandomNetwork(seed, FullyConnectedTarget.Default, ranges: ActivationRanges.PerChannel);
+        var layers = Emc.Kmodel.KmodelReader.Read(kmodel).Value!.Layers;
+        Assert.IsTrue(layers.Any(l => l.Type == Emc.Kmodel.KmodelLayerType.ChannelwiseDequantize), $"seed {seed}: no CHANNELWISE_DEQUANTIZE to run");
+    }
+
+    [TestMethod]
     [DataRow(1)]
     [DataRow(2)]
     [DataRow(3)]
@@ -109,12 +121,12 @@ public sealed class CompiledModelTests
         }
     }
 
-    private static void CheckRandomNetwork(int seed, FullyConnectedTarget fc, int weightBits = 8)
+    private static byte[] CheckRandomNetwork(int seed, FullyConnectedTarget fc, int weightBits = 8, ActivationRanges ranges = ActivationRanges.PerTensor)
     {
         RuntimeToolchain.Require("host", "gcc");
         var net = new RandomNetwork(seed);
         var samples = CompiledModels.RandomSamples(8, 3 * net.Height * net.Width, seed);
-        var options = new CompileOptions { Calibration = CalibrationMethod.MinMax, FullyConnected = fc, WeightBits = weightBits };
+        var options = new CompileOptions { Calibration = CalibrationMethod.MinMax, FullyConnected = fc, WeightBits = weightBits, ActivationRanges = ranges };
         byte[] kmodel = CompiledModels.Compile(net.Model, samples, options);
         Assert.AreEqual(weightBits == 8 ? 1 : 0, kmodel[4] & 1, "header flags bit 0 (8-bit weights)");
         foreach (bool halfEven in new[] { false, true })
@@ -126,5 +138,7 @@ public sealed class CompiledModelTests
                     $"seed {seed} ({net.Description}), half-even {halfEven}");
             }
         }
+
+        return kmodel;
     }
 }

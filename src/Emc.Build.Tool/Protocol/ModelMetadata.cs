@@ -11,6 +11,7 @@ internal static class ModelMetadata
     public const string ChannelOrder = "ChannelOrder";
     public const string WeightBits = "WeightBits";
     public const string Calibration = "Calibration";
+    public const string ActivationRanges = "ActivationRanges";
     public const string MaxCalibrationSamples = "MaxCalibrationSamples";
     public const string FullyConnected = "FullyConnected";
     public const string InputShape = "InputShape";

@@ -22,6 +22,8 @@ internal sealed class ModelOptionValues
 
     private static readonly string[] s_calibrations = ["Default", "MinMax", "Percentile", "Mse", "Kld", "Consumer"];
 
+    private static readonly string[] s_activationRanges = ["PerTensor", "PerChannel"];
+
     private static readonly string[] s_fullyConnected = ["Default", "Cpu", "Kpu"];
 
     public IReadOnlyList<string> Dataset { get; private set; } = [];
@@ -38,6 +40,8 @@ internal sealed class ModelOptionValues
     public string? Calibration { get; private set; }
 
     public string? FullyConnected { get; private set; }
+
+    public string? ActivationRanges { get; private set; }
 
     public int? WeightBits { get; private set; }
 
@@ -111,6 +115,7 @@ internal sealed class ModelOptionValues
         }
 
         o.Calibration = Name(item, ModelMetadata.Calibration, s_calibrations, "Default, MinMax, Percentile, Mse, Kld or Consumer", Bad);
+        o.ActivationRanges = Name(item, ModelMetadata.ActivationRanges, s_activationRanges, "PerTensor or PerChannel", Bad);
         o.FullyConnected = Name(item, ModelMetadata.FullyConnected, s_fullyConnected, "Default, Cpu or Kpu", Bad);
 
         string samples = item.GetMetadata(ModelMetadata.MaxCalibrationSamples);
@@ -210,6 +215,11 @@ internal sealed class ModelOptionValues
         {
             // Only when set: existing stamps (and so up-to-date models) stay as they were.
             lines.Add("deviceMemory=" + I(DeviceMemoryBytes!.Value));
+        }
+
+        if (ActivationRanges is { } ranges && ranges != s_activationRanges[0])
+        {
+            lines.Add("activationRanges=" + ranges); // only when set, as deviceMemory
         }
 
         if (item.GetMetadata(ModelMetadata.CSharpUtf8Literal).Length > 0)

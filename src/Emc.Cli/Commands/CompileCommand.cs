@@ -8,7 +8,8 @@ namespace Emc.Cli.Commands;
 
 /// <summary>
 /// <c>emc compile model.onnx -o model.kmodel [--dataset DIR|FILE…] [--input-range lo,hi | --mean m[,m,m] --std s[,s,s]]
-/// [--channel-order rgb|bgr] [--weight-bits 8|16] [--calibration default|minmax|percentile|mse|kld] [--fully-connected default|cpu|kpu]
+/// [--channel-order rgb|bgr] [--weight-bits 8|16] [--calibration default|minmax|percentile|mse|kld] [--activation-ranges tensor|channel]
+/// [--fully-connected default|cpu|kpu]
 /// [--report report.json|report.html] [--input-shape NAME=d0,d1,…] [--outputs t1,t2 | --tail auto] [--verbose]</c>.
 /// Progress goes to stderr only when it is a terminal, the report table to stdout; the kmodel is written atomically and only on success.
 /// </summary>
@@ -32,7 +33,8 @@ public static class CompileCommand
         IReadOnlyList<string>? Outputs = null,
         string Tail = "none",
         bool? Progress = null,
-        long? DeviceMemory = null);
+        long? DeviceMemory = null,
+        string ActivationRanges = "tensor");
 
     public static Command Create()
     {
@@ -45,6 +47,11 @@ public static class CompileCommand
         var order = new Option<string>("--channel-order") { Description = "rgb (default) or bgr planes on the device.", DefaultValueFactory = _ => "rgb" };
         var bits = new Option<int>("--weight-bits") { Description = "KPU weight width: 8 (default) or 16.", DefaultValueFactory = _ => 8 };
         var calibration = new Option<string>("--calibration") { Description = "default | minmax | percentile | mse | kld | consumer.", DefaultValueFactory = _ => "default" };
+        var ranges = new Option<string>("--activation-ranges")
+        {
+            Description = "tensor (default) | channel: a scale per channel where every reader can take it (finer, if the dataset is representative).",
+            DefaultValueFactory = _ => "tensor",
+        };
         var report = new Option<FileInfo>("--report") { Description = "Write the compile report here: .html → a self-contained page (charts, layer table), anything else → JSON." };
         var fc = new Option<string>("--fully-connected") { Description = "Gemm/MatMul on: default | cpu (float FULLY_CONNECTED) | kpu (4x4 padding trick).", DefaultValueFactory = _ => "default" };
         var inputShape = new Option<string[]>("--input-shape") { Description = "Static shape of a graph input with dynamic dimensions: NAME=1,3,240,320 (or 1,3,240,320 for the only input); repeatable.", AllowMultipleArgumentsPerToken = true };
@@ -54,12 +61,13 @@ public static class CompileCommand
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Also print the compiler's passes in order, with how often each applied." };
         var command = new Command("compile", "Compile an ONNX model to a K210 kmodel v3, calibrated on a dataset and checked in the simulator.")
         {
-            model, output, dataset, range, mean, std, order, bits, calibration, report, fc, inputShape, outputs, tail, deviceMemory, verbose,
+            model, output, dataset, range, mean, std, order, bits, calibration, ranges, report, fc, inputShape, outputs, tail, deviceMemory, verbose,
         };
         command.SetAction(p => Run(
             new Arguments(p.GetValue(model)!, p.GetValue(output)!, p.GetValue(dataset) ?? [], p.GetValue(range), p.GetValue(mean), p.GetValue(std),
                 p.GetValue(order) ?? "rgb", p.GetValue(bits), p.GetValue(calibration) ?? "default", p.GetValue(report), p.GetValue(fc) ?? "default", p.GetValue(verbose),
-                p.GetValue(inputShape), p.GetValue(outputs), p.GetValue(tail) ?? "none", DeviceMemory: p.GetValue(deviceMemory)),
+                p.GetValue(inputShape), p.GetValue(outputs), p.GetValue(tail) ?? "none", DeviceMemory: p.GetValue(deviceMemory),
+                ActivationRanges: p.GetValue(ranges) ?? "tensor"),
             Console.Out,
             Console.Error));
         return command;
@@ -183,6 +191,17 @@ public static class CompileCommand
             Bad($"--calibration '{a.Calibration}': expected default, minmax, percentile, mse, kld or consumer");
         }
 
+        var activationRanges = a.ActivationRanges.ToLowerInvariant() switch
+        {
+            "tensor" => (ActivationRanges?)ActivationRanges.PerTensor,
+            "channel" => ActivationRanges.PerChannel,
+            _ => null,
+        };
+        if (activationRanges is null)
+        {
+            Bad($"--activation-ranges '{a.ActivationRanges}': expected tensor or channel");
+        }
+
         var fullyConnected = a.FullyConnected.ToLowerInvariant() switch
         {
             "default" => (FullyConnectedTarget?)FullyConnectedTarget.Default,
@@ -247,6 +266,7 @@ public static class CompileCommand
             ChannelOrder = order!.Value,
             WeightBits = a.WeightBits,
             Calibration = method!.Value,
+            ActivationRanges = activationRanges!.Value,
             FullyConnected = fullyConnected!.Value,
             InputShapes = shapes,
             Outputs = outputNames,

@@ -15,12 +15,13 @@ internal static class KpuConvFloatModel
         var w = conv.Weights;
         var inT = conv.Inputs[0];
         var p = conv.Parameters!;
-        var qIn = inT.Quant!.Value;
-        var qOut = conv.Output.Quant!.Value;
         int h = inT.Height, wd = inT.Width, k = w.KernelSize, pad = k / 2;
-        double padReal = qIn.Dequantize(p.PadValue);
         var full = new byte[w.OutChannels * h * wd];
         int per = w.WeightsPerOutput;
+
+        // Quantized weights of a conv reading per-channel scales are folded (w·s/s_c); undo that to get real weights.
+        double Unfold(int c) => quantizedWeights && inT.ChannelQuant is { } q ? q[c].S / inT.Quant!.Value.S : 1;
+
         for (int o = 0; o < w.OutChannels; o++)
         {
             ReadOnlySpan<float> taps = quantizedWeights ? Dequantized(p, o, per) : w.Channel(o);
@@ -38,13 +39,13 @@ internal static class KpuConvFloatModel
                             for (int kx = 0; kx < k; kx++)
                             {
                                 int yy = y + ky - pad, xx = x + kx - pad;
-                                double v = yy < 0 || yy >= h || xx < 0 || xx >= wd ? padReal : input[(((c * h) + yy) * wd) + xx];
-                                acc += taps[(((ci * k) + ky) * k) + kx] * v;
+                                double v = yy < 0 || yy >= h || xx < 0 || xx >= wd ? inT.QuantOf(c).Dequantize(p.PadValue) : input[(((c * h) + yy) * wd) + xx];
+                                acc += taps[(((ci * k) + ky) * k) + kx] * v * Unfold(c);
                             }
                         }
                     }
 
-                    full[(((o * h) + y) * wd) + x] = (byte)qOut.Quantize(conv.Activation.Apply(acc, o, w.OutChannels));
+                    full[(((o * h) + y) * wd) + x] = (byte)conv.Output.QuantOf(o).Quantize(conv.Activation.Apply(acc, o, w.OutChannels));
                 }
             }
         }

@@ -155,17 +155,21 @@ internal sealed class LayerErrorAccount
             return MemoryMarshal.Cast<byte, float>(bytes).ToArray();
         }
 
-        var q = t.Quant!.Value;
-        var lut = new float[256];
-        for (int v = 0; v < 256; v++)
-        {
-            lut[v] = (float)q.Dequantize(v);
-        }
-
         var result = new float[bytes.Length];
-        for (int k = 0; k < bytes.Length; k++)
+        int plane = Math.Max(1, bytes.Length / t.Channels);
+        var lut = new float[256];
+        for (int c = 0; c < t.Channels && c * plane < bytes.Length; c++)
         {
-            result[k] = lut[bytes[k]];
+            var q = t.QuantOf(c);
+            for (int v = 0; v < 256; v++)
+            {
+                lut[v] = (float)q.Dequantize(v);
+            }
+
+            for (int k = c * plane; k < Math.Min(bytes.Length, (c + 1) * plane); k++)
+            {
+                result[k] = lut[bytes[k]];
+            }
         }
 
         return result;

@@ -22,6 +22,17 @@ public enum CalibrationMethod
     Consumer,
 }
 
+/// <summary>How many quantization scales an activation tensor gets.</summary>
+public enum ActivationRanges
+{
+    /// <summary>One range per tensor: robust when the calibration data differ from what the model will see.</summary>
+    PerTensor,
+
+    /// <summary>A scale per channel (around one zero point) wherever every reader can take it; finer, but each channel's
+    /// range is only as good as the calibration data are representative (docs/accuracy.md).</summary>
+    PerChannel,
+}
+
 /// <summary>Everything that changes the compiled kmodel. Equal options + equal inputs → identical bytes.</summary>
 public sealed record CompileOptions
 {
@@ -43,6 +54,8 @@ public sealed record CompileOptions
     public int WeightBits { get; init; } = 8;
 
     public CalibrationMethod Calibration { get; init; } = CalibrationMethod.Default;
+
+    public ActivationRanges ActivationRanges { get; init; } = ActivationRanges.PerTensor;
 
     /// <summary>Where Gemm/MatMul run: CPU float FULLY_CONNECTED or the KPU 4×4 padding trick.</summary>
     public FullyConnectedTarget FullyConnected { get; init; } = FullyConnectedTarget.Default;

@@ -63,6 +63,7 @@ internal static class CompileReportBuildInfo
         w.WriteString("channelOrder", o.ChannelOrder.ToString().ToLowerInvariant());
         w.WriteNumber("weightBits", o.WeightBits);
         w.WriteString("calibration", o.Calibration.ToString().ToLowerInvariant());
+        w.WriteString("activationRanges", o.ActivationRanges == ActivationRanges.PerChannel ? "channel" : "tensor");
         w.WriteString("fullyConnected", o.FullyConnected.ToString().ToLowerInvariant());
         w.WriteNumber("maxCalibrationSamples", o.MaxCalibrationSamples);
         if (o.InputShapes is { Count: > 0 } shapes)

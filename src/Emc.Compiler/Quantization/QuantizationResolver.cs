@@ -28,22 +28,68 @@ internal static class QuantizationResolver
             Resolve(t, stats, method);
         }
 
-        foreach (var conv in model.Layers.OfType<KpuConvLayer>())
+        var families = options.ActivationRanges == ActivationRanges.PerChannel ? PerChannelActivationRanges.Families(model) : [];
+        foreach (var (producer, members) in families)
         {
-            double[]? means = conv.InputValue is { } iv && stats.TryGetValue(iv, out var ivStats) ? ivStats.ChannelMeans : null;
-            if (means is not null && conv.InputChannelSources is { } sources)
+            var root = producer.Output;
+            if (stats.TryGetValue(root.RangeSource!, out var s) && PerChannelActivationRanges.Scales(root.Quant!.Value, s, root.Channels, root.RangeChannels) is { } scales)
             {
-                means = [.. sources.Select(c => c < 0 ? 0 : means[c])];
+                foreach (var m in members)
+                {
+                    m.ChannelQuant = scales;
+                }
             }
-            var p = KpuConvQuantizer.Derive(conv.Weights, conv.Inputs[0].Quant!.Value, conv.Output.Quant!.Value, conv.Activation, options.WeightBits, out string? error, means);
-            if (p is null)
+        }
+
+        // A conv whose integer parameters do not fit with per-channel scales (norm_mul's range) falls back to per-tensor
+        // quantization of the tensors it reads and writes; that changes the convs around them, so derive again.
+        var convs = model.Layers.OfType<KpuConvLayer>().ToList();
+        while (true)
+        {
+            var failed = new List<(KpuConvLayer Conv, string Error)>();
+            foreach (var conv in convs)
             {
-                diagnostics.Add(CompilerDiagnostics.ParameterOverflow.Create($"conv '{conv.Name}': {error}", path, conv.Name, "Conv"));
-                continue;
+                conv.Parameters = Derive(conv, stats, options, out string? error);
+                if (conv.Parameters is null)
+                {
+                    failed.Add((conv, error!));
+                }
             }
 
-            conv.Parameters = p;
+            var dropped = failed.SelectMany(f => new[] { f.Conv.Inputs[0].ChannelQuant, f.Conv.Output.ChannelQuant }).OfType<IReadOnlyList<QuantParam>>().ToHashSet();
+            if (dropped.Count == 0)
+            {
+                foreach (var (conv, error) in failed)
+                {
+                    diagnostics.Add(CompilerDiagnostics.ParameterOverflow.Create($"conv '{conv.Name}': {error}", path, conv.Name, "Conv"));
+                }
+
+                return;
+            }
+
+            foreach (var t in AllTensors(model).Where(t => t.ChannelQuant is { } q && dropped.Contains(q)))
+            {
+                t.ChannelQuant = null;
+            }
         }
+    }
+
+    private static KpuConvQuantization? Derive(KpuConvLayer conv, IReadOnlyDictionary<Value, TensorStatistics> stats, CompileOptions options, out string? error)
+    {
+        double[]? means = conv.InputValue is { } iv && stats.TryGetValue(iv, out var ivStats) ? ivStats.ChannelMeans : null;
+        if (means is not null && conv.InputChannelSources is { } sources)
+        {
+            means = [.. sources.Select(c => c < 0 ? 0 : means[c])];
+        }
+
+        var input = conv.Inputs[0];
+        var weights = conv.Weights;
+        if (input.ChannelQuant is { } channels)
+        {
+            (weights, means) = PerChannelActivationRanges.FoldInputScales(weights, channels, input.Quant!.Value.S, means);
+        }
+
+        return KpuConvQuantizer.Derive(weights, input.Quant!.Value, conv.Output.Quant!.Value, conv.Activation, options.WeightBits, out error, means, conv.Output.ChannelQuant);
     }
 
     /// <summary>

@@ -20,6 +20,7 @@ public sealed class ModelOptionsParserTests
         item.SetMetadata("Calibration", "mse");
         item.SetMetadata("FullyConnected", "kpu");
         item.SetMetadata("MaxCalibrationSamples", "12");
+        item.SetMetadata("ActivationRanges", "perchannel");
         var diagnostics = new DiagnosticBag();
 
         var o = ModelOptionsParser.Parse(item.AsModel(), ["calib/a.bmp"], "/p/models/net.onnx", diagnostics);
@@ -31,12 +32,14 @@ public sealed class ModelOptionsParserTests
         Assert.AreEqual(CalibrationMethod.Mse, o.Calibration);
         Assert.AreEqual(FullyConnectedTarget.Kpu, o.FullyConnected);
         Assert.AreEqual(12, o.MaxCalibrationSamples);
+        Assert.AreEqual(ActivationRanges.PerChannel, o.ActivationRanges);
     }
 
     [TestMethod]
     [DataRow("FullyConnected", "gpu")]
     [DataRow("WeightBits", "4")]
     [DataRow("Calibration", "best")]
+    [DataRow("ActivationRanges", "both")]
     public void BadMetadataIsACodedErrorNamingTheMetadata(string name, string value)
     {
         var item = new TaskItem("models/net.onnx");

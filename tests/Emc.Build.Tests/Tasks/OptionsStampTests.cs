@@ -45,6 +45,7 @@ public sealed class OptionsStampTests
         ["", "Calibration=Mse"],
         ["", "Calibration=Kld"],
         ["", "MaxCalibrationSamples=12"],
+        ["", "ActivationRanges=PerChannel"],
         ["", "FullyConnected=Cpu"],
         ["", "FullyConnected=Kpu"],
         ["", "InputShape=1,3,8,8"],

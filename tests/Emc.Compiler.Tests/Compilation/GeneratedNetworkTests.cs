@@ -64,11 +64,23 @@ public sealed class GeneratedNetworkTests
         CheckNetwork(seed, FullyConnectedTarget.Default, convKernels: true, perChannelPRelu: true);
     }
 
-    private static void CheckNetwork(int seed, FullyConnectedTarget fc, bool convKernels = false, bool layout = false, bool perChannelPRelu = false)
+    /// <summary>Per-channel activation scales (issue 10) on plain and per-channel-PRelu networks: each channel's rounding
+    /// step is at most the tensor's, so the per-tensor bound still holds.</summary>
+    public static IEnumerable<object[]> PerChannelRangeSeeds => Enumerable.Range(1, 10).Concat([201, 202, 203, 205, 206]).Select(s => new object[] { s });
+
+    [TestMethod]
+    [DynamicData(nameof(PerChannelRangeSeeds))]
+    public void PerChannelActivationRangesStayWithinTheBound(int seed)
+    {
+        CheckNetwork(seed, FullyConnectedTarget.Default, convKernels: seed > 200, perChannelPRelu: seed > 200, ranges: ActivationRanges.PerChannel);
+    }
+
+    private static void CheckNetwork(int seed, FullyConnectedTarget fc, bool convKernels = false, bool layout = false, bool perChannelPRelu = false,
+        ActivationRanges ranges = ActivationRanges.PerTensor)
     {
         var net = new RandomNetwork(seed, convKernels, layout, perChannelPRelu);
         var samples = CompiledNet.RandomSamples(8, 3 * net.Height * net.Width, seed);
-        var compiled = CompiledNet.Compile(net.Model, samples, new CompileOptions { Calibration = CalibrationMethod.MinMax, FullyConnected = fc }, net.ModelOrder);
+        var compiled = CompiledNet.Compile(net.Model, samples, new CompileOptions { Calibration = CalibrationMethod.MinMax, FullyConnected = fc, ActivationRanges = ranges }, net.ModelOrder);
         Assert.IsTrue(compiled.Result.Succeeded, $"{net.Description}: {string.Join(Environment.NewLine, compiled.Result.Diagnostics)}");
         double bound = net.ErrorBound(compiled.Ranges);
         double error = compiled.MaxError();

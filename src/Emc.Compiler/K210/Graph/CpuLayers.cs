@@ -64,15 +64,23 @@ internal sealed class QuantizeLayer(string name, K210Tensor input, K210Tensor ou
     }
 }
 
-/// <summary>DEQUANTIZE: uint8 → float32 with the input tensor's quantization.</summary>
+/// <summary>DEQUANTIZE: uint8 → float32 with the input tensor's quantization; CHANNELWISE_DEQUANTIZE when the input is
+/// quantized per channel.</summary>
 internal sealed class DequantizeLayer(string name, K210Tensor input, K210Tensor output) : K210Layer(name, [input], output)
 {
-    public override string Kind => "dequantize";
+    public override string Kind => Inputs[0].ChannelQuant is null ? "dequantize" : "channelwise dequantize";
 
     internal override LayerBody ToBody()
     {
-        var q = Inputs[0].Quant!.Value;
-        return new DequantizeBody(At(Inputs[0]), At(Output), Count(Output), q.StoredScale, q.StoredBias);
+        var input = Inputs[0];
+        if (input.ChannelQuant is { } channels)
+        {
+            return new ChannelwiseDequantizeBody(At(input), At(Output), (uint)(input.Height * input.Width),
+                [.. channels.Select(q => (q.StoredScale, q.StoredBias))]);
+        }
+
+        var p = input.Quant!.Value;
+        return new DequantizeBody(At(input), At(Output), Count(Output), p.StoredScale, p.StoredBias);
     }
 }
 

@@ -59,11 +59,23 @@ internal sealed class K210Tensor
     /// <summary>The IR value whose calibrated range gives this uint8 tensor its quantization.</summary>
     public Value? RangeSource { get; set; }
 
+    /// <summary>Where channel i's values are those of <see cref="RangeSource"/>'s channel <c>RangeChannels[i]</c> (or a
+    /// part of them): a per-channel PRelu's halves. Null: channel i is the value's channel i.</summary>
+    public int[]? RangeChannels { get; set; }
+
     /// <summary>Another uint8 tensor whose quantization this one shares (max-pool, upload, pick, reshape).</summary>
     public K210Tensor? QuantFrom { get; set; }
 
-    /// <summary>Fixed quantization (the graph input); set after calibration for the others.</summary>
+    /// <summary>Fixed quantization (the graph input); set after calibration for the others. For a tensor with
+    /// <see cref="ChannelQuant"/>, the per-tensor reference those channel scales were widened from.</summary>
     public QuantParam? Quant { get; set; }
+
+    /// <summary>Per-channel quantization (one shared zero point, a scale per channel), set by quantization where every
+    /// layer that reads the tensor can take it (<see cref="Quantization.PerChannelActivationRanges"/>).</summary>
+    public IReadOnlyList<QuantParam>? ChannelQuant { get; set; }
+
+    /// <summary>The quantization of channel <paramref name="channel"/>.</summary>
+    public QuantParam QuantOf(int channel) => ChannelQuant?[channel] ?? Quant!.Value;
 
     /// <summary>The tensor whose memory this one reuses (reshape/flatten views share the bytes).</summary>
     public K210Tensor? AliasOf { get; set; }

@@ -19,10 +19,12 @@ internal static class KpuConvQuantizer
     /// Computes the parameters, or returns null with <paramref name="error"/> naming the quantity that does
     /// not fit its register field. With <paramref name="inputChannelMeans"/> (calibration means of the input
     /// channels) the bias is corrected for the mean error the weight rounding causes: β_o −= Σ (ŵ − w)·E[x_c].
+    /// With <paramref name="outputChannels"/> (per-channel scales around <paramref name="output"/>'s zero point) each
+    /// channel's batch-norm word requantizes to its own scale.
     /// </summary>
     public static KpuConvQuantization? Derive(
         KpuConvWeights conv, QuantParam input, QuantParam output, KpuActivationFunction activation, int weightBits, out string? error,
-        IReadOnlyList<double>? inputChannelMeans = null)
+        IReadOnlyList<double>? inputChannelMeans = null, IReadOnlyList<QuantParam>? outputChannels = null)
     {
         error = null;
         int oc = conv.OutChannels;
@@ -103,15 +105,16 @@ internal static class KpuConvQuantizer
         var bn = new KpuBatchNorm[oc];
         for (int o = 0; o < oc; o++)
         {
+            var outQ = outputChannels?[o] ?? output; // per-channel scales share output's zero point
             double accScale = wq.S * scales[o] * input.S; // ACC = accScale · Σ w·x
-            double c = output.S * (1 << KpuActivationTables.FractionBits) / accScale;
+            double c = outQ.S * (1 << KpuActivationTables.FractionBits) / accScale;
             if (!FixedPoint.TrySplit(c, NormMulBits, NormMaxShift, out var mul))
             {
                 error = $"output channel {o}: the requantization factor {c:G6} does not fit norm_mul/norm_shift (22-bit, shift ≤ 15); the output range is too narrow for the input and weight ranges";
                 return null;
             }
 
-            double add = ((bias[o] * output.S) - output.B) * (1 << KpuActivationTables.FractionBits);
+            double add = ((bias[o] * outQ.S) - outQ.B) * (1 << KpuActivationTables.FractionBits);
             add += accResidue * mul.Value;
             long normAdd = Rounding.EvenToLong(add);
             if (activation.IsNegativePart(o, oc))

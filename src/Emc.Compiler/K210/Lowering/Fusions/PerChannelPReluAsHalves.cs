@@ -27,6 +27,9 @@ internal sealed class PerChannelPReluAsHalves : IPass
 
     public string Summary => "a per-channel PRelu after a conv: the conv outputs max(z,0) and a·min(z,0) as two halves, a 1×1 conv adds them (and pools)";
 
+    /// <summary>The PRelu output channel each of the 2C halves holds a part of: both halves of channel o lie within its range.</summary>
+    public static int[] HalvesChannels(int c) => [.. Enumerable.Range(0, 2 * c).Select(i => i % c)];
+
     /// <summary>The slopes (one per channel) of the PRelu that is the sole consumer of <paramref name="convOutput"/>.</summary>
     public static float[]? Match(LoweringContext ctx, Value convOutput, int channels)
     {
@@ -101,6 +104,7 @@ internal sealed class PerChannelPReluAsHalves : IPass
         var y = prelu.Outputs[0];
         var halves = ctx.NewTensor(y.Name + ".halves", K210ElementType.UInt8, K210MemoryKind.Kpu, 2 * c, h, w);
         halves.RangeSource = y;
+        halves.RangeChannels = HalvesChannels(c);
         ctx.Add(new KpuConvLayer(prelu.Name, input, halves, new KpuConvWeights(c, 2 * c, 1, false, weights, bias), KpuActivationFunction.ReluAndNegativePart(slopes), KpuPoolType.Bypass)
         {
             InputValue = x,

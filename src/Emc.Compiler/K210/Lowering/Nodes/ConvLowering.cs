@@ -268,6 +268,7 @@ internal sealed class ConvLowering : INodeLowering
 
         var result = ctx.NewTensor(halves ? output.Name + ".halves" : output.Name, K210ElementType.UInt8, K210MemoryKind.Kpu, outChannels, halvesH, halvesW);
         result.RangeSource = rangeSource;
+        result.RangeChannels = halves ? PerChannelPReluAsHalves.HalvesChannels(g.OutputChannels) : null;
         var sampling = sample is null ? null : new MapSampling(sample.RowOffset, sample.ColOffset, sample.Stride);
         result.Sampling = halves ? null : sampling;
         bool rawDeviceInput = input.IsDeviceInput && ctx.Preprocessing is { } pre

@@ -1,0 +1,171 @@
+using Emc.Compiler.Ir;
+using Emc.Compiler.K210.Graph;
+using Emc.Compiler.K210.Kpu;
+
+namespace Emc.Compiler.Quantization;
+
+/// <summary>
+/// Per-channel activation scales where the format lets them survive (issue 10): a KPU conv's output channels get scales
+/// of their own through its batch-norm words, around one zero point shared by every channel. Every reader must take
+/// them: a KPU conv folds 1/s_c into its weights for input channel c (a shared zero point keeps arg_w and pad_value
+/// per layer), pick/max-pool/upload/nearest-resize copy bytes within a channel, and DEQUANTIZE becomes
+/// CHANNELWISE_DEQUANTIZE. Anything else (QUANTIZED_ADD, REQUANTIZE tables, concat buffers, views, flattens) keeps the
+/// tensor per-tensor.
+/// </summary>
+internal static class PerChannelActivationRanges
+{
+    /// <summary>A channel's scale is at most this multiple of the tensor's: beyond it the reader's weights for that
+    /// channel shrink past what its weight quantization resolves.</summary>
+    public const double MaxScaleRatio = 64;
+
+    /// <summary>The producing KPU conv of every tensor family (a conv output and the copies that share its
+    /// quantization) whose readers can all take per-channel scales, with the family's members.</summary>
+    public static IReadOnlyList<(KpuConvLayer Producer, IReadOnlyList<K210Tensor> Members)> Families(K210Model model)
+    {
+        var producers = new Dictionary<K210Tensor, List<K210Layer>>();
+        var readers = new Dictionary<K210Tensor, List<K210Layer>>();
+        var aliased = new HashSet<K210Tensor>();
+        var members = new Dictionary<K210Tensor, List<K210Tensor>>();
+        foreach (var layer in model.Layers)
+        {
+            foreach (var output in layer.ExtraOutputs.Prepend(layer.Output))
+            {
+                Add(producers, output, layer);
+            }
+
+            foreach (var input in layer.Inputs)
+            {
+                Add(readers, input, layer);
+            }
+        }
+
+        foreach (var t in producers.Keys.Concat(readers.Keys).Distinct())
+        {
+            if (t.AliasOf is { } of)
+            {
+                aliased.Add(of);
+                aliased.Add(t);
+            }
+
+            if (Root(t) is { } root && root != t)
+            {
+                Add(members, root, t);
+            }
+        }
+
+        var result = new List<(KpuConvLayer, IReadOnlyList<K210Tensor>)>();
+        foreach (var layer in model.Layers)
+        {
+            if (layer is not KpuConvLayer conv || conv.Output is not { QuantFrom: null, RangeSource: not null } root || producers[root].Count != 1)
+            {
+                continue;
+            }
+
+            var family = members.GetValueOrDefault(root, []).Prepend(root).ToList();
+            bool ok = family.All(t => t.Type == K210ElementType.UInt8 && t.Channels == root.Channels && !aliased.Contains(t)
+                && producers.GetValueOrDefault(t, []).All(p => p == conv || IsChannelCopy(p))
+                && readers.GetValueOrDefault(t, []).All(r => Reads(r, t)));
+            if (ok)
+            {
+                result.Add((conv, family));
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Channel scales around the per-tensor quantization <paramref name="tensor"/> (its zero point kept): each channel's
+    /// calibrated range [min(lo_c, 0), max(hi_c, 0)] spread over the codes that zero point leaves, never coarser than the
+    /// tensor's own scale (so per-tensor clipping is kept) and at most <see cref="MaxScaleRatio"/> finer. Null when the
+    /// statistics do not describe the tensor's channels (<see cref="K210Tensor.RangeChannels"/> maps them) or no channel gains.
+    /// </summary>
+    public static QuantParam[]? Scales(QuantParam tensor, TensorStatistics stats, int channels, int[]? rangeChannels)
+    {
+        int known = stats.ChannelMins.Count;
+        if (rangeChannels is null ? known != channels : rangeChannels.Length != channels || rangeChannels.Any(r => r >= known))
+        {
+            return null;
+        }
+
+        double zero = tensor.ZeroPoint;
+        var result = new QuantParam[channels];
+        bool finer = false;
+        for (int c = 0; c < channels; c++)
+        {
+            double s = tensor.S * MaxScaleRatio;
+            int r = rangeChannels?[c] ?? c;
+            double lo = Math.Min(stats.ChannelMins[r], 0), hi = Math.Max(stats.ChannelMaxs[r], 0);
+            if (hi > 0)
+            {
+                s = Math.Min(s, (255 - zero) / hi);
+            }
+
+            if (lo < 0)
+            {
+                s = Math.Min(s, zero / -lo);
+            }
+
+            s = Math.Max(s, tensor.S);
+            finer |= s > tensor.S;
+            result[c] = new QuantParam(s, tensor.B);
+        }
+
+        return finer ? result : null;
+    }
+
+    /// <summary>
+    /// A reader's weights for an input quantized per channel: w·s/s_c for input channel c, so the conv sees one scale s (the
+    /// tensor's) — Σ w·(q + b)/s_c = Σ (w·s/s_c)·(q + b)/s — and the calibration means it corrects its bias with, scaled
+    /// the other way.
+    /// </summary>
+    public static (KpuConvWeights Weights, double[]? Means) FoldInputScales(KpuConvWeights conv, IReadOnlyList<QuantParam> input, double s, double[]? means)
+    {
+        int k2 = conv.KernelSize * conv.KernelSize, per = conv.WeightsPerOutput;
+        var weights = new float[conv.Weights.Length];
+        for (int i = 0; i < weights.Length; i++)
+        {
+            int c = conv.Depthwise ? i / per : i % per / k2;
+            weights[i] = (float)(conv.Weights[i] * s / input[c].S);
+        }
+
+        var scaled = means is null || means.Length != input.Count ? means : [.. means.Select((m, c) => m * input[c].S / s)];
+        return (conv with { Weights = weights }, scaled);
+    }
+
+    private static K210Tensor? Root(K210Tensor t)
+    {
+        var at = t;
+        for (int guard = 0; at.QuantFrom is { } from && guard < 64; guard++)
+        {
+            at = from;
+        }
+
+        return at.Type == K210ElementType.UInt8 ? at : null;
+    }
+
+    /// <summary>Layers that copy bytes within each channel (the output shares the input's quantization).</summary>
+    private static bool IsChannelCopy(K210Layer layer) => layer switch
+    {
+        QuantizedMaxPoolLayer pool => pool.InputOffset < pool.InputHeight * pool.InputWidth && pool.Inputs[0].Channels == pool.Output.Channels,
+        UploadLayer or ResizeNearestLayer => layer.Inputs[0].Channels == layer.Output.Channels,
+        _ => false,
+    };
+
+    private static bool Reads(K210Layer reader, K210Tensor t) => reader switch
+    {
+        KpuConvLayer conv => conv.Inputs[0] == t && conv.InputChannelSources is null,
+        DequantizeLayer => true,
+        _ => IsChannelCopy(reader) && reader.Output.QuantFrom == t,
+    };
+
+    private static void Add<T>(Dictionary<K210Tensor, List<T>> map, K210Tensor key, T value)
+    {
+        if (!map.TryGetValue(key, out var list))
+        {
+            map[key] = list = [];
+        }
+
+        list.Add(value);
+    }
+}
