@@ -6,26 +6,33 @@ namespace Emc.Compiler.Quantization;
 
 /// <summary>
 /// Per-channel activation scales where the format lets them survive (issue 10): a KPU conv's output channels get scales
-/// of their own through its batch-norm words, around one zero point shared by every channel. Every reader must take
-/// them: a KPU conv folds 1/s_c into its weights for input channel c (a shared zero point keeps arg_w and pad_value
-/// per layer), pick/max-pool/upload/nearest-resize copy bytes within a channel, and DEQUANTIZE becomes
-/// CHANNELWISE_DEQUANTIZE. Anything else (QUANTIZED_ADD, REQUANTIZE tables, concat buffers, views, flattens) keeps the
-/// tensor per-tensor.
+/// of their own through its batch-norm words, around one zero point shared by every channel — also when several convs
+/// write their slices of one concat buffer in place. Every reader must take them: a KPU conv folds s/s_c into its
+/// weights for input channel c (a shared zero point keeps arg_w and pad_value per layer), pick/max-pool/upload/nearest
+/// resize copy bytes within a channel, and DEQUANTIZE becomes CHANNELWISE_DEQUANTIZE. Anything else (QUANTIZED_ADD,
+/// REQUANTIZE tables, the CONCAT layer, views, flattens) keeps the tensor per-tensor.
 /// </summary>
 internal static class PerChannelActivationRanges
 {
+    /// <summary>A root tensor and every tensor sharing its quantization, with the index of its first channel in the root.</summary>
+    public sealed record Family(K210Tensor Root, IReadOnlyDictionary<K210Tensor, int> FirstChannels);
+
     /// <summary>A channel's scale is at most this multiple of the tensor's: beyond it the reader's weights for that
     /// channel shrink past what its weight quantization resolves.</summary>
     public const double MaxScaleRatio = 64;
 
-    /// <summary>The producing KPU conv of every tensor family (a conv output and the copies that share its
-    /// quantization) whose readers can all take per-channel scales, with the family's members.</summary>
-    public static IReadOnlyList<(KpuConvLayer Producer, IReadOnlyList<K210Tensor> Members)> Families(K210Model model)
+    /// <summary>
+    /// Every tensor family whose members can all carry per-channel scales: a root (a tensor with its own calibrated range)
+    /// written by KPU convs — one conv's whole output, or the slices of a concat buffer each conv writes in place — and
+    /// the tensors that share its quantization (the convs' KPU outputs, picks, pools, uploads), each with the index of
+    /// its first channel in the root. Every member's readers must take per-channel scales.
+    /// </summary>
+    public static IReadOnlyList<Family> Families(K210Model model)
     {
         var producers = new Dictionary<K210Tensor, List<K210Layer>>();
         var readers = new Dictionary<K210Tensor, List<K210Layer>>();
-        var aliased = new HashSet<K210Tensor>();
         var members = new Dictionary<K210Tensor, List<K210Tensor>>();
+        var views = new Dictionary<K210Tensor, List<K210Tensor>>();
         foreach (var layer in model.Layers)
         {
             foreach (var output in layer.ExtraOutputs.Prepend(layer.Output))
@@ -43,8 +50,7 @@ internal static class PerChannelActivationRanges
         {
             if (t.AliasOf is { } of)
             {
-                aliased.Add(of);
-                aliased.Add(t);
+                Add(views, of, t);
             }
 
             if (Root(t) is { } root && root != t)
@@ -53,25 +59,65 @@ internal static class PerChannelActivationRanges
             }
         }
 
-        var result = new List<(KpuConvLayer, IReadOnlyList<K210Tensor>)>();
-        foreach (var layer in model.Layers)
+        var result = new List<Family>();
+        foreach (var root in members.Keys.Concat(producers.Keys).Distinct())
         {
-            if (layer is not KpuConvLayer conv || conv.Output is not { QuantFrom: null, RangeSource: not null } root || producers[root].Count != 1)
+            if (root is not { QuantFrom: null, RangeSource: not null, AliasOf: null, Type: K210ElementType.UInt8, IsDeviceInput: false })
             {
                 continue;
             }
 
             var family = members.GetValueOrDefault(root, []).Prepend(root).ToList();
-            bool ok = family.All(t => t.Type == K210ElementType.UInt8 && t.Channels == root.Channels && !aliased.Contains(t)
-                && producers.GetValueOrDefault(t, []).All(p => p == conv || IsChannelCopy(p))
-                && readers.GetValueOrDefault(t, []).All(r => Reads(r, t)));
-            if (ok)
+            if (FirstChannels(root, family, producers, views) is { } firsts
+                && family.All(t => readers.GetValueOrDefault(t, []).All(r => Reads(r, t)))
+                && family.Any(t => producers.GetValueOrDefault(t, []).Any(p => p is KpuConvLayer)))
             {
-                result.Add((conv, family));
+                result.Add(new Family(root, firsts));
             }
         }
 
         return result;
+    }
+
+    /// <summary>The first channel of each member in the root, or null unless every member is the root, a whole-size output
+    /// of a KPU conv or channel copy, a conv's planar slice of a concat root, or the KPU output of such a conv.</summary>
+    private static Dictionary<K210Tensor, int>? FirstChannels(K210Tensor root, List<K210Tensor> family,
+        Dictionary<K210Tensor, List<K210Layer>> producers, Dictionary<K210Tensor, List<K210Tensor>> views)
+    {
+        var firsts = new Dictionary<K210Tensor, int>();
+        long plane = (long)root.Height * root.Width;
+        int covered = 0;
+        foreach (var slice in views.GetValueOrDefault(root, []))
+        {
+            if (root.Memory != K210MemoryKind.Main || slice.Memory != K210MemoryKind.Main || slice.QuantFrom != root
+                || (long)slice.Height * slice.Width != plane || slice.AliasOffset % plane != 0
+                || producers.GetValueOrDefault(slice, []) is not [KpuConvLayer conv] || conv.MainOutput != slice
+                || conv.Output.QuantFrom != root || conv.Output.Channels != slice.Channels)
+            {
+                return null;
+            }
+
+            firsts[slice] = firsts[conv.Output] = (int)(slice.AliasOffset / plane);
+            covered += slice.Channels;
+        }
+
+        if (covered != 0 && (covered != root.Channels || producers.ContainsKey(root)))
+        {
+            return null;
+        }
+
+        foreach (var t in family.Where(t => !firsts.ContainsKey(t)))
+        {
+            if (t.AliasOf is not null || t.Channels != root.Channels
+                || !producers.GetValueOrDefault(t, []).All(p => (p is KpuConvLayer c && c.MainOutput?.AliasOf is null) || IsChannelCopy(p)))
+            {
+                return null;
+            }
+
+            firsts[t] = 0;
+        }
+
+        return family.Any(t => t != root && views.ContainsKey(t)) ? null : firsts;
     }
 
     /// <summary>

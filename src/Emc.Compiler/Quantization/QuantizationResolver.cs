@@ -29,14 +29,16 @@ internal static class QuantizationResolver
         }
 
         var families = options.ActivationRanges == ActivationRanges.PerChannel ? PerChannelActivationRanges.Families(model) : [];
-        foreach (var (producer, members) in families)
+        var familyOf = new Dictionary<K210Tensor, PerChannelActivationRanges.Family>();
+        foreach (var family in families)
         {
-            var root = producer.Output;
+            var root = family.Root;
             if (stats.TryGetValue(root.RangeSource!, out var s) && PerChannelActivationRanges.Scales(root.Quant!.Value, s, root.Channels, root.RangeChannels) is { } scales)
             {
-                foreach (var m in members)
+                foreach (var (member, first) in family.FirstChannels)
                 {
-                    m.ChannelQuant = scales;
+                    member.ChannelQuant = scales[first..(first + member.Channels)];
+                    familyOf[member] = family;
                 }
             }
         }
@@ -56,7 +58,8 @@ internal static class QuantizationResolver
                 }
             }
 
-            var dropped = failed.SelectMany(f => new[] { f.Conv.Inputs[0].ChannelQuant, f.Conv.Output.ChannelQuant }).OfType<IReadOnlyList<QuantParam>>().ToHashSet();
+            var dropped = failed.SelectMany(f => new[] { f.Conv.Inputs[0], f.Conv.Output })
+                .Select(t => familyOf.GetValueOrDefault(t)).OfType<PerChannelActivationRanges.Family>().ToHashSet();
             if (dropped.Count == 0)
             {
                 foreach (var (conv, error) in failed)
@@ -67,9 +70,10 @@ internal static class QuantizationResolver
                 return;
             }
 
-            foreach (var t in AllTensors(model).Where(t => t.ChannelQuant is { } q && dropped.Contains(q)))
+            foreach (var member in dropped.SelectMany(f => f.FirstChannels.Keys))
             {
-                t.ChannelQuant = null;
+                member.ChannelQuant = null;
+                familyOf.Remove(member);
             }
         }
     }

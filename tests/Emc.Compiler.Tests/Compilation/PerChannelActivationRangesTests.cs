@@ -47,6 +47,28 @@ public sealed class PerChannelActivationRangesTests
     }
 
     [TestMethod]
+    public void ConcatInputsWrittenInPlaceKeepTheirOwnScales()
+    {
+        // Two convs of ranges 40× apart written in place into one concat buffer, read by a 1×1 conv that weighs both
+        // alike: each conv's slice carries its own channels' scales into the reader's weights.
+        var b = new OnnxNetBuilder("x", 1, 3, Side, Side);
+        string big = b.Conv("x", [.. Weights(4, 3, 3, 11).Select(w => w * 40)], [0, 0, 0, 0], 4, 3, 3, 1, [1, 1, 1, 1]);
+        string small = b.Conv("x", Weights(4, 3, 3, 12), [0, 0, 0, 0], 4, 3, 3, 1, [1, 1, 1, 1]);
+        var reader = Weights(4, 8, 1, 13);
+        for (int i = 0; i < reader.Length; i++)
+        {
+            reader[i] *= i % 8 < 4 ? 1 / 40f : 1;
+        }
+
+        var model = b.Build(b.Conv(b.Node("Concat", [b.Node("Relu", [big]), b.Node("Relu", [small])], ("axis", 1)), reader, [0, 0, 0, 0], 4, 8, 1, 1, [0, 0, 0, 0]));
+        var perTensor = Compile(model, ActivationRanges.PerTensor);
+        var perChannel = Compile(model, ActivationRanges.PerChannel);
+
+        Console.WriteLine($"SQNR vs float: per tensor {perTensor.SqnrDb():F1} dB, per channel {perChannel.SqnrDb():F1} dB");
+        Assert.IsGreaterThanOrEqualTo(perTensor.SqnrDb() + 6, perChannel.SqnrDb());
+    }
+
+    [TestMethod]
     public void TensorsAReaderCannotTakePerChannelStayPerTensor()
     {
         // Both conv outputs feed a QUANTIZED_ADD (one scale per operand), whose own output has no conv to carry scales.
