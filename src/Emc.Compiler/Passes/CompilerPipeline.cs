@@ -18,6 +18,7 @@ public static class CompilerPipeline
     [
         CheckOptions.Instance,
         SelectOutputs.Instance,
+        LayerRewrites.Instance,
         SplitStridedInputConv.Instance,
         LowerToK210.Instance,
         LoadCalibrationData.Instance,
