@@ -59,6 +59,17 @@ public sealed class LinearResizeTests
         string y = b.Node("Resize", ["x", "", b.Constant([1f, 1f, 2f, 2f], 4)], ("mode", "linear"));
         var graph = AssertRewriteExact(b.Build(y), 48, 48);
         Assert.AreEqual(2, graph.Nodes.Count(n => n.OpType == "Gather" && n.Name.Contains("_edge_w", StringComparison.Ordinal) && !n.Name.EndsWith("_channels", StringComparison.Ordinal)));
+
+        // Compiled after a conv: the groups are copies of one quantized map, so they join without requantizing.
+        var c = new OnnxNetBuilder("x", 1, 3, 24, 24);
+        string first = c.Node("Relu", [c.RandomConv("x", 3, 64, 3, new Random(5))]);
+        string up = c.Node("Resize", [first, "", c.Constant([1f, 1f, 2f, 2f], 4)], ("mode", "linear"));
+        var net = CompiledNet.Compile(c.Build(up), CompiledNet.RandomSamples(4, 3 * 24 * 24, 6), new CompileOptions { Calibration = CalibrationMethod.MinMax });
+        Assert.IsTrue(net.Result.Succeeded, string.Join(Environment.NewLine, net.Result.Diagnostics));
+        Assert.IsFalse(net.LayerTypes.Contains(KmodelLayerType.Requantize), string.Join(",", net.LayerTypes));
+        double step = net.Expected.SelectMany(e => e).Max(Math.Abs) / 255;
+        Console.WriteLine($"layers {string.Join(",", net.LayerTypes)}: max error {net.MaxError():G4} ({net.MaxError() / step:F2} steps), SQNR {net.SqnrDb():F1} dB");
+        Assert.IsLessThanOrEqualTo(2 * step, net.MaxError(), $"SQNR {net.SqnrDb():F1} dB");
     }
 
     [TestMethod]
