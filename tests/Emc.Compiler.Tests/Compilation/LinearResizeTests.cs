@@ -96,6 +96,25 @@ public sealed class LinearResizeTests
     }
 
     [TestMethod]
+    public void OnePixelMapUpsampledLinearlyIsACopy()
+    {
+        // DeepLabV3's image pooling branch (tf2onnx, opset 9): global average → linear Upsample 1×1 → 8×8 → concat.
+        // Every position clamps to the one input pixel, so the copy is a nearest resize, with no conv.
+        var b = new OnnxNetBuilder("x", 1, 3, 8, 8) { Opset = 9 };
+        string features = b.Node("Relu", [b.RandomConv("x", 3, 8, 3, new Random(3))]);
+        string pooled = b.Node("GlobalAveragePool", [features]);
+        string up = b.Node("Upsample", [pooled, b.Constant([1f, 1f, 8f, 8f], 4)], ("mode", "linear"));
+        string joined = b.Node("Concat", [features, up], ("axis", 1));
+        string y = b.RandomConv(joined, 16, 4, 1, new Random(4));
+        var net = CompiledNet.Compile(b.Build(y), CompiledNet.RandomSamples(6, 3 * 64, 2), new CompileOptions { Calibration = CalibrationMethod.MinMax });
+        Assert.IsTrue(net.Result.Succeeded, string.Join(Environment.NewLine, net.Result.Diagnostics));
+        Assert.AreEqual(1, net.LayerTypes.Count(t => t is KmodelLayerType.QuantizedResizeNearestNeighbor or KmodelLayerType.ResizeNearestNeighbor), string.Join(",", net.LayerTypes));
+        double step = net.Expected.SelectMany(e => e).Max(Math.Abs) / 127.5;
+        Console.WriteLine($"layers {string.Join(",", net.LayerTypes)}: max error {net.MaxError():G4} ({net.MaxError() / step:F2} steps), SQNR {net.SqnrDb():F1} dB");
+        Assert.IsLessThanOrEqualTo(3 * step, net.MaxError(), $"SQNR {net.SqnrDb():F1} dB");
+    }
+
+    [TestMethod]
     public void RandomConvBilinearConvNetworksMatchTheFloatModel()
     {
         // Seeded random shapes, channels, modes and factors (one axis may stay), through Resize or Upsample.
