@@ -10,7 +10,7 @@ namespace Emc.Compiler.K210.Rewrites;
 /// A linear Resize/Upsample of a [1, C, H, W] map by an integer factor f (2 to <see cref="MaxFactor"/>) per spatial
 /// axis becomes, with the same float values: the map padded by one edge pixel (Gathers of the first/last row and
 /// column), a nearest ×f (RESIZE_NEAREST_NEIGHBOR's own floor map) and a "valid" depthwise conv with a fixed
-/// separable kernel (docs/architecture.md, "Linear resize"). Why it is exact: with u(k) = X(⌊k/f⌋) the nearest
+/// separable kernel (docs/architecture.md, under its name). Why it is exact: with u(k) = X(⌊k/f⌋) the nearest
 /// upsampling of the edge-extended input X, Σₖ h(k − o)·u(k) = Σᵢ X(i)·Λ(pos(o) − i) — linear interpolation at
 /// pos(o) — exactly when the box sum g(s) = Σ_{j&lt;f} h(s + j) equals the hat Λ((s + c)/f), c the coordinate
 /// shift: asymmetric (c = 0) h = box f on taps 0…f−1; half_pixel (c = (f−1)/2) h = [1, 2, …, 2, 1]/2f on
