@@ -1,5 +1,6 @@
 using Emc.Compiler.Import;
 using Emc.Compiler.K210.Lowering;
+using Emc.Compiler.K210.Rewrites;
 using Emc.Diagnostics;
 using Emc.Onnx.Protobuf;
 
@@ -23,6 +24,7 @@ public static class CompileCheck
         }
 
         var lowering = new DiagnosticBag();
+        LinearResizeAsNearestAndDepthwise.Run(graph, lowering); // as the compile's map-size-rewrites stage does before lowering
         GraphLowering.Lower(graph, options, lowering);
 
         // After import errors the lowering's own errors only (its notes would describe a graph that does not exist).

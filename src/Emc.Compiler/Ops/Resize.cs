@@ -5,9 +5,10 @@ using Emc.Compiler.Ops.Support;
 namespace Emc.Compiler.Ops;
 
 /// <summary>
-/// Resize, nearest mode (opsets 10, 11, 13, 18, 19): scales or sizes (constant inputs), axes and
-/// keep_aspect_ratio_policy (18+), every coordinate_transformation_mode nearest uses and every nearest_mode.
-/// linear/cubic and tf_crop_and_resize are reported as unsupported.
+/// Resize (opsets 10, 11, 13, 18, 19): scales or sizes (constant inputs), axes and keep_aspect_ratio_policy (18+).
+/// Nearest mode: every coordinate_transformation_mode nearest uses and every nearest_mode. Linear mode (float32):
+/// half_pixel, pytorch_half_pixel, align_corners, asymmetric; antialias only where it changes nothing (upsampling).
+/// cubic and tf_crop_and_resize are reported as unsupported.
 /// </summary>
 internal sealed class Resize : Operator
 {
@@ -21,21 +22,27 @@ internal sealed class Resize : Operator
         }
 
         string mode = context.GetString("mode", "nearest");
-        if (mode != "nearest")
+        if (mode is not ("nearest" or "linear"))
         {
-            context.UnsupportedAttribute("mode", $"'{mode}'", "'nearest'");
+            context.UnsupportedAttribute("mode", $"'{mode}'", "'nearest', 'linear'");
             return;
         }
 
         string coordinateMode = context.Opset < 11 ? "asymmetric" : context.GetString("coordinate_transformation_mode", "half_pixel");
         string nearestMode = context.Opset < 11 ? "floor" : context.GetString("nearest_mode", "round_prefer_floor");
-        if (!NearestResampling.CoordinateModes.Contains(coordinateMode) || (coordinateMode == "half_pixel_symmetric" && context.Opset < 19))
+        if (mode == "linear")
+        {
+            if (!CheckLinear(context, coordinateMode))
+            {
+                return;
+            }
+        }
+        else if (!NearestResampling.CoordinateModes.Contains(coordinateMode) || (coordinateMode == "half_pixel_symmetric" && context.Opset < 19))
         {
             context.UnsupportedAttribute("coordinate_transformation_mode", $"'{coordinateMode}'", string.Join(", ", NearestResampling.CoordinateModes));
             return;
         }
-
-        if (!NearestResampling.NearestModes.Contains(nearestMode))
+        else if (!NearestResampling.NearestModes.Contains(nearestMode))
         {
             context.UnsupportedAttribute("nearest_mode", $"'{nearestMode}'", string.Join(", ", NearestResampling.NearestModes));
             return;
@@ -123,6 +130,25 @@ internal sealed class Resize : Operator
             return;
         }
 
+        if (mode == "linear")
+        {
+            if (context.GetInt("antialias", 0) != 0 && Enumerable.Range(0, rank).Any(a => outDims[a] < input[a]))
+            {
+                context.UnsupportedAttribute("antialias", "1 when downsampling", "0, or 1 when no axis shrinks");
+                return;
+            }
+
+            var axesOut = new LinearAxis[rank];
+            for (int a = 0; a < rank; a++)
+            {
+                axesOut[a] = LinearResampling.Axis(input[a], outDims[a], axisScale[a], coordinateMode);
+            }
+
+            context.Node.Parameters = new LinearResizeParameters(axesOut, coordinateMode);
+            context.SetOutput(0, DataType.Float32, new Ir.Shape(outDims));
+            return;
+        }
+
         var maps = new int[rank][];
         for (int a = 0; a < rank; a++)
         {
@@ -177,6 +203,32 @@ internal sealed class Resize : Operator
         return true;
     }
 
-    public override void Evaluate(EvaluationContext context) =>
+    /// <summary>Linear mode's limits: float32 data and the coordinate modes <see cref="LinearResampling"/> computes.</summary>
+    internal static bool CheckLinear(InferenceContext context, string coordinateMode)
+    {
+        if (context.Input(0)!.Type != DataType.Float32)
+        {
+            context.Error(IrDiagnostics.UnsupportedType, $"linear resizing of {context.Input(0)!.Type} data is not supported (float32 only)");
+            return false;
+        }
+
+        if (!LinearResampling.CoordinateModes.Contains(coordinateMode))
+        {
+            context.UnsupportedAttribute("coordinate_transformation_mode", $"'{coordinateMode}'", string.Join(", ", LinearResampling.CoordinateModes) + " (mode 'linear')");
+            return false;
+        }
+
+        return true;
+    }
+
+    public override void Evaluate(EvaluationContext context)
+    {
+        if (context.Node.Parameters is LinearResizeParameters linear)
+        {
+            LinearResampling.Apply(context.Input(0), linear.Axes, context.Output(0));
+            return;
+        }
+
         NearestResampling.Apply(context.Input(0), context.Parameters<NearestResizeParameters>().SourceIndex, context.Output(0));
+    }
 }

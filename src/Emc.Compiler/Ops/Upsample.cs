@@ -4,8 +4,8 @@ using Emc.Compiler.Ops.Support;
 
 namespace Emc.Compiler.Ops;
 
-/// <summary>Upsample (opset 7: scales attribute; 9: scales input), nearest mode: output index i reads floor(i / scale).
-/// linear is reported as unsupported.</summary>
+/// <summary>Upsample (opset 7: scales attribute; 9: scales input). Nearest mode: output index i reads floor(i / scale);
+/// linear mode (float32): position i / scale (asymmetric, as ONNX Runtime computes it), blended between its neighbours.</summary>
 internal sealed class Upsample : Operator
 {
     public override string OpType => "Upsample";
@@ -18,9 +18,14 @@ internal sealed class Upsample : Operator
         }
 
         string mode = context.GetString("mode", "nearest");
-        if (mode != "nearest")
+        if (mode is not ("nearest" or "linear"))
         {
-            context.UnsupportedAttribute("mode", $"'{mode}'", "'nearest'");
+            context.UnsupportedAttribute("mode", $"'{mode}'", "'nearest', 'linear'");
+            return;
+        }
+
+        if (mode == "linear" && !Resize.CheckLinear(context, "asymmetric"))
+        {
             return;
         }
 
@@ -71,10 +76,26 @@ internal sealed class Upsample : Operator
             maps[a] = NearestResampling.Map(input[a], dims[a], scales[a], "asymmetric", "floor");
         }
 
+        if (mode == "linear")
+        {
+            var axes = Enumerable.Range(0, input.Rank).Select(a => LinearResampling.Axis(input[a], dims[a], scales[a], "asymmetric")).ToArray();
+            context.Node.Parameters = new LinearResizeParameters(axes, "asymmetric");
+            context.SetOutput(0, DataType.Float32, new Ir.Shape(dims));
+            return;
+        }
+
         context.Node.Parameters = new NearestResizeParameters(maps, "asymmetric", "floor");
         context.SetOutput(0, context.Input(0)!.Type, new Ir.Shape(dims));
     }
 
-    public override void Evaluate(EvaluationContext context) =>
+    public override void Evaluate(EvaluationContext context)
+    {
+        if (context.Node.Parameters is LinearResizeParameters linear)
+        {
+            LinearResampling.Apply(context.Input(0), linear.Axes, context.Output(0));
+            return;
+        }
+
         NearestResampling.Apply(context.Input(0), context.Parameters<NearestResizeParameters>().SourceIndex, context.Output(0));
+    }
 }

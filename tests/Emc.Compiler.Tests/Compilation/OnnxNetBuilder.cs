@@ -61,6 +61,7 @@ internal sealed class OnnxNetBuilder
                 case float f: a.Type = AttributeProto.Types.AttributeType.Float; a.F = f; break;
                 case string s: a.Type = AttributeProto.Types.AttributeType.String; a.S = ByteString.CopyFromUtf8(s); break;
                 case int[] ints: a.Type = AttributeProto.Types.AttributeType.Ints; a.Ints.AddRange(ints.Select(v => (long)v)); break;
+                case float[] floats: a.Type = AttributeProto.Types.AttributeType.Floats; a.Floats.AddRange(floats); break;
                 default: throw new ArgumentException($"attribute {name}: {value.GetType()}");
             }
 

@@ -31,8 +31,11 @@ internal sealed class RandomNetwork
     /// <param name="layout">Also use layout ops: an NHWC or NWHC graph input (a Transpose before the first conv) and
     /// Keras-style heads (Transpose (0,2,3,1) → Flatten → Gemm, or an NHWC output).</param>
     /// <param name="perChannelPRelu">Also draw PRelu with one slope per channel in [−1, 1] as a conv's activation.</param>
-    public RandomNetwork(int seed, bool convKernels = false, bool layout = false, bool perChannelPRelu = false)
+    /// <param name="linearResize">Draw resizes more often, and linear ones (half_pixel, pytorch_half_pixel or
+    /// asymmetric; ×2 or ×4 on maps up to 8×8) besides nearest.</param>
+    public RandomNetwork(int seed, bool convKernels = false, bool layout = false, bool perChannelPRelu = false, bool linearResize = false)
     {
+        _linearResize = linearResize;
         _convKernels = convKernels;
         _perChannelPRelu = perChannelPRelu;
         _random = new Random(seed);
@@ -54,6 +57,7 @@ internal sealed class RandomNetwork
 
     private readonly bool _layout;
     private readonly bool _widthMajor;
+    private readonly bool _linearResize;
 
     /// <summary>Planar CHW device bytes → the graph input's order (NHWC or NWHC in layout networks).</summary>
     public byte[] ModelOrder(byte[] chw)
@@ -133,6 +137,14 @@ internal sealed class RandomNetwork
                 }
 
                 c = _lastChannels;
+                continue;
+            }
+
+            if (_linearResize && h <= 8 && w <= 8 && _random.Next(3) == 0)
+            {
+                int f = _random.Next(2) == 0 ? 4 : 2;
+                t = LinearResize(t, f);
+                (h, w) = (h * f, w * f);
                 continue;
             }
 
@@ -476,6 +488,17 @@ internal sealed class RandomNetwork
         string y = _b.Node("Concat", [a, b], ("axis", 1));
         _ops.Add("concat");
         _rules.Add((err, _) => (y, Math.Max(err(a), err(b))));
+        return y;
+    }
+
+    /// <summary>A convex combination of neighbours: the input's error, plus one rounding per KPU stage (×4 has two).</summary>
+    private string LinearResize(string x, int f)
+    {
+        string mode = new[] { "half_pixel", "pytorch_half_pixel", "asymmetric" }[_random.Next(3)];
+        string y = _b.Node("Resize", [x, string.Empty, _b.Constant([1f, 1f, f, f], 4)], ("mode", "linear"), ("coordinate_transformation_mode", mode));
+        _ops.Add($"linear x{f} {mode}");
+        int stages = f == 4 ? 2 : 1;
+        _rules.Add((err, range) => (y, err(x) + (stages * (range(y).Max - Math.Min(range(y).Min, 0)) / 255)));
         return y;
     }
 

@@ -29,7 +29,6 @@ internal static class ConformanceExpectations
         ["onnx-node/test_convtranspose_group_2"] = ["ConvTranspose"],
         ["onnx-node/test_edge_pad"] = ["Pad"],
         ["onnx-node/test_reflect_pad"] = ["Pad"],
-        ["onnx-node/test_resize_upsample_scales_linear"] = ["Resize"],
         ["onnx-node/test_lstm_defaults"] = ["LSTM"],
         ["onnx-pytorch-converted/test_Conv1d"] = ["Conv"],
         ["onnx-pytorch-converted/test_Conv3d"] = ["Conv"],

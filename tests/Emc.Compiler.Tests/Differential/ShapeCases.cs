@@ -168,6 +168,56 @@ internal static class ShapeCases
         }
     }
 
+    /// <summary>Linear Resize (every coordinate mode the importer takes, integer and fractional scales, up and down, by
+    /// scales and by sizes) and linear Upsample (opsets 7 and 9).</summary>
+    public static IEnumerable<DifferentialCase> ResizeLinear(int seed)
+    {
+        var r = new CaseRandom(seed);
+        string[] transforms = ["half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric"];
+        for (int i = 0; i < 3 * PerOp; i++)
+        {
+            int[] x = [1, r.Int(1, 3), r.Int(1, 7), r.Int(1, 7)];
+            string transform = transforms[i % transforms.Length];
+            var b = new OnnxModelBuilder(r.Pick(11L, 13L, 19L))
+                .Input("x", DataType.Float32, x).Initializer("roi", Array.Empty<float>(), 0);
+            string detail;
+            if (r.Int(0, 3) == 0)
+            {
+                long[] sizes = [1, x[1], r.Int(1, 14), r.Int(1, 14)];
+                b.Initializer("scales", Array.Empty<float>(), 0).Int64Initializer("sizes", sizes)
+                    .Node("Resize", ["x", "roi", "scales", "sizes"], ["y"], a => a.String("mode", "linear").String("coordinate_transformation_mode", transform));
+                detail = $"sizes[{string.Join(",", sizes)}]";
+            }
+            else
+            {
+                float[] scales = [1f, 1f, r.Pick(2f, 4f, 3f, 1f, 0.5f, 1.5f), r.Pick(2f, 4f, 3f, 1f, 0.75f, 2.5f)];
+                b.Initializer("scales", scales, 4)
+                    .Node("Resize", ["x", "roi", "scales"], ["y"], a => a.String("mode", "linear").String("coordinate_transformation_mode", transform));
+                detail = $"scales[{string.Join(",", scales)}]";
+            }
+
+            yield return DifferentialCase.From($"ResizeLinear#{i} x[{string.Join(",", x)}] {detail} {transform}", b.Output("y"), r.Tensor(x));
+        }
+
+        for (int i = 0; i < PerOp; i++)
+        {
+            int[] x = [1, r.Int(1, 3), r.Int(1, 7), r.Int(1, 7)];
+            float[] scales = [1f, 1f, r.Pick(1f, 2f, 4f, 2.5f), r.Pick(1f, 2f, 4f, 3f)];
+            bool attribute = i % 2 == 0;
+            var b = new OnnxModelBuilder(attribute ? 7 : 9).Input("x", DataType.Float32, x);
+            if (attribute)
+            {
+                b.Node("Upsample", ["x"], ["y"], a => a.String("mode", "linear").Floats("scales", scales));
+            }
+            else
+            {
+                b.Initializer("scales", scales, 4).Node("Upsample", ["x", "scales"], ["y"], a => a.String("mode", "linear"));
+            }
+
+            yield return DifferentialCase.From($"UpsampleLinear#{i} opset {(attribute ? 7 : 9)} x[{string.Join(",", x)}] scales[{string.Join(",", scales)}]", b.Output("y"), r.Tensor(x));
+        }
+    }
+
     private static DifferentialCase Single(string name, long opset, int[] x, CaseRandom r, string op, Action<OnnxModelBuilder.AttributeList> attrs)
     {
         var b = new OnnxModelBuilder(opset).Input("x", DataType.Float32, x).Node(op, ["x"], ["y"], attrs).Output("y");

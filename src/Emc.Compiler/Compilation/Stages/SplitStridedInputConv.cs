@@ -6,7 +6,8 @@ namespace Emc.Compiler.Compilation.Stages;
 /// The map-size rewrites before lowering (IR rewrites that keep the float values): <see cref="StridedInputConvAsPhases"/>
 /// — a large strided stem on the graph input reads the input's four stride-2 phases (issue 9 items 3 and 4) — and
 /// <see cref="SmallMapConvOnUpsampledMap"/> — a conv on a map below 4×4 too large as float FCs runs dilated over the
-/// map repeated by a nearest Resize.
+/// map repeated by a nearest Resize — and <see cref="LinearResizeAsNearestAndDepthwise"/> — a linear Resize/Upsample
+/// by an integer factor becomes an edge-padded nearest upsampling and a fixed depthwise conv.
 /// </summary>
 internal sealed class SplitStridedInputConv : ICompileStage
 {
@@ -14,12 +15,13 @@ internal sealed class SplitStridedInputConv : ICompileStage
 
     public string Name => "map-size-rewrites";
 
-    public string Summary => "a k×k stride-2/4 conv on a large graph input → the same conv over the input's four stride-2 phases; a conv on a map below 4×4 too large as FCs → dilated over the map repeated f×f, then every f-th pixel";
+    public string Summary => "a k×k stride-2/4 conv on a large graph input → the same conv over the input's four stride-2 phases; a conv on a map below 4×4 too large as FCs → dilated over the map repeated f×f, then every f-th pixel; a linear resize ×f → edge pixels, nearest ×f and a fixed depthwise kernel";
 
     public bool Run(CompileState state)
     {
         StridedInputConvAsPhases.Run(state.Graph, state.Diagnostics);
         SmallMapConvOnUpsampledMap.Run(state.Graph, state.Diagnostics);
+        LinearResizeAsNearestAndDepthwise.Run(state.Graph, state.Diagnostics);
         return !state.Diagnostics.HasErrors;
     }
 }

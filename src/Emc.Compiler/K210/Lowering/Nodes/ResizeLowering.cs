@@ -1,6 +1,7 @@
 using Emc.Compiler.Compilation;
 using Emc.Compiler.Ir;
 using Emc.Compiler.K210.Graph;
+using Emc.Compiler.K210.Rewrites;
 using Emc.Compiler.Ops;
 
 namespace Emc.Compiler.K210.Lowering.Nodes;
@@ -10,6 +11,7 @@ namespace Emc.Compiler.K210.Lowering.Nodes;
 /// output shares the input's (s, b)) or RESIZE_NEAREST_NEIGHBOR on float. The runtime reads
 /// <c>min(floorf(o·(float)in/out), in − 1)</c> (asymmetric + floor); any coordinate mode is accepted exactly when
 /// its index map, as the importer resolved it for these sizes, is identical to that one at every output index.
+/// A linear resize arrives here only when <see cref="LinearResizeAsNearestAndDepthwise"/> could not realise it.
 /// </summary>
 internal sealed class ResizeLowering : INodeLowering
 {
@@ -21,10 +23,24 @@ internal sealed class ResizeLowering : INodeLowering
 
     public IReadOnlyList<string> OpTypes { get; } = ["Resize", "Upsample"];
 
+    public void ReportOwnProblems(LoweringContext ctx, Node node)
+    {
+        if (node.Parameters is LinearResizeParameters)
+        {
+            ReportLinear(ctx, node);
+        }
+    }
+
     public void Lower(LoweringContext ctx, Node node)
     {
         var inShape = node.Inputs[0]?.Shape;
         var outShape = node.Outputs[0].Shape;
+        if (node.Parameters is LinearResizeParameters)
+        {
+            ReportLinear(ctx, node);
+            return;
+        }
+
         if (node.Parameters is not NearestResizeParameters p || inShape is not { Rank: 4 } || outShape is not { Rank: 4 })
         {
             ctx.Error(CompilerDiagnostics.UnsupportedPattern, node, "only nearest-neighbour resizing of a [1, C, H, W] tensor maps to RESIZE_NEAREST_NEIGHBOR");
@@ -69,6 +85,10 @@ internal sealed class ResizeLowering : INodeLowering
             slot.Float = output;
         }
     }
+
+    /// <summary>The map-size-rewrites stage realises every linear resize it can; what is left names its limit.</summary>
+    private static void ReportLinear(LoweringContext ctx, Node node) =>
+        ctx.Error(CompilerDiagnostics.UnsupportedPattern, node, LinearResizeAsNearestAndDepthwise.Problem(node) ?? "linear resizing was not rewritten before lowering");
 
     /// <summary>The index the runtime reads (kpu.c: float32 scale, floorf, clamp).</summary>
     public static int KmodelIndex(int o, int inLength, int outLength)
