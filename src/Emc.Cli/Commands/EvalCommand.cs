@@ -32,7 +32,8 @@ public static class EvalCommand
         int Max = 0,
         int Worst = 5,
         bool Json = false,
-        bool? Progress = null);
+        bool? Progress = null,
+        string ActivationRanges = "tensor");
 
     public static Command Create()
     {
@@ -47,17 +48,19 @@ public static class EvalCommand
         var order = new Option<string>("--channel-order") { Description = "rgb (default) or bgr.", DefaultValueFactory = _ => "rgb" };
         var bits = new Option<int>("--weight-bits") { Description = "When compiling: 8 (default) or 16.", DefaultValueFactory = _ => 8 };
         var calibration = new Option<string>("--calibration") { Description = "When compiling: default | minmax | percentile | mse | kld | consumer.", DefaultValueFactory = _ => "default" };
+        var ranges = new Option<string>("--activation-ranges") { Description = "When compiling: tensor (default) | channel.", DefaultValueFactory = _ => "tensor" };
         var fc = new Option<string>("--fully-connected") { Description = "When compiling: default | cpu | kpu.", DefaultValueFactory = _ => "default" };
         var max = new Option<int>("--max") { Description = "Evaluate at most this many images (0 = all).", DefaultValueFactory = _ => 0 };
         var worst = new Option<int>("--worst") { Description = "How many of the worst classes to list (default 5).", DefaultValueFactory = _ => 5 };
         var json = new Option<bool>("--json") { Description = "Print JSON instead of a table." };
         var command = new Command("eval", "Top-1/top-5 of the float model and of the simulated kmodel on a labelled image folder, their agreement and the worst classes.")
         {
-            model, images, labels, names, kmodel, range, mean, std, order, bits, calibration, fc, max, worst, json,
+            model, images, labels, names, kmodel, range, mean, std, order, bits, calibration, ranges, fc, max, worst, json,
         };
         command.SetAction(p => Run(
             new Arguments(p.GetValue(model)!, p.GetValue(images)!, p.GetValue(labels), p.GetValue(names), p.GetValue(kmodel), p.GetValue(range), p.GetValue(mean), p.GetValue(std),
-                p.GetValue(order) ?? "rgb", p.GetValue(bits), p.GetValue(calibration) ?? "default", p.GetValue(fc) ?? "default", p.GetValue(max), p.GetValue(worst), p.GetValue(json)),
+                p.GetValue(order) ?? "rgb", p.GetValue(bits), p.GetValue(calibration) ?? "default", p.GetValue(fc) ?? "default", p.GetValue(max), p.GetValue(worst), p.GetValue(json),
+                ActivationRanges: p.GetValue(ranges) ?? "tensor"),
             Console.Out,
             Console.Error));
         return command;
@@ -87,7 +90,7 @@ public static class EvalCommand
         }
 
         var compileArgs = new CompileCommand.Arguments(args.Model, new FileInfo("unused.kmodel"), [args.Images.FullName], args.InputRange, args.Mean, args.Std,
-            args.ChannelOrder, args.WeightBits, args.Calibration, null, args.FullyConnected);
+            args.ChannelOrder, args.WeightBits, args.Calibration, null, args.FullyConnected, ActivationRanges: args.ActivationRanges);
         var options = CompileCommand.ParseOptions(compileArgs, diagnostics);
         if (options is null || diagnostics.Any(d => d.IsError))
         {
