@@ -47,6 +47,9 @@ public sealed class OrtDifferentialTests
     public void Resize_nearest_matches_ort() => Run([.. ShapeCases.Resize(804)]);
 
     [TestMethod]
+    public void ReduceMean_matches_ort() => Run([.. ShapeCases.ReduceMean(806)]);
+
+    [TestMethod]
     public void Resize_and_upsample_linear_match_ort() => Run([.. ShapeCases.ResizeLinear(805)]);
 
     /// <summary>60 random CNNs. Deep float32 chains accumulate rounding differently from ORT: atol 1e-4.</summary>

@@ -218,6 +218,36 @@ internal static class ShapeCases
         }
     }
 
+    /// <summary>ReduceMean: axes as an attribute (opset 13) or an input (opset 18), negative and repeated-free axis lists,
+    /// keepdims 0/1, no axes (every axis) and noop_with_empty_axes.</summary>
+    public static IEnumerable<DifferentialCase> ReduceMean(int seed)
+    {
+        var r = new CaseRandom(seed);
+        for (int i = 0; i < 2 * PerOp; i++)
+        {
+            int[] x = [1, r.Int(1, 4), r.Int(1, 6), r.Int(1, 6)];
+            long[] axes = r.Pick<long[]>([2, 3], [-2, -1], [1], [3], [1, 2, 3], [0, 2], []);
+            long keep = r.Pick(0L, 1L);
+            bool input = i % 2 == 1;
+            long noop = input && axes.Length == 0 && keep == 1 ? r.Pick(0L, 1L) : 0; // ORT 1.22 fails noop with keepdims 0
+            var b = new OnnxModelBuilder(input ? 18 : 13).Input("x", DataType.Float32, x);
+            if (input && axes.Length > 0)
+            {
+                b.Int64Initializer("axes", axes).Node("ReduceMean", ["x", "axes"], ["y"], a => a.Int("keepdims", keep));
+            }
+            else if (input)
+            {
+                b.Node("ReduceMean", ["x"], ["y"], a => a.Int("keepdims", keep).Int("noop_with_empty_axes", noop));
+            }
+            else
+            {
+                b.Node("ReduceMean", ["x"], ["y"], a => (axes.Length > 0 ? a.Ints("axes", axes) : a).Int("keepdims", keep));
+            }
+
+            yield return DifferentialCase.From($"ReduceMean#{i} opset {(input ? 18 : 13)} x[{string.Join(",", x)}] axes[{string.Join(",", axes)}] keepdims {keep} noop {noop}", b.Output("y"), r.Tensor(x));
+        }
+    }
+
     private static DifferentialCase Single(string name, long opset, int[] x, CaseRandom r, string op, Action<OnnxModelBuilder.AttributeList> attrs)
     {
         var b = new OnnxModelBuilder(opset).Input("x", DataType.Float32, x).Node(op, ["x"], ["y"], attrs).Output("y");

@@ -6,19 +6,27 @@ using Emc.Compiler.Passes;
 
 namespace Emc.Compiler.K210.Lowering.Nodes;
 
-/// <summary>AveragePool → AVERAGE_POOL2D (float, divisor = valid taps); GlobalAveragePool → GLOBAL_AVERAGE_POOL2D.</summary>
+/// <summary>AveragePool → AVERAGE_POOL2D (float, divisor = valid taps); GlobalAveragePool and ReduceMean over H and W →
+/// GLOBAL_AVERAGE_POOL2D.</summary>
 internal sealed class AveragePoolLowering : INodeLowering
 {
     public static readonly AveragePoolLowering Instance = new();
 
     public string Name => "lower-average-pool";
 
-    public string Summary => "AveragePool → AVERAGE_POOL2D, GlobalAveragePool (or a whole-map AveragePool) → GLOBAL_AVERAGE_POOL2D, on float data";
+    public string Summary => "AveragePool → AVERAGE_POOL2D, GlobalAveragePool, ReduceMean over H,W (or a whole-map AveragePool) → GLOBAL_AVERAGE_POOL2D, on float data";
 
-    public IReadOnlyList<string> OpTypes { get; } = ["AveragePool", "GlobalAveragePool"];
+    public IReadOnlyList<string> OpTypes { get; } = ["AveragePool", "GlobalAveragePool", "ReduceMean"];
 
     public void Lower(LoweringContext ctx, Node node)
     {
+        if (node.OpType == "ReduceMean" && !(node.Parameters is ReduceParameters r && node.Inputs[0]?.Shape is { Rank: 4 } shape && shape[0] == 1 && r.IsSpatialMean(4)))
+        {
+            ctx.Error(CompilerDiagnostics.UnsupportedPattern, node,
+                "only the mean over height and width of a [1, C, H, W] map (axes 2 and 3) has a kmodel v3 layer (GLOBAL_AVERAGE_POOL2D)");
+            return;
+        }
+
         var input = ctx.GetFloat(node.Inputs[0]!, node);
         if (input is null)
         {
@@ -26,7 +34,7 @@ internal sealed class AveragePoolLowering : INodeLowering
             return;
         }
 
-        if (node.OpType == "GlobalAveragePool")
+        if (node.OpType is "GlobalAveragePool" or "ReduceMean")
         {
             var gap = ctx.NewTensor(node.Outputs[0].Name, K210ElementType.Float32, K210MemoryKind.Main, input.Channels, 1, 1);
             ctx.Add(new GlobalAveragePoolLayer(node.Name, input, gap));
