@@ -56,6 +56,20 @@ public sealed class ConvTransposePhasesTests
     }
 
     [TestMethod]
+    public void ALargeMapIsInterleavedInChunksOfWholeRows()
+    {
+        // A DBNet head's first ConvTranspose (24 channels, 56×80 → 112×160): 5376 rows to gather (two concats per
+        // 4096 runs would be needed in one piece) and a 1.7 MB float map; in chunks of 256 KiB it is 7 gathers and flattens.
+        var net = Compile(2, 2, 0, 0, 1, 24, 56, 80, withFollowers: true, outChannels: 24);
+        Assert.IsTrue(net.Result.Succeeded, string.Join(Environment.NewLine, net.Result.Diagnostics));
+        Assert.AreEqual(7, net.LayerTypes.Count(t => t == KmodelLayerType.TensorflowFlatten));
+        Assert.IsLessThanOrEqualTo(1 << 20, net.Result.Report!.MainMemoryUsage, "no full-size float copy of the map");
+        double step = net.Expected.SelectMany(e => e).Max(Math.Abs) / 255;
+        Console.WriteLine($"max error {net.MaxError() / step:F2} steps, SQNR {net.SqnrDb():F1} dB, main memory {net.Result.Report.MainMemoryUsage}");
+        Assert.IsLessThanOrEqualTo(3 * step, net.MaxError());
+    }
+
+    [TestMethod]
     public void UnequalStridesAreDiagnosedNamingTheNode()
     {
         var b = new OnnxNetBuilder("x", 1, 3, 8, 8);
@@ -81,12 +95,12 @@ public sealed class ConvTransposePhasesTests
     }
 
     /// <summary>x → 3×3 conv + ReLU (the first layer must be a KPU conv) → ConvTranspose [→ BatchNormalization → ReLU].</summary>
-    private static CompiledNet Compile(int k, int stride, int pad, int outputPadding, int groups, int c, int h, int w, bool withFollowers)
+    private static CompiledNet Compile(int k, int stride, int pad, int outputPadding, int groups, int c, int h, int w, bool withFollowers, int outChannels = 6)
     {
         var b = new OnnxNetBuilder("x", 1, 3, h, w);
         var random = new Random((k * 100) + (stride * 10) + pad + c);
         string y = b.Node("Relu", [b.RandomConv("x", 3, c, 3, random)]);
-        int outC = groups == c ? c : 6;
+        int outC = groups == c ? c : outChannels;
         var weights = Weights(random, c * (outC / groups) * k * k, 2f / (c / groups * k * k / (stride * stride)));
         var bias = Enumerable.Range(0, outC).Select(_ => (float)(random.NextDouble() - 0.5) * 0.2f).ToArray();
         string t = b.Node("ConvTranspose", [y, b.Constant(weights, c, outC / groups, k, k), b.Constant(bias, outC)],

@@ -1,3 +1,4 @@
+using Emc.Compiler.K210.Lowering;
 using Emc.Compiler.K210.Rewrites;
 
 namespace Emc.Compiler.Compilation.Stages;
@@ -21,8 +22,13 @@ internal sealed class SplitStridedInputConv : ICompileStage
     public bool Run(CompileState state)
     {
         ConvTransposeAsPhaseConv.Run(state.Graph, state.Diagnostics);
-        StridedInputConvAsPhases.Run(state.Graph, state.Diagnostics);
+        StridedInputConvAsPhases.Run(state.Graph, state.Diagnostics, InputMapIsQuantization(state));
         SmallMapConvOnUpsampledMap.Run(state.Graph, state.Diagnostics);
         return !state.Diagnostics.HasErrors;
     }
+
+    /// <summary>Whether the options' input map is a uint8 quantization (problems with it are reported by lowering).</summary>
+    private static bool InputMapIsQuantization(CompileState state) =>
+        state.Graph.Inputs is [{ Shape: { Rank: 4 } shape }]
+        && InputPreprocessing.FromOptions(state.Options, shape[1], new Diagnostics.DiagnosticBag(), null) is not { IsQuantization: false };
 }

@@ -92,7 +92,7 @@ internal static class ConvTransposeAsPhaseConv
         // Per-channel followers of the transposed conv run on the phases, before the interleave.
         var output = node.Outputs[0];
         var followers = new List<Node>();
-        while (SoleFollower(graph, output) is { } f && PerPhase(f, phaseValue, phases) is { } moved)
+        while (SoleFollower(graph, output) is { } f && PerPhase(f, phaseValue, phases, m) is { } moved)
         {
             created.Add(moved);
             phaseValue = moved.Outputs[0];
@@ -151,7 +151,7 @@ internal static class ConvTransposeAsPhaseConv
         value.Consumers.Count == 1 && !graph.Outputs.Contains(value) && value.Consumers[0].Inputs[0] == value ? value.Consumers[0] : null;
 
     /// <summary>The follower re-made on the phase tensor, or null when it is not a per-channel elementwise op.</summary>
-    private static Node? PerPhase(Node f, Value phases, int count)
+    private static Node? PerPhase(Node f, Value phases, int count, int channels)
     {
         var output = new Value(f.Name + "_phases", DataType.Float32);
         switch (f.OpType)
@@ -163,15 +163,31 @@ internal static class ConvTransposeAsPhaseConv
             case "BatchNormalization" when f.Outputs.Count == 1 && f.Inputs.Count == 5 && f.Inputs.Skip(1).All(v => v?.Constant is { Shape.Rank: 1 }):
                 var tiled = f.Inputs.Skip(1).Select((v, i) => (Value?)Tiled($"{f.Name}_phase_{i}", v!.Constant!.ToFloatArray(), count)).ToList();
                 return new Node(f.Name + "_on_phases", f.OpType, f.Domain, [phases, .. tiled], [output], new Dictionary<string, NodeAttribute>(f.Attributes, StringComparer.Ordinal));
+            case "Add" or "Sub" or "Mul" or "Div" when f.Inputs.Count == 2 && f.Inputs[1] is { Constant: { } c } && PerChannel(c, channels) is { } values:
+                var operand = values.Length == 1 ? f.Inputs[1]! : Tiled(f.Name + "_phase_operand", values, count, channelAxis: true);
+                return new Node(f.Name + "_on_phases", f.OpType, f.Domain, [phases, operand], [output], new Dictionary<string, NodeAttribute>(f.Attributes, StringComparer.Ordinal));
             default:
                 return null;
         }
     }
 
-    /// <summary>Each value repeated <paramref name="count"/> times in a row (CRD: channel o·s² + phase).</summary>
-    private static Value Tiled(string name, float[] values, int count)
+    /// <summary>A scalar (one value) or one value per channel ([C], [C,1,1], [1,C,1,1]) as it broadcasts over NCHW; else null.</summary>
+    private static float[]? PerChannel(Tensor constant, int channels)
     {
-        var shape = new Shape([values.Length * count]);
+        var dims = constant.Shape.ToArray();
+        if (constant.Shape.ElementCount == 1 && dims.Length <= 4)
+        {
+            return constant.ToFloatArray();
+        }
+
+        bool channelShaped = dims.Length is 3 or 4 && dims[^3] == channels && dims[^2] == 1 && dims[^1] == 1 && (dims.Length == 3 || dims[0] == 1);
+        return channelShaped ? constant.ToFloatArray() : null;
+    }
+
+    /// <summary>Each value repeated <paramref name="count"/> times in a row (CRD: channel o·s² + phase).</summary>
+    private static Value Tiled(string name, float[] values, int count, bool channelAxis = false)
+    {
+        var shape = channelAxis ? new Shape([1, values.Length * count, 1, 1]) : new Shape([values.Length * count]);
         return new Value(name, DataType.Float32, shape) { Constant = Tensor.Create(shape, values.SelectMany(v => Enumerable.Repeat(v, count)).ToArray()) };
     }
 
