@@ -5,7 +5,7 @@ namespace Emc.Compiler.Tests.Compilation;
 /// <summary>
 /// Random compositions (seeded) of conv 1×1/3×3, depthwise, stride 2 with symmetric and TF-SAME padding, max/avg
 /// pools, add, concat, resize, global average pool, gemm and softmax (seeds 101…: also k×k, 1×N, dilated, grouped and
-/// unequal-stride convs): each compiles, simulates, and its max abs error
+/// unequal-stride convs; seeds 301…: also stride-2 ConvTranspose): each compiles, simulates, and its max abs error
 /// against the float evaluator stays within the bound derived in <see cref="RandomNetwork"/>.
 /// </summary>
 [TestClass]
@@ -64,9 +64,21 @@ public sealed class GeneratedNetworkTests
         CheckNetwork(seed, FullyConnectedTarget.Default, convKernels: true, perChannelPRelu: true);
     }
 
-    private static void CheckNetwork(int seed, FullyConnectedTarget fc, bool convKernels = false, bool layout = false, bool perChannelPRelu = false)
+    /// <summary>Seed 308 stops at EMC0601 like seeds 105 and 204: a clip(0,0.5) after a ConvTranspose (moved onto its
+    /// phase conv) whose outputs are almost all negative leaves a range too narrow for norm_add.</summary>
+    public static IEnumerable<object[]> TransposedConvSeeds => Enumerable.Range(301, 13).Where(s => s != 308).Select(s => new object[] { s });
+
+    [TestMethod]
+    [DynamicData(nameof(TransposedConvSeeds))]
+    public void TransposedConvNetworksStayWithinTheBound(int seed)
     {
-        var net = new RandomNetwork(seed, convKernels, layout, perChannelPRelu);
+        CheckNetwork(seed, FullyConnectedTarget.Default, transposedConv: true);
+    }
+
+    private static void CheckNetwork(int seed, FullyConnectedTarget fc, bool convKernels = false, bool layout = false, bool perChannelPRelu = false,
+        bool transposedConv = false)
+    {
+        var net = new RandomNetwork(seed, convKernels, layout, perChannelPRelu, transposedConv);
         var samples = CompiledNet.RandomSamples(8, 3 * net.Height * net.Width, seed);
         var compiled = CompiledNet.Compile(net.Model, samples, new CompileOptions { Calibration = CalibrationMethod.MinMax, FullyConnected = fc }, net.ModelOrder);
         Assert.IsTrue(compiled.Result.Succeeded, $"{net.Description}: {string.Join(Environment.NewLine, compiled.Result.Diagnostics)}");
