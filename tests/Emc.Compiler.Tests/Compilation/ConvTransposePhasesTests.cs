@@ -76,6 +76,29 @@ public sealed class ConvTransposePhasesTests
     }
 
     [TestMethod]
+    public void TwoKernelTwoConvTransposesInARowAreInterleavedOnce()
+    {
+        // DBNet's head: ConvTranspose k2 → BN → ReLU → ConvTranspose k2 → (bias) Add → Sigmoid. The second one's 1×1 phase
+        // conv runs on the first one's phases, and one DepthToSpace(4) places the pixels: the middle map is never built.
+        var b = new OnnxNetBuilder("x", 1, 3, 8, 12);
+        var random = new Random(5);
+        string y = b.Node("Relu", [b.RandomConv("x", 3, 8, 3, random)]);
+        y = b.Node("ConvTranspose", [y, b.Constant(Weights(random, 8 * 8 * 4, 0.3f), 8, 8, 2, 2)], ("strides", new[] { 2, 2 }));
+        float[] Channel(double lo, double hi) => Enumerable.Range(0, 8).Select(_ => (float)(lo + (random.NextDouble() * (hi - lo)))).ToArray();
+        y = b.Node("BatchNormalization", [y, b.Constant(Channel(0.5, 1.5), 8), b.Constant(Channel(-0.2, 0.2), 8), b.Constant(Channel(-0.1, 0.1), 8), b.Constant(Channel(0.5, 2), 8)]);
+        y = b.Node("Relu", [y]);
+        y = b.Node("ConvTranspose", [y, b.Constant(Weights(random, 8 * 2 * 4, 1f), 8, 2, 2, 2)], ("strides", new[] { 2, 2 }));
+        y = b.Node("Sigmoid", [b.Node("Add", [y, b.Constant([0.3f, -0.2f], 1, 2, 1, 1)])]);
+        var net = CompiledNet.Compile(b.Build(y), CompiledNet.RandomSamples(3, 3 * 8 * 12, 2), new CompileOptions { Calibration = CalibrationMethod.MinMax });
+        Assert.IsTrue(net.Result.Succeeded, string.Join(Environment.NewLine, net.Result.Diagnostics));
+        var layers = net.LayerTypes.ToList();
+        Console.WriteLine($"layers {string.Join(",", layers)}: max error {net.MaxError():G4}, SQNR {net.SqnrDb():F1} dB");
+        Assert.AreEqual(1, layers.Count(t => t == KmodelLayerType.TensorflowFlatten), string.Join(",", layers));
+        Assert.AreEqual(0, layers.Count(t => t == KmodelLayerType.Quantize), "the middle map is not interleaved");
+        Assert.IsLessThanOrEqualTo(3.0 / 255, net.MaxError(), $"SQNR {net.SqnrDb():F1} dB");
+    }
+
+    [TestMethod]
     public void UnequalStridesAreDiagnosedNamingTheNode()
     {
         var b = new OnnxNetBuilder("x", 1, 3, 8, 8);

@@ -5,7 +5,8 @@ namespace Emc.Compiler.Compilation.Stages;
 
 /// <summary>
 /// The map-size rewrites before lowering (IR rewrites that keep the float values): <see cref="ConvTransposeAsPhaseConv"/>
-/// — a transposed conv becomes one conv per output phase and a DepthToSpace (issue 9 item 6) —
+/// — a transposed conv becomes one conv per output phase and a DepthToSpace (issue 9 item 6), and a 1×1 conv between
+/// two such interleaves runs on the phases (<see cref="PointwiseConvBetweenInterleaves"/>) —
 /// <see cref="StridedInputConvAsPhases"/>
 /// — a large strided stem on the graph input reads the input's four stride-2 phases (issue 9 items 3 and 4) — and
 /// <see cref="SmallMapConvOnUpsampledMap"/> — a conv on a map below 4×4 too large as float FCs runs dilated over the
@@ -17,11 +18,12 @@ internal sealed class SplitStridedInputConv : ICompileStage
 
     public string Name => "map-size-rewrites";
 
-    public string Summary => "ConvTranspose with stride s → one conv computing its s² output phases + DepthToSpace; a k×k stride-2/4 conv on a large graph input → the same conv over the input's four stride-2 phases; a conv on a map below 4×4 too large as FCs → dilated over the map repeated f×f, then every f-th pixel";
+    public string Summary => "ConvTranspose with stride s → one conv computing its s² output phases + DepthToSpace (a 1×1 conv between two of them moves onto the phases); a k×k stride-2/4 conv on a large graph input → the same conv over the input's four stride-2 phases; a conv on a map below 4×4 too large as FCs → dilated over the map repeated f×f, then every f-th pixel";
 
     public bool Run(CompileState state)
     {
         ConvTransposeAsPhaseConv.Run(state.Graph, state.Diagnostics);
+        PointwiseConvBetweenInterleaves.Run(state.Graph, state.Diagnostics);
         StridedInputConvAsPhases.Run(state.Graph, state.Diagnostics, InputMapIsQuantization(state));
         SmallMapConvOnUpsampledMap.Run(state.Graph, state.Diagnostics);
         return !state.Diagnostics.HasErrors;
