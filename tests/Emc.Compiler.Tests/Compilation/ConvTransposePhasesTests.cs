@@ -99,6 +99,19 @@ public sealed class ConvTransposePhasesTests
     }
 
     [TestMethod]
+    public void WillItCompileSeesTheRewrite()
+    {
+        // emc inspect's check lowers without compiling; it runs the same rewrites, so a ConvTranspose is not reported.
+        var b = new OnnxNetBuilder("x", 1, 3, 8, 8);
+        var random = new Random(4);
+        string y = b.RandomConv("x", 3, 4, 3, random);
+        string t = b.Node("ConvTranspose", [y, b.Constant(Weights(random, 4 * 4 * 4 * 4), 4, 4, 4, 4)], ("strides", new[] { 2, 2 }), ("pads", new[] { 1, 1, 1, 1 }));
+        var (graph, diagnostics) = CompileCheck.Run(b.Build(t), null);
+        Assert.IsFalse(diagnostics.Any(d => d.IsError), string.Join(Environment.NewLine, diagnostics));
+        CollectionAssert.AreEqual(new[] { "Conv", "Conv", "DepthToSpace" }, graph!.Nodes.Select(n => n.OpType).ToArray(), "lowered as the phase conv and its interleave");
+    }
+
+    [TestMethod]
     public void UnequalStridesAreDiagnosedNamingTheNode()
     {
         var b = new OnnxNetBuilder("x", 1, 3, 8, 8);

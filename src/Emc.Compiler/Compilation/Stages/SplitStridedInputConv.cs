@@ -22,15 +22,21 @@ internal sealed class SplitStridedInputConv : ICompileStage
 
     public bool Run(CompileState state)
     {
-        ConvTransposeAsPhaseConv.Run(state.Graph, state.Diagnostics);
-        PointwiseConvBetweenInterleaves.Run(state.Graph, state.Diagnostics);
-        StridedInputConvAsPhases.Run(state.Graph, state.Diagnostics, InputMapIsQuantization(state));
-        SmallMapConvOnUpsampledMap.Run(state.Graph, state.Diagnostics);
+        Rewrite(state.Graph, state.Options, state.Diagnostics);
         return !state.Diagnostics.HasErrors;
     }
 
+    /// <summary>The rewrites themselves, also for checks that lower without compiling (<see cref="CompileCheck"/>).</summary>
+    internal static void Rewrite(Ir.Graph graph, CompileOptions options, Diagnostics.DiagnosticBag diagnostics)
+    {
+        ConvTransposeAsPhaseConv.Run(graph, diagnostics);
+        PointwiseConvBetweenInterleaves.Run(graph, diagnostics);
+        StridedInputConvAsPhases.Run(graph, diagnostics, InputMapIsQuantization(graph, options));
+        SmallMapConvOnUpsampledMap.Run(graph, diagnostics);
+    }
+
     /// <summary>Whether the options' input map is a uint8 quantization (problems with it are reported by lowering).</summary>
-    private static bool InputMapIsQuantization(CompileState state) =>
-        state.Graph.Inputs is [{ Shape: { Rank: 4 } shape }]
-        && InputPreprocessing.FromOptions(state.Options, shape[1], new Diagnostics.DiagnosticBag(), null) is not { IsQuantization: false };
+    private static bool InputMapIsQuantization(Ir.Graph graph, CompileOptions options) =>
+        graph.Inputs is [{ Shape: { Rank: 4 } shape }]
+        && InputPreprocessing.FromOptions(options, shape[1], new Diagnostics.DiagnosticBag(), null) is not { IsQuantization: false };
 }

@@ -6,7 +6,8 @@ namespace Emc.Compiler.K210.Lowering.Nodes;
 
 /// <summary>
 /// A ConvTranspose still in the graph at lowering is one <see cref="ConvTransposeAsPhaseConv"/> (the map-size-rewrites
-/// stage) did not take: reported with the reason (EMC0502), naming the node.
+/// stage) did not take: reported with the reason (EMC0502), naming the node. In a partially imported graph (checked
+/// without the rewrites) one the rewrite would take is not reported; its consumers are not checked.
 /// </summary>
 internal sealed class ConvTransposeLowering : INodeLowering
 {
@@ -27,7 +28,11 @@ internal sealed class ConvTransposeLowering : INodeLowering
         }
     }
 
-    public void ReportOwnProblems(LoweringContext ctx, Node node) =>
-        ctx.Error(CompilerDiagnostics.UnsupportedConv, node, "a transposed convolution runs as one KPU conv per output phase (stride s: s² phases) interleaved by depth-to-space; "
-            + (ConvTransposeAsPhaseConv.WhyNot(node, ctx.Graph.OpsetVersion) ?? "it was not rewritten"));
+    public void ReportOwnProblems(LoweringContext ctx, Node node)
+    {
+        if (ConvTransposeAsPhaseConv.WhyNot(node, ctx.Graph.OpsetVersion) is { } why)
+        {
+            ctx.Error(CompilerDiagnostics.UnsupportedConv, node, "a transposed convolution runs as one KPU conv per output phase (stride s: s² phases) interleaved by depth-to-space; " + why);
+        }
+    }
 }
