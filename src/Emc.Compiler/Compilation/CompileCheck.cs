@@ -23,12 +23,21 @@ public static class CompileCheck
             return (graph, import);
         }
 
+        // The compile pipeline's IR rewrites before lowering (a ConvTranspose lowers only as its phase conv), on a whole graph.
+        bool partial = import.Any(d => d.IsError);
         var lowering = new DiagnosticBag();
-        LinearResizeAsNearestAndDepthwise.Run(graph, lowering); // as the compile's map-size-rewrites stage does before lowering
+        if (!partial)
+        {
+            Stages.SplitStridedInputConv.Rewrite(graph, options, lowering);
+        }
+        else
+        {
+            LinearResizeAsNearestAndDepthwise.Run(graph, lowering); // node-local: its verdict holds on a partial graph too
+        }
+
         GraphLowering.Lower(graph, options, lowering);
 
         // After import errors the lowering's own errors only (its notes would describe a graph that does not exist).
-        bool partial = import.Any(d => d.IsError);
         var all = import.Concat(lowering.Where(d => !partial || d.IsError));
         return (graph, all.DistinctBy(d => d.ToString()).ToList());
     }

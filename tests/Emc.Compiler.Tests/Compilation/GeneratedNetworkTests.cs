@@ -5,7 +5,7 @@ namespace Emc.Compiler.Tests.Compilation;
 /// <summary>
 /// Random compositions (seeded) of conv 1×1/3×3, depthwise, stride 2 with symmetric and TF-SAME padding, max/avg
 /// pools, add, concat, resize, global average pool, gemm and softmax (seeds 101…: also k×k, 1×N, dilated, grouped and
-/// unequal-stride convs; seeds 301…: linear resizes ×2/×4): each compiles, simulates, and its max abs error
+/// unequal-stride convs; seeds 301…: linear resizes ×2/×4, or stride-2 ConvTranspose): each compiles, simulates, and its max abs error
 /// against the float evaluator stays within the bound derived in <see cref="RandomNetwork"/>.
 /// </summary>
 [TestClass]
@@ -84,10 +84,21 @@ public sealed class GeneratedNetworkTests
         CheckNetwork(seed, FullyConnectedTarget.Default, linearResize: true);
     }
 
-    private static void CheckNetwork(int seed, FullyConnectedTarget fc, bool convKernels = false, bool layout = false, bool perChannelPRelu = false,
-        bool linearResize = false, ActivationRanges ranges = ActivationRanges.PerTensor)
+    /// <summary>Seed 308 stops at EMC0601 like seeds 105 and 204: a clip(0,0.5) after a ConvTranspose (moved onto its
+    /// phase conv) whose outputs are almost all negative leaves a range too narrow for norm_add.</summary>
+    public static IEnumerable<object[]> TransposedConvSeeds => Enumerable.Range(301, 13).Where(s => s != 308).Select(s => new object[] { s });
+
+    [TestMethod]
+    [DynamicData(nameof(TransposedConvSeeds))]
+    public void TransposedConvNetworksStayWithinTheBound(int seed)
     {
-        var net = new RandomNetwork(seed, convKernels, layout, perChannelPRelu, linearResize);
+        CheckNetwork(seed, FullyConnectedTarget.Default, transposedConv: true);
+    }
+
+    private static void CheckNetwork(int seed, FullyConnectedTarget fc, bool convKernels = false, bool layout = false, bool perChannelPRelu = false,
+        bool linearResize = false, bool transposedConv = false, ActivationRanges ranges = ActivationRanges.PerTensor)
+    {
+        var net = new RandomNetwork(seed, convKernels, layout, perChannelPRelu, linearResize, transposedConv);
         var samples = CompiledNet.RandomSamples(8, 3 * net.Height * net.Width, seed);
         var compiled = CompiledNet.Compile(net.Model, samples, new CompileOptions { Calibration = CalibrationMethod.MinMax, FullyConnected = fc, ActivationRanges = ranges }, net.ModelOrder);
         Assert.IsTrue(compiled.Result.Succeeded, $"{net.Description}: {string.Join(Environment.NewLine, compiled.Result.Diagnostics)}");

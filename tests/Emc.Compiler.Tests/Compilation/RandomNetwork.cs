@@ -33,9 +33,13 @@ internal sealed class RandomNetwork
     /// <param name="perChannelPRelu">Also draw PRelu with one slope per channel in [−1, 1] as a conv's activation.</param>
     /// <param name="linearResize">Draw resizes more often, and linear ones (half_pixel, pytorch_half_pixel or
     /// asymmetric; ×2 or ×4 on maps up to 8×8) besides nearest.</param>
-    public RandomNetwork(int seed, bool convKernels = false, bool layout = false, bool perChannelPRelu = false, bool linearResize = false)
+    /// <param name="transposedConv">Also draw stride-2 ConvTranspose (kernel 2, 3 or 4, PyTorch's usual pads and
+    /// output_padding, groups 1 or depthwise) on maps up to 8×8.</param>
+    public RandomNetwork(int seed, bool convKernels = false, bool layout = false, bool perChannelPRelu = false, bool linearResize = false,
+        bool transposedConv = false)
     {
         _linearResize = linearResize;
+        _transposedConv = transposedConv;
         _convKernels = convKernels;
         _perChannelPRelu = perChannelPRelu;
         _random = new Random(seed);
@@ -145,6 +149,13 @@ internal sealed class RandomNetwork
                 int f = _random.Next(2) == 0 ? 4 : 2;
                 t = LinearResize(t, f);
                 (h, w) = (h * f, w * f);
+                continue;
+            }
+
+            if (_transposedConv && h <= 8 && w <= 8 && _random.Next(2) == 0)
+            {
+                (t, h, w) = TransposedConv(t, c, h, w);
+                c = _lastChannels;
                 continue;
             }
 
@@ -284,6 +295,40 @@ internal sealed class RandomNetwork
         AddLinearRule(y, x, weights, oc, per);
         _lastChannels = oc;
         return (Activation(y, Act()), oh, ow);
+    }
+
+    private readonly bool _transposedConv;
+
+    /// <summary>
+    /// A stride-2 ConvTranspose: k2 p0 (2h), k3 p1 with output_padding 0 or 1 (2h − 1 or 2h), k4 p1 (2h). Each output
+    /// sums a subset of its channel's taps, so the rows' Σ|w| (over input channels and taps) bound its gain.
+    /// </summary>
+    private (string Value, int H, int W) TransposedConv(string x, int c, int h, int w)
+    {
+        int k = 2 + _random.Next(3), pad = k == 2 ? 0 : 1, outputPadding = k == 3 ? _random.Next(2) : 0;
+        bool depthwise = _random.Next(4) == 0;
+        int group = depthwise ? c : 1, oc = depthwise ? c : 4 * (1 + _random.Next(2)), cg = c / group, mg = oc / group, taps = k * k;
+        int per = cg * taps;
+        var rows = Weights(oc, per, 1.0);
+        var onnx = new float[c * mg * taps];
+        for (int o = 0; o < oc; o++)
+        {
+            for (int i = 0; i < cg; i++)
+            {
+                for (int t = 0; t < taps; t++)
+                {
+                    onnx[((((((o / mg) * cg) + i) * mg) + (o % mg)) * taps) + t] = rows[(((o * cg) + i) * taps) + t];
+                }
+            }
+        }
+
+        string y = _b.Node("ConvTranspose", [x, _b.Constant(onnx, c, mg, k, k), _b.Constant(Bias(oc), oc)],
+            ("strides", new[] { 2, 2 }), ("pads", new[] { pad, pad, pad, pad }), ("output_padding", new[] { outputPadding, outputPadding }), ("group", group));
+        _ops.Add($"convtranspose{k}x{k}/s2 p{pad} op{outputPadding} g{group} {c}→{oc}");
+        AddLinearRule(y, x, rows, oc, per);
+        _lastChannels = oc;
+        int grow = (2 * (1 - pad)) + k - 2 + outputPadding - 2; // output = 2h + grow
+        return (Activation(y, Act()), (2 * h) + grow, (2 * w) + grow);
     }
 
     /// <summary>ShuffleNet's channel shuffle with 2 groups: reshape, transpose (0,2,1,3,4), reshape.</summary>

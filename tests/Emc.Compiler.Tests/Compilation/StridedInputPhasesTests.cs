@@ -25,6 +25,14 @@ public sealed class StridedInputPhasesTests
     }
 
     [TestMethod]
+    public void PerChannelMeanBeforeAPadded3x3StrideTwoStemOnALargeInput()
+    {
+        // PaddleOCR's detector at 224×320: a 3×3 stride-2 stem runs natively, but under a per-channel map its padding
+        // has no exact pad_value, and a normalization layer in front would need a 71680-pixel plane (was EMC0507).
+        Check(3, 2, 1, 224, 320, perChannelMean: true);
+    }
+
+    [TestMethod]
     public void BeforeOpset10TheStemKeepsItsCopiesAndIsDiagnosed()
     {
         // Regression (kmodel-hashes on an opset-3 AlexNet): Slice takes its steps as an input only from opset 10, so the

@@ -26,6 +26,12 @@ public sealed class OrtDifferentialTests
     public void Conv_matches_ort() => Run([.. ConvPoolCases.Conv(401)]);
 
     [TestMethod]
+    public void ConvTranspose_matches_ort() => Run([.. TransposedConvCases.ConvTranspose(402)]);
+
+    [TestMethod]
+    public void DepthToSpace_matches_ort() => Run([.. TransposedConvCases.DepthToSpace(403)]);
+
+    [TestMethod]
     public void Pooling_matches_ort() => Run([.. ConvPoolCases.Pool(501)]);
 
     [TestMethod]

@@ -11,6 +11,8 @@ internal static class LoweringTable
     public static IReadOnlyList<INodeLowering> All { get; } =
     [
         ConvLowering.Instance,
+        ConvTransposeLowering.Instance,
+        DepthToSpaceLowering.Instance,
         MaxPoolLowering.Instance,
         AveragePoolLowering.Instance,
         FullyConnectedLowering.Instance,

@@ -18,7 +18,10 @@ internal static class StridedInputConvAsPhases
     /// <summary>KPU RAM units (64 bytes) the shifted copies of the input may take before the phases are used: half of it.</summary>
     private const long MaxStackUnits = 16384;
 
-    public static int Run(Ir.Graph graph, DiagnosticBag diagnostics)
+    /// <param name="inputMapIsQuantization">False when the device input map (the options' mean/std) is no uint8
+    /// quantization — per-channel, or a fractional zero point: then a padded first conv has no exact pad_value, and a
+    /// 3×3 stride-2 stem on a large input is split into phases too, since the phase picks apply the map.</param>
+    public static int Run(Ir.Graph graph, DiagnosticBag diagnostics, bool inputMapIsQuantization = true)
     {
         // Slice with steps as an input exists from opset 10; older graphs keep the shifted copies.
         if (graph.OpsetVersion < 10 || graph.Inputs.Count != 1 || Normalized(graph.Inputs[0]) is not { Shape: { Rank: 4 } shape } x
@@ -28,9 +31,10 @@ internal static class StridedInputConvAsPhases
         }
 
         int applied = 0;
+        bool inexactPadding = !inputMapIsQuantization || PerChannelNormalization(graph.Inputs[0]);
         foreach (var conv in x.Consumers.Where(c => c.OpType == "Conv").ToList())
         {
-            if (Candidate(conv, x, shape) is { } p && Apply(graph, conv, x, shape, p, diagnostics))
+            if (Candidate(conv, x, shape, inexactPadding) is { } p && Apply(graph, conv, x, shape, p, diagnostics))
             {
                 applied++;
             }
@@ -53,7 +57,26 @@ internal static class StridedInputConvAsPhases
         return v;
     }
 
-    private static ConvParameters? Candidate(Node conv, Value x, Shape shape)
+    /// <summary>True when the in-graph normalization has a constant with different values per channel.</summary>
+    private static bool PerChannelNormalization(Value input)
+    {
+        var v = input;
+        var last = Normalized(input);
+        while (v != last)
+        {
+            var n = v.Consumers[0];
+            if (n.Inputs.Any(i => i is { Constant: { } t } && t.ToFloatArray().Distinct().Count() > 1))
+            {
+                return true;
+            }
+
+            v = n.Outputs[0];
+        }
+
+        return false;
+    }
+
+    private static ConvParameters? Candidate(Node conv, Value x, Shape shape, bool inexactPadding)
     {
         if (conv.Parameters is not ConvParameters p || conv.Inputs[0] != x || conv.Inputs[1]?.Constant is null
             || (conv.Inputs.Count > 2 && conv.Inputs[2] is { Constant: null }))
@@ -62,8 +85,10 @@ internal static class StridedInputConvAsPhases
         }
 
         var g = p.Geometry;
+        // A 3×3 (or smaller) stem runs natively unless it pads an input whose map has no exact pad_value.
+        bool padded = g.PadTop + g.PadLeft + p.PadBottom + p.PadRight > 0;
         if (g.Group != 1 || g.DilationHeight != 1 || g.DilationWidth != 1 || g.StrideHeight != g.StrideWidth || g.StrideHeight is not (2 or 4)
-            || Math.Max(g.KernelHeight, g.KernelWidth) <= 3)
+            || (Math.Max(g.KernelHeight, g.KernelWidth) <= 3 && !(inexactPadding && padded)))
         {
             return null;
         }

@@ -49,7 +49,7 @@ internal sealed class TransposeAsTensorflowFlatten : IPass
     }
 
     /// <summary>True when every reader of the value (through reshape-like aliases) takes float data.</summary>
-    private static bool ReadAsFloat(LoweringContext ctx, Value value)
+    internal static bool ReadAsFloat(LoweringContext ctx, Value value)
     {
         if (value.Consumers.Count == 0)
         {
