@@ -9,9 +9,10 @@ namespace Emc.Compiler.K210.Lowering.Fusions;
 /// A Transpose that swaps two blocks of axes — (0,2,3,1) NCHW→NHWC before a Keras/TF flatten or a detection head's
 /// reshape, (0,2,1) of [1,C,N], (0,3,1,2) NHWC→NCHW — is TENSORFLOW_FLATTEN with C = the leading block and H·W = the
 /// trailing one. The float form (which the stock SDK runs) is used when the data is float or is only read as float
-/// afterwards (graph outputs, CPU fully connected, softmax, sigmoid: the dequantize moves before the reorder);
-/// uint8 data read as uint8 gets QUANTIZED_TENSORFLOW_FLATTEN (an exact byte reorder sharing the input's
-/// quantization, run by the patched runtime only).
+/// afterwards (graph outputs, CPU fully connected, softmax, sigmoid: the dequantize moves before the reorder).
+/// uint8 data read as uint8 is dequantized, reordered as float and quantized back with the same (s, b) — the same
+/// bytes, since q·scale + bias rounds back to q — because QUANTIZED_TENSORFLOW_FLATTEN (type 21, an exact byte
+/// reorder) runs only on Maix-EMC's patched kpu.c, not on the stock SDK.
 /// </summary>
 internal sealed class TransposeAsTensorflowFlatten : IPass
 {
@@ -26,7 +27,8 @@ internal sealed class TransposeAsTensorflowFlatten : IPass
         var value = node.Inputs[0]!;
         var output = node.Outputs[0];
         var slot = ctx.Slot(value);
-        var source = slot.Float ?? (ReadAsFloat(ctx, output) ? ctx.GetFloat(value, node) : ctx.GetMainU8(value, node));
+        var u8 = slot.Float is null && !ReadAsFloat(ctx, output) ? ctx.GetMainU8(value, node) : null;
+        var source = slot.Float ?? ctx.GetFloat(value, node);
         if (source is null)
         {
             ctx.Slot(output).Failed = true;
@@ -35,16 +37,15 @@ internal sealed class TransposeAsTensorflowFlatten : IPass
 
         ctx.Passes.Record(this);
         var (c, h, w) = LoweringContext.Chw(output.Shape!);
-        var result = ctx.NewTensor(output.Name, source.Type, K210MemoryKind.Main, c, h, w);
+        var result = ctx.NewTensor(output.Name, K210ElementType.Float32, K210MemoryKind.Main, c, h, w);
         ctx.Add(new TensorflowFlattenLayer(node.Name, source, result, (int)movement.Leading, movement.TrailingHeight, movement.TrailingWidth));
-        if (source.Type == K210ElementType.Float32)
+        ctx.Slot(output).Float = result;
+        if (u8 is not null)
         {
-            ctx.Slot(output).Float = result;
-        }
-        else
-        {
-            result.QuantFrom = source;
-            ctx.Slot(output).MainU8 = result;
+            var requantized = ctx.NewTensor(output.Name + ".u8", K210ElementType.UInt8, K210MemoryKind.Main, c, h, w);
+            requantized.QuantFrom = u8;
+            ctx.Add(new QuantizeLayer(node.Name, result, requantized));
+            ctx.Slot(output).MainU8 = requantized;
         }
     }
 
