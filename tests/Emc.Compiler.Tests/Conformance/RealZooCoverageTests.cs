@@ -58,7 +58,7 @@ public sealed class RealZooCoverageTests
         ("kazuhito-mnist", "range=0,1", true),
         ("light-person-detector", "range=0,255 bgr ranges=channel", true),
         ("mtcnn-onet", "mean=0.5 std=0.50196078", true),
-        ("mtcnn-pnet", "mean=0.5 std=0.50196078 tail=auto ranges=channel", true),
+        ("mtcnn-pnet", "mean=0.5 std=0.50196078 ranges=channel", true),
         ("mtcnn-rnet", "mean=0.5 std=0.50196078", true),
         ("oww-embedding", "range=0,12.75", false),
         ("pfld-68", "range=0,1 tail=auto", true),

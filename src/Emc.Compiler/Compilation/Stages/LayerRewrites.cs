@@ -4,7 +4,8 @@ namespace Emc.Compiler.Compilation.Stages;
 
 /// <summary>
 /// IR rewrites before lowering that keep the float values and leave the device fewer, exact layers:
-/// <see cref="CReluAsDoubledConv"/> — CReLU after a conv becomes one conv with weights [W; −W] and a ReLU.
+/// <see cref="CReluAsDoubledConv"/> — CReLU after a conv becomes one conv with weights [W; −W] and a ReLU — and
+/// <see cref="PairwiseSoftmaxAsSigmoid"/> — a two-class Softmax of a conv's channels becomes σ of their differences.
 /// </summary>
 internal sealed class LayerRewrites : ICompileStage
 {
@@ -12,11 +13,12 @@ internal sealed class LayerRewrites : ICompileStage
 
     public string Name => "layer-rewrites";
 
-    public string Summary => "Relu(Concat(conv(x), −conv(x))) (CReLU) → Relu(conv(x) with weights [W; −W]): one KPU conv instead of CPU tables and requantizes";
+    public string Summary => "Relu(Concat(conv(x), −conv(x))) (CReLU) → Relu(conv(x) with weights [W; −W]): one KPU conv instead of CPU tables and requantizes; a two-class Softmax of a conv's channels → Sigmoid of a conv with weights [W_a − W_b; W_b − W_a]";
 
     public bool Run(CompileState state)
     {
         CReluAsDoubledConv.Run(state.Graph);
+        PairwiseSoftmaxAsSigmoid.Run(state.Graph);
         return !state.Diagnostics.HasErrors;
     }
 }
