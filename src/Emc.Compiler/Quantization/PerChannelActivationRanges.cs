@@ -59,6 +59,7 @@ internal static class PerChannelActivationRanges
             }
         }
 
+        var outputs = model.Outputs.Select(o => o.Tensor).ToHashSet(); // a uint8 model output states one (scale, bias)
         var result = new List<Family>();
         foreach (var root in members.Keys.Concat(producers.Keys).Distinct())
         {
@@ -68,7 +69,7 @@ internal static class PerChannelActivationRanges
             }
 
             var family = members.GetValueOrDefault(root, []).Prepend(root).ToList();
-            if (FirstChannels(root, family, producers, views) is { } firsts
+            if (FirstChannels(root, family, producers, views) is { } firsts && !family.Any(outputs.Contains)
                 && family.All(t => readers.GetValueOrDefault(t, []).All(r => Reads(r, t)))
                 && family.Any(t => producers.GetValueOrDefault(t, []).Any(p => p is KpuConvLayer)))
             {
