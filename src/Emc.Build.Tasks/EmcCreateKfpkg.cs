@@ -1,8 +1,6 @@
 using System.Globalization;
 using Emc.Build.Tasks.Kfpkg;
 using Emc.Build.Tool;
-using Emc.Compiler.CodeGen;
-using Emc.Diagnostics;
 using Microsoft.Build.Framework;
 
 namespace Emc.Build.Tasks;
@@ -31,7 +29,7 @@ public sealed class EmcCreateKfpkg : Microsoft.Build.Utilities.Task
 
     public override bool Execute()
     {
-        var diagnostics = new DiagnosticBag();
+        var problems = new TaskProblems();
         try
         {
             var entries = new List<KfpkgEntry>();
@@ -45,8 +43,8 @@ public sealed class EmcCreateKfpkg : Microsoft.Build.Utilities.Task
                 string addressText = file.GetMetadata(ModelMetadata.KfpkgAddress);
                 if (!TryParseAddress(addressText, out uint address))
                 {
-                    diagnostics.Add(BuildDiagnostics.KfpkgInvalidEntry.Create(
-                        $"KfpkgAddress '{addressText}' of '{file.ItemSpec}' is not a flash address (decimal or 0x-hex)", file.ItemSpec));
+                    problems.Add(TaskCodes.KfpkgInvalidEntry,
+                        $"KfpkgAddress '{addressText}' of '{file.ItemSpec}' is not a flash address (decimal or 0x-hex)", file.ItemSpec);
                     continue;
                 }
 
@@ -54,30 +52,25 @@ public sealed class EmcCreateKfpkg : Microsoft.Build.Utilities.Task
                 entries.Add(new KfpkgEntry(name, address, ReadInput(file.ItemSpec), false));
             }
 
-            if (!diagnostics.HasErrors)
+            if (!problems.Any && KfpkgWriter.Write(entries, problems, OutputFile) is { } bytes)
             {
-                var written = KfpkgWriter.Write(entries, OutputFile);
-                diagnostics.AddRange(written.Diagnostics);
-                if (written.Value is { } bytes)
+                // The bundle is a target Output: refresh its time even when the bytes are unchanged.
+                if (!AtomicFile.WriteIfChanged(OutputFile, bytes))
                 {
-                    // The bundle is a target Output: refresh its time even when the bytes are unchanged.
-                    if (!AtomicFile.WriteIfChanged(OutputFile, bytes))
-                    {
-                        AtomicFile.Touch(OutputFile);
-                    }
+                    AtomicFile.Touch(OutputFile);
                 }
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            diagnostics.Add(BuildDiagnostics.OutputWriteFailed.Create(e.Message, OutputFile));
+            problems.Add(TaskCodes.OutputWriteFailed, e.Message, OutputFile);
         }
         catch (Exception e)
         {
-            diagnostics.Add(BuildDiagnostics.InternalError.Create(e.GetType().Name + ": " + e.Message, OutputFile));
+            problems.Add(TaskCodes.InternalError, e.GetType().Name + ": " + e.Message, OutputFile);
         }
 
-        TaskLog.Report(Log, diagnostics, false, OutputFile);
+        problems.Log(Log, OutputFile);
         return !Log.HasLoggedErrors;
     }
 
