@@ -1,4 +1,5 @@
 using System.Globalization;
+using Emc.Build.Tasks.Files;
 using Emc.Build.Tasks.Kfpkg;
 using Emc.Build.Tool;
 using Microsoft.Build.Framework;
@@ -25,7 +26,7 @@ public sealed class EmcCreateKfpkg : Microsoft.Build.Utilities.Task
     private const long MaxEntryBytes = 16L << 20;
 
     private static byte[] ReadInput(string path) =>
-        Emc.IO.SafeFile.TryReadAll(path, MaxEntryBytes, out string? error) ?? throw new IOException($"'{path}' {error}");
+        InputFiles.TryReadAll(path, MaxEntryBytes, out string? error) ?? throw new IOException($"'{path}' {error}");
 
     public override bool Execute()
     {
@@ -55,9 +56,9 @@ public sealed class EmcCreateKfpkg : Microsoft.Build.Utilities.Task
             if (!problems.Any && KfpkgWriter.Write(entries, problems, OutputFile) is { } bytes)
             {
                 // The bundle is a target Output: refresh its time even when the bytes are unchanged.
-                if (!AtomicFile.WriteIfChanged(OutputFile, bytes))
+                if (!OutputFiles.WriteIfChanged(OutputFile, bytes))
                 {
-                    AtomicFile.Touch(OutputFile);
+                    OutputFiles.Touch(OutputFile);
                 }
             }
         }

@@ -1,3 +1,4 @@
+using Emc.Build.Tasks.Files;
 using Emc.Build.Tool;
 using Emc.Compiler.CodeGen;
 using Microsoft.Build.Framework;
@@ -165,7 +166,7 @@ public sealed class EmcResolveModels : Microsoft.Build.Utilities.Task
             }
 
             Directory.CreateDirectory(outputDirectory);
-            AtomicFile.WriteIfChanged(basePath + ".options", System.Text.Encoding.UTF8.GetBytes(optionsText));
+            OutputFiles.WriteIfChanged(basePath + ".options", System.Text.Encoding.UTF8.GetBytes(optionsText));
             stamps.Add(basePath + ".options");
 
             // Forget the marker when an output is missing or the inputs differ from what the last compile read
@@ -217,7 +218,7 @@ public sealed class EmcResolveModels : Microsoft.Build.Utilities.Task
             if (Directory.Exists(path))
             {
                 // Regular files only, folder links not followed: same listing as the compiler's DatasetLoader.
-                files.AddRange(Emc.IO.SafeFile.EnumerateRegularFiles(path,
+                files.AddRange(InputFiles.EnumerateRegularFiles(path,
                     f => s_datasetExtensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase)));
             }
             else if (File.Exists(path))
