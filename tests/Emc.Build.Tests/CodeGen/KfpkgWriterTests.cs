@@ -1,8 +1,10 @@
+extern alias tasks;
+
 using System.IO.Compression;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Emc.Build.Tasks;
-using Emc.Build.Tasks.Kfpkg;
+using tasks::Emc.Build.Tasks;
+using tasks::Emc.Build.Tasks.Kfpkg;
 using Emc.Tests;
 
 namespace Emc.Build.Tests.CodeGen;

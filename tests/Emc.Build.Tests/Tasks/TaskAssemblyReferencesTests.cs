@@ -1,6 +1,8 @@
+extern alias tasks;
+
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
-using Emc.Build.Tasks;
+using tasks::Emc.Build.Tasks;
 
 namespace Emc.Build.Tests.Tasks;
 

@@ -1,4 +1,6 @@
-using Emc.Build.Tasks.Files;
+extern alias tasks;
+
+using tasks::Emc.Build.Tasks.Files;
 using Emc.Tests.Shared;
 
 namespace Emc.Build.Tests.Tasks;

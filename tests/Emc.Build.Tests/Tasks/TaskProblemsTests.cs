@@ -1,5 +1,7 @@
+extern alias tasks;
+
 using System.Reflection;
-using Emc.Build.Tasks;
+using tasks::Emc.Build.Tasks;
 using Emc.Build.Tests.Support;
 using Emc.Build.Tool;
 using Emc.Compiler.Compilation;
