@@ -79,7 +79,7 @@ public sealed class EmcCreateKfpkg : Microsoft.Build.Utilities.Task
     {
         text = text.Trim();
         return text.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
-            ? uint.TryParse(text.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out address)
+            ? uint.TryParse(text.Substring(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out address)
             : uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out address);
     }
 }

@@ -151,7 +151,7 @@ public sealed class EmcResolveModels : Microsoft.Build.Utilities.Task
             item.SetMetadata(ModelMetadata.OptionsFile, basePath + ".options");
             item.SetMetadata(ModelMetadata.MarkerFile, basePath + ".compiled");
             item.SetMetadata(ModelMetadata.DiagnosticsFile, basePath + ".diagnostics");
-            item.SetMetadata(ModelMetadata.DatasetFiles, string.Join(';', datasetFiles));
+            item.SetMetadata(ModelMetadata.DatasetFiles, string.Join(";", datasetFiles));
             if (ModelSwitches.Flag(model.AsModel(), ModelMetadata.EmbedAsResource, false))
             {
                 item.SetMetadata(ModelMetadata.ResourceName, "Emc.Models." + id + ".kmodel");
@@ -212,7 +212,7 @@ public sealed class EmcResolveModels : Microsoft.Build.Utilities.Task
     {
         var files = new List<string>();
         bool missing = false;
-        foreach (string entry in model.GetMetadata(ModelMetadata.Dataset).Split([';', '|'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (string entry in model.GetMetadata(ModelMetadata.Dataset).Split(';', '|').Select(e => e.Trim()).Where(e => e.Length > 0))
         {
             string path = Path.GetFullPath(Path.Combine(ProjectDirectory, entry));
             if (Directory.Exists(path))
@@ -237,7 +237,7 @@ public sealed class EmcResolveModels : Microsoft.Build.Utilities.Task
         {
             // Given but empty: never fall back to random calibration data silently (the compiler would, with EMC0602).
             problems.Add(TaskCodes.DatasetFile,
-                $"EmcModel '{model.ItemSpec}': Dataset '{model.GetMetadata(ModelMetadata.Dataset)}' holds no usable sample ({string.Join(' ', s_datasetExtensions)}); add samples or remove the Dataset metadata", ProjectFile);
+                $"EmcModel '{model.ItemSpec}': Dataset '{model.GetMetadata(ModelMetadata.Dataset)}' holds no usable sample ({string.Join(" ", s_datasetExtensions)}); add samples or remove the Dataset metadata", ProjectFile);
         }
 
         files.Sort(StringComparer.Ordinal);
@@ -246,8 +246,8 @@ public sealed class EmcResolveModels : Microsoft.Build.Utilities.Task
 
     private static string PascalCase(string identifier)
     {
-        var parts = identifier.Split('_', StringSplitOptions.RemoveEmptyEntries)
-            .Select(p => char.ToUpperInvariant(p[0]) + p[1..]);
+        var parts = identifier.Split(['_'], StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => char.ToUpperInvariant(p[0]) + p.Substring(1));
         return string.Concat(parts);
     }
 }

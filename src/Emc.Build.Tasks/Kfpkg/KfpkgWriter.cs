@@ -106,7 +106,7 @@ internal static class KfpkgWriter
         var entry = zip.CreateEntry(name, CompressionLevel.Optimal);
         entry.LastWriteTime = s_timestamp;
         using var stream = entry.Open();
-        stream.Write(content);
+        stream.Write(content, 0, content.Length);
     }
 
     private static string JsonString(string text)
