@@ -26,6 +26,9 @@ internal enum FileKind
 /// </summary>
 internal static class FileProbe
 {
+    // .NET 6+ members, absent from the netstandard2.0 reference and from .NET Framework.
+    private static readonly PropertyInfo? s_linkTarget = typeof(FileSystemInfo).GetProperty("LinkTarget", BindingFlags.Public | BindingFlags.Instance);
+
     private static readonly MethodInfo? s_resolveLinkTarget =
         typeof(FileSystemInfo).GetMethod("ResolveLinkTarget", BindingFlags.Public | BindingFlags.Instance, null, [typeof(bool)], null);
 
@@ -89,7 +92,7 @@ internal static class FileProbe
     /// </summary>
     public static string? ResolveLink(string path)
     {
-        if (s_resolveLinkTarget is null || !IsReparsePoint(path))
+        if (s_linkTarget is null || s_resolveLinkTarget is null || !IsReparsePoint(path))
         {
             return path;
         }
@@ -97,8 +100,9 @@ internal static class FileProbe
         var info = new FileInfo(path);
         try
         {
-            if (info.GetType().GetProperty("LinkTarget")?.GetValue(info) is null)
+            if (s_linkTarget.GetValue(info) is null)
             {
+                // A reparse point that is no link (e.g. a cloud-file placeholder on Windows): an ordinary file.
                 return path;
             }
 
