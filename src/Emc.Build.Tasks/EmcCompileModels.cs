@@ -45,7 +45,7 @@ public sealed class EmcCompileModels : EmcToolTask
     {
         if (ToolProblem() is { } problem)
         {
-            Log.LogError(null, BuildDiagnostics.CompilerUnavailable.Code, null, Models.FirstOrDefault()?.ItemSpec, 0, 0, 0, 0, problem);
+            Log.LogError(null, TaskCodes.CompilerUnavailable, null, Models.FirstOrDefault()?.ItemSpec, 0, 0, 0, 0, problem);
             return false;
         }
 
@@ -59,7 +59,7 @@ public sealed class EmcCompileModels : EmcToolTask
         if (!Log.HasLoggedErrors)
         {
             // The tool always reports why it fails; no report means it crashed (its stderr is above) or was killed.
-            Log.LogError(null, BuildDiagnostics.InternalError.Code, null, Models.FirstOrDefault()?.ItemSpec, 0, 0, 0, 0,
+            Log.LogError(null, TaskCodes.InternalError, null, Models.FirstOrDefault()?.ItemSpec, 0, 0, 0, 0,
                 $"the model compiler tool exited with code {ExitCode} without reporting an error");
         }
 

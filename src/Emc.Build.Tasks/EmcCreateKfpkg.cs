@@ -1,8 +1,7 @@
 using System.Globalization;
+using Emc.Build.Tasks.Files;
 using Emc.Build.Tasks.Kfpkg;
 using Emc.Build.Tool;
-using Emc.Compiler.CodeGen;
-using Emc.Diagnostics;
 using Microsoft.Build.Framework;
 
 namespace Emc.Build.Tasks;
@@ -27,11 +26,11 @@ public sealed class EmcCreateKfpkg : Microsoft.Build.Utilities.Task
     private const long MaxEntryBytes = 16L << 20;
 
     private static byte[] ReadInput(string path) =>
-        Emc.IO.SafeFile.TryReadAll(path, MaxEntryBytes, out string? error) ?? throw new IOException($"'{path}' {error}");
+        InputFiles.TryReadAll(path, MaxEntryBytes, out string? error) ?? throw new IOException($"'{path}' {error}");
 
     public override bool Execute()
     {
-        var diagnostics = new DiagnosticBag();
+        var problems = new TaskProblems();
         try
         {
             var entries = new List<KfpkgEntry>();
@@ -45,8 +44,8 @@ public sealed class EmcCreateKfpkg : Microsoft.Build.Utilities.Task
                 string addressText = file.GetMetadata(ModelMetadata.KfpkgAddress);
                 if (!TryParseAddress(addressText, out uint address))
                 {
-                    diagnostics.Add(BuildDiagnostics.KfpkgInvalidEntry.Create(
-                        $"KfpkgAddress '{addressText}' of '{file.ItemSpec}' is not a flash address (decimal or 0x-hex)", file.ItemSpec));
+                    problems.Add(TaskCodes.KfpkgInvalidEntry,
+                        $"KfpkgAddress '{addressText}' of '{file.ItemSpec}' is not a flash address (decimal or 0x-hex)", file.ItemSpec);
                     continue;
                 }
 
@@ -54,30 +53,25 @@ public sealed class EmcCreateKfpkg : Microsoft.Build.Utilities.Task
                 entries.Add(new KfpkgEntry(name, address, ReadInput(file.ItemSpec), false));
             }
 
-            if (!diagnostics.HasErrors)
+            if (!problems.Any && KfpkgWriter.Write(entries, problems, OutputFile) is { } bytes)
             {
-                var written = KfpkgWriter.Write(entries, OutputFile);
-                diagnostics.AddRange(written.Diagnostics);
-                if (written.Value is { } bytes)
+                // The bundle is a target Output: refresh its time even when the bytes are unchanged.
+                if (!OutputFiles.WriteIfChanged(OutputFile, bytes))
                 {
-                    // The bundle is a target Output: refresh its time even when the bytes are unchanged.
-                    if (!AtomicFile.WriteIfChanged(OutputFile, bytes))
-                    {
-                        AtomicFile.Touch(OutputFile);
-                    }
+                    OutputFiles.Touch(OutputFile);
                 }
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            diagnostics.Add(BuildDiagnostics.OutputWriteFailed.Create(e.Message, OutputFile));
+            problems.Add(TaskCodes.OutputWriteFailed, e.Message, OutputFile);
         }
         catch (Exception e)
         {
-            diagnostics.Add(BuildDiagnostics.InternalError.Create(e.GetType().Name + ": " + e.Message, OutputFile));
+            problems.Add(TaskCodes.InternalError, e.GetType().Name + ": " + e.Message, OutputFile);
         }
 
-        TaskLog.Report(Log, diagnostics, false, OutputFile);
+        problems.Log(Log, OutputFile);
         return !Log.HasLoggedErrors;
     }
 
@@ -85,7 +79,7 @@ public sealed class EmcCreateKfpkg : Microsoft.Build.Utilities.Task
     {
         text = text.Trim();
         return text.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
-            ? uint.TryParse(text.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out address)
+            ? uint.TryParse(text.Substring(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out address)
             : uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out address);
     }
 }

@@ -27,7 +27,7 @@ public sealed class EmcGenerateDesignTimeWrappers : EmcToolTask
 
         if (ToolProblem() is { } problem)
         {
-            Log.LogWarning(null, BuildDiagnostics.CompilerUnavailable.Code, null, _stale[0].ItemSpec, 0, 0, 0, 0, "no design-time wrapper: " + problem);
+            Log.LogWarning(null, TaskCodes.CompilerUnavailable, null, _stale[0].ItemSpec, 0, 0, 0, 0, "no design-time wrapper: " + problem);
             return true;
         }
 
@@ -39,7 +39,7 @@ public sealed class EmcGenerateDesignTimeWrappers : EmcToolTask
 
     protected override bool HandleTaskExecutionErrors()
     {
-        Log.LogWarning(null, BuildDiagnostics.InternalError.Code, null, _stale[0].ItemSpec, 0, 0, 0, 0,
+        Log.LogWarning(null, TaskCodes.InternalError, null, _stale[0].ItemSpec, 0, 0, 0, 0,
             $"no design-time wrapper: the model compiler tool exited with code {ExitCode}");
         return true;
     }

@@ -1,7 +1,6 @@
+using Emc.Build.Tasks.Files;
 using Emc.Build.Tool;
 using Emc.Compiler.CodeGen;
-using Emc.Compiler.Compilation;
-using Emc.Diagnostics;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
@@ -67,25 +66,25 @@ public sealed class EmcResolveModels : Microsoft.Build.Utilities.Task
 
     public override bool Execute()
     {
-        var diagnostics = new DiagnosticBag();
+        var problems = new TaskProblems();
         try
         {
-            Resolve(diagnostics);
+            Resolve(problems);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            diagnostics.Add(BuildDiagnostics.OutputWriteFailed.Create(e.Message, ProjectFile));
+            problems.Add(TaskCodes.OutputWriteFailed, e.Message, ProjectFile);
         }
         catch (Exception e)
         {
-            diagnostics.Add(BuildDiagnostics.InternalError.Create(e.GetType().Name + ": " + e.Message, ProjectFile));
+            problems.Add(TaskCodes.InternalError, e.GetType().Name + ": " + e.Message, ProjectFile);
         }
 
-        TaskLog.Report(Log, diagnostics, treatWarningsAsErrors: false);
+        problems.Log(Log);
         return !Log.HasLoggedErrors;
     }
 
-    private void Resolve(DiagnosticBag diagnostics)
+    private void Resolve(TaskProblems problems)
     {
         string outputDirectory = Path.GetFullPath(OutputDirectory);
         var resolved = new List<ITaskItem>();
@@ -98,7 +97,7 @@ public sealed class EmcResolveModels : Microsoft.Build.Utilities.Task
             string fullPath = model.GetMetadata("FullPath");
             if (!File.Exists(fullPath))
             {
-                diagnostics.Add(BuildDiagnostics.ModelFileMissing.Create($"EmcModel '{model.ItemSpec}' does not exist", ProjectFile));
+                problems.Add(TaskCodes.ModelFileMissing, $"EmcModel '{model.ItemSpec}' does not exist", ProjectFile);
                 continue;
             }
 
@@ -107,22 +106,22 @@ public sealed class EmcResolveModels : Microsoft.Build.Utilities.Task
             string id = CodeIdentifiers.Sanitize(outputName.Length > 0 ? outputName : fileName);
             if (names.TryGetValue(id, out string? other))
             {
-                diagnostics.Add(BuildDiagnostics.DuplicateOutputName.Create(
-                    $"EmcModel '{model.ItemSpec}' and '{other}' both produce '{id}'; set OutputName on one of them", ProjectFile));
+                problems.Add(TaskCodes.DuplicateOutputName,
+                    $"EmcModel '{model.ItemSpec}' and '{other}' both produce '{id}'; set OutputName on one of them", ProjectFile);
                 continue;
             }
 
             names.Add(id, model.ItemSpec);
             if (ModelSwitches.Flag(model.AsModel(), ModelMetadata.GenerateCHeader, true) && s_reservedHeaders.Contains(id))
             {
-                diagnostics.Add(BuildDiagnostics.ReservedHeaderName.Create(
-                    $"EmcModel '{model.ItemSpec}' would generate '{id}.h', which shadows the system or SDK header <{id}.h> on the include path; set OutputName (e.g. '{id}_model')", ProjectFile));
+                problems.Add(TaskCodes.ReservedHeaderName,
+                    $"EmcModel '{model.ItemSpec}' would generate '{id}.h', which shadows the system or SDK header <{id}.h> on the include path; set OutputName (e.g. '{id}_model')", ProjectFile);
                 continue;
             }
 
             var item = new TaskItem(fullPath);
             model.CopyMetadataTo(item);
-            var datasetFiles = ResolveDataset(model, diagnostics);
+            var datasetFiles = ResolveDataset(model, problems);
             string className = model.GetMetadata(ModelMetadata.ClassName);
             string ns = model.GetMetadata(ModelMetadata.Namespace);
             item.SetMetadata(ModelMetadata.OutputName, id);
@@ -136,8 +135,8 @@ public sealed class EmcResolveModels : Microsoft.Build.Utilities.Task
                 string fullClass = item.GetMetadata(ModelMetadata.Namespace) + "." + item.GetMetadata(ModelMetadata.ClassName);
                 if (classes.TryGetValue(fullClass, out string? first))
                 {
-                    diagnostics.Add(BuildDiagnostics.DuplicateClassName.Create(
-                        $"EmcModel '{model.ItemSpec}' and '{first}' both generate the C# class '{fullClass}'; set ClassName or OutputName on one of them", ProjectFile));
+                    problems.Add(TaskCodes.DuplicateClassName,
+                        $"EmcModel '{model.ItemSpec}' and '{first}' both generate the C# class '{fullClass}'; set ClassName or OutputName on one of them", ProjectFile);
                     continue;
                 }
 
@@ -152,22 +151,22 @@ public sealed class EmcResolveModels : Microsoft.Build.Utilities.Task
             item.SetMetadata(ModelMetadata.OptionsFile, basePath + ".options");
             item.SetMetadata(ModelMetadata.MarkerFile, basePath + ".compiled");
             item.SetMetadata(ModelMetadata.DiagnosticsFile, basePath + ".diagnostics");
-            item.SetMetadata(ModelMetadata.DatasetFiles, string.Join(';', datasetFiles));
+            item.SetMetadata(ModelMetadata.DatasetFiles, string.Join(";", datasetFiles));
             if (ModelSwitches.Flag(model.AsModel(), ModelMetadata.EmbedAsResource, false))
             {
                 item.SetMetadata(ModelMetadata.ResourceName, "Emc.Models." + id + ".kmodel");
             }
 
-            OutputMetadataValidator.Validate(model, ProjectFile.Length > 0 ? ProjectFile : fullPath, diagnostics);
-            var problems = new List<string>();
-            string optionsText = ModelOptionValues.Parse(item.AsModel(), datasetFiles, problems).Canonical(item.AsModel());
-            foreach (string problem in problems)
+            OutputMetadataValidator.Validate(model, ProjectFile.Length > 0 ? ProjectFile : fullPath, problems);
+            var optionProblems = new List<string>();
+            string optionsText = ModelOptionValues.Parse(item.AsModel(), datasetFiles, optionProblems).Canonical(item.AsModel());
+            foreach (string problem in optionProblems)
             {
-                diagnostics.Add(BuildDiagnostics.InvalidMetadata.Create(problem, ProjectFile.Length > 0 ? ProjectFile : fullPath));
+                problems.Add(TaskCodes.InvalidMetadata, problem, ProjectFile.Length > 0 ? ProjectFile : fullPath);
             }
 
             Directory.CreateDirectory(outputDirectory);
-            AtomicFile.WriteIfChanged(basePath + ".options", System.Text.Encoding.UTF8.GetBytes(optionsText));
+            OutputFiles.WriteIfChanged(basePath + ".options", System.Text.Encoding.UTF8.GetBytes(optionsText));
             stamps.Add(basePath + ".options");
 
             // Forget the marker when an output is missing or the inputs differ from what the last compile read
@@ -209,17 +208,17 @@ public sealed class EmcResolveModels : Microsoft.Build.Utilities.Task
         return outputs;
     }
 
-    private List<string> ResolveDataset(ITaskItem model, DiagnosticBag diagnostics)
+    private List<string> ResolveDataset(ITaskItem model, TaskProblems problems)
     {
         var files = new List<string>();
         bool missing = false;
-        foreach (string entry in model.GetMetadata(ModelMetadata.Dataset).Split([';', '|'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (string entry in model.GetMetadata(ModelMetadata.Dataset).Split(';', '|').Select(e => e.Trim()).Where(e => e.Length > 0))
         {
             string path = Path.GetFullPath(Path.Combine(ProjectDirectory, entry));
             if (Directory.Exists(path))
             {
                 // Regular files only, folder links not followed: same listing as the compiler's DatasetLoader.
-                files.AddRange(Emc.IO.SafeFile.EnumerateRegularFiles(path,
+                files.AddRange(InputFiles.EnumerateRegularFiles(path,
                     f => s_datasetExtensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase)));
             }
             else if (File.Exists(path))
@@ -229,16 +228,16 @@ public sealed class EmcResolveModels : Microsoft.Build.Utilities.Task
             else
             {
                 missing = true;
-                diagnostics.Add(BuildDiagnostics.DatasetMissing.Create(
-                    $"EmcModel '{model.ItemSpec}': Dataset '{entry}' does not exist", ProjectFile));
+                problems.Add(TaskCodes.DatasetMissing,
+                    $"EmcModel '{model.ItemSpec}': Dataset '{entry}' does not exist", ProjectFile);
             }
         }
 
         if (files.Count == 0 && model.GetMetadata(ModelMetadata.Dataset).Trim().Length > 0 && !missing)
         {
             // Given but empty: never fall back to random calibration data silently (the compiler would, with EMC0602).
-            diagnostics.Add(CompilerDiagnostics.DatasetFile.Create(
-                $"EmcModel '{model.ItemSpec}': Dataset '{model.GetMetadata(ModelMetadata.Dataset)}' holds no usable sample ({string.Join(' ', s_datasetExtensions)}); add samples or remove the Dataset metadata", ProjectFile));
+            problems.Add(TaskCodes.DatasetFile,
+                $"EmcModel '{model.ItemSpec}': Dataset '{model.GetMetadata(ModelMetadata.Dataset)}' holds no usable sample ({string.Join(" ", s_datasetExtensions)}); add samples or remove the Dataset metadata", ProjectFile);
         }
 
         files.Sort(StringComparer.Ordinal);
@@ -247,8 +246,8 @@ public sealed class EmcResolveModels : Microsoft.Build.Utilities.Task
 
     private static string PascalCase(string identifier)
     {
-        var parts = identifier.Split('_', StringSplitOptions.RemoveEmptyEntries)
-            .Select(p => char.ToUpperInvariant(p[0]) + p[1..]);
+        var parts = identifier.Split(['_'], StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => char.ToUpperInvariant(p[0]) + p.Substring(1));
         return string.Concat(parts);
     }
 }

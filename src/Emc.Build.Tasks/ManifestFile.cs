@@ -1,5 +1,5 @@
 using System.Text;
-using Emc.Build.Tool;
+using Emc.Build.Tasks.Files;
 
 namespace Emc.Build.Tasks;
 
@@ -19,7 +19,7 @@ internal static class ManifestFile
         var added = paths.Where(known.Add).ToList();
         if (added.Count > 0)
         {
-            AtomicFile.WriteIfChanged(manifest, Encoding.UTF8.GetBytes(string.Join('\n', lines.Concat(added)) + "\n"));
+            OutputFiles.WriteIfChanged(manifest, Encoding.UTF8.GetBytes(string.Join("\n", lines.Concat(added)) + "\n"));
         }
     }
 }

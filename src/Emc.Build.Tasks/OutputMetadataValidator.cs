@@ -1,6 +1,4 @@
 using Emc.Build.Tool;
-using Emc.Compiler.CodeGen;
-using Emc.Diagnostics;
 using Microsoft.Build.Framework;
 
 namespace Emc.Build.Tasks;
@@ -22,19 +20,19 @@ internal static class OutputMetadataValidator
 
     private static readonly string[] s_report = ["true", "false", "Html"];
 
-    public static void Validate(ITaskItem item, string file, DiagnosticBag diagnostics)
+    public static void Validate(ITaskItem item, string file, TaskProblems problems)
     {
-        Check(item, ModelMetadata.Access, s_access, file, diagnostics);
-        Check(item, ModelMetadata.CopyToOutputDirectory, s_copy, file, diagnostics);
+        Check(item, ModelMetadata.Access, s_access, file, problems);
+        Check(item, ModelMetadata.CopyToOutputDirectory, s_copy, file, problems);
         foreach (string flag in s_flags)
         {
-            Check(item, flag, s_booleans, file, diagnostics);
+            Check(item, flag, s_booleans, file, problems);
         }
 
-        Check(item, ModelMetadata.Report, s_report, file, diagnostics);
+        Check(item, ModelMetadata.Report, s_report, file, problems);
     }
 
-    private static void Check(ITaskItem item, string name, string[] accepted, string file, DiagnosticBag diagnostics)
+    private static void Check(ITaskItem item, string name, string[] accepted, string file, TaskProblems problems)
     {
         string value = item.GetMetadata(name);
         if (value.Length == 0 || accepted.Contains(value, StringComparer.OrdinalIgnoreCase))
@@ -42,7 +40,7 @@ internal static class OutputMetadataValidator
             return;
         }
 
-        diagnostics.Add(BuildDiagnostics.InvalidMetadata.Create(
-            $"EmcModel '{item.ItemSpec}': {name}='{value}' is invalid; expected {string.Join(", ", accepted)}", file));
+        problems.Add(TaskCodes.InvalidMetadata,
+            $"EmcModel '{item.ItemSpec}': {name}='{value}' is invalid; expected {string.Join(", ", accepted)}", file);
     }
 }

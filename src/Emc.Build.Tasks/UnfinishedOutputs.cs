@@ -1,3 +1,4 @@
+using Emc.Build.Tasks.Files;
 using Emc.Build.Tool;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
@@ -21,9 +22,9 @@ internal static class UnfinishedOutputs
     {
         try
         {
-            ModelCompileRunner.DeleteOutputs(model.AsModel());
             foreach (string path in s_outputs.Select(model.GetMetadata).Where(p => p.Length > 0))
             {
+                OutputFiles.DeleteIfExists(path);
                 string? folder = Path.GetDirectoryName(path);
                 if (folder is not null && Directory.Exists(folder))
                 {

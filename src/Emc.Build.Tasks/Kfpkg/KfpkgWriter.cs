@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.IO.Compression;
 using System.Text;
-using Emc.Build.Tool;
-using Emc.Diagnostics;
 
 namespace Emc.Build.Tasks.Kfpkg;
 
@@ -18,14 +16,15 @@ internal static class KfpkgWriter
 
     private static readonly DateTimeOffset s_timestamp = new(1980, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    public static Result<byte[]> Write(IReadOnlyList<KfpkgEntry> entries, string? path = null)
+    /// <returns>The bundle; null when an entry is invalid (the reasons are added to <paramref name="problems"/>).</returns>
+    public static byte[]? Write(IReadOnlyList<KfpkgEntry> entries, TaskProblems problems, string? path = null)
     {
-        var diagnostics = new DiagnosticBag();
+        int known = problems.Items.Count;
         var ordered = entries.OrderBy(e => e.Address).ThenBy(e => e.Name, StringComparer.Ordinal).ToList();
-        Validate(ordered, path, diagnostics);
-        if (diagnostics.HasErrors)
+        Validate(ordered, path, problems);
+        if (problems.Items.Count > known)
         {
-            return new Result<byte[]>(null, diagnostics);
+            return null;
         }
 
         using var buffer = new MemoryStream();
@@ -39,7 +38,7 @@ internal static class KfpkgWriter
             Add(zip, "flash-list.json", Encoding.UTF8.GetBytes(FlashList(ordered)));
         }
 
-        return new Result<byte[]>(buffer.ToArray(), diagnostics);
+        return buffer.ToArray();
     }
 
     public static string FlashList(IReadOnlyList<KfpkgEntry> ordered)
@@ -60,30 +59,30 @@ internal static class KfpkgWriter
     /// <summary>Bytes kflash writes for an entry (firmware gets a 5-byte prefix and a 32-byte hash).</summary>
     public static long FlashedLength(KfpkgEntry entry) => entry.Content.LongLength + (entry.Sha256Prefix ? 37 : 0);
 
-    private static void Validate(List<KfpkgEntry> ordered, string? path, DiagnosticBag diagnostics)
+    private static void Validate(List<KfpkgEntry> ordered, string? path, TaskProblems problems)
     {
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "flash-list.json" };
         foreach (var e in ordered)
         {
             if (string.IsNullOrWhiteSpace(e.Name) || e.Name.IndexOfAny(['/', '\\', '"', '\n', '\r']) >= 0 || e.Name.Any(char.IsControl))
             {
-                diagnostics.Add(BuildDiagnostics.KfpkgInvalidEntry.Create($"entry name '{e.Name}' must be a plain file name", path));
+                problems.Add(TaskCodes.KfpkgInvalidEntry, $"entry name '{e.Name}' must be a plain file name", path);
             }
             else if (!names.Add(e.Name))
             {
-                diagnostics.Add(BuildDiagnostics.KfpkgInvalidEntry.Create($"entry name '{e.Name}' is used twice", path));
+                problems.Add(TaskCodes.KfpkgInvalidEntry, $"entry name '{e.Name}' is used twice", path);
             }
 
             if (e.Address % 4096 != 0)
             {
-                diagnostics.Add(BuildDiagnostics.KfpkgInvalidEntry.Create(
-                    $"address {e.Address} of '{e.Name}' is not a multiple of the 4 KiB flash sector", path));
+                problems.Add(TaskCodes.KfpkgInvalidEntry,
+                    $"address {e.Address} of '{e.Name}' is not a multiple of the 4 KiB flash sector", path);
             }
 
             if (e.Sha256Prefix && e.Address != 0)
             {
-                diagnostics.Add(BuildDiagnostics.KfpkgInvalidEntry.Create(
-                    $"'{e.Name}' has sha256Prefix (bootable firmware) but is not at address 0", path));
+                problems.Add(TaskCodes.KfpkgInvalidEntry,
+                    $"'{e.Name}' has sha256Prefix (bootable firmware) but is not at address 0", path);
             }
         }
 
@@ -93,9 +92,9 @@ internal static class KfpkgWriter
             long end = previous.Address + RoundUp(FlashedLength(previous), FlashFrame);
             if (ordered[i].Address < end)
             {
-                diagnostics.Add(BuildDiagnostics.KfpkgOverlap.Create(
+                problems.Add(TaskCodes.KfpkgOverlap,
                     $"'{ordered[i].Name}' at {ordered[i].Address} overlaps '{previous.Name}' ({previous.Address}..{end - 1}, flashed in 64 KiB frames)",
-                    path));
+                    path);
             }
         }
     }
@@ -107,7 +106,7 @@ internal static class KfpkgWriter
         var entry = zip.CreateEntry(name, CompressionLevel.Optimal);
         entry.LastWriteTime = s_timestamp;
         using var stream = entry.Open();
-        stream.Write(content);
+        stream.Write(content, 0, content.Length);
     }
 
     private static string JsonString(string text)

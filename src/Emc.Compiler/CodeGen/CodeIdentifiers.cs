@@ -1,5 +1,6 @@
 using System.Text;
 
+// Also compiled into the netstandard2.0 MSBuild task (linked source): .NET Standard 2.0 APIs only.
 namespace Emc.Compiler.CodeGen;
 
 /// <summary>
@@ -34,7 +35,7 @@ public static class CodeIdentifiers
         bool pendingSeparator = false;
         foreach (char c in text ?? string.Empty)
         {
-            if (char.IsAsciiLetterOrDigit(c))
+            if (c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9'))
             {
                 if (pendingSeparator && builder.Length > 0)
                 {
@@ -51,7 +52,7 @@ public static class CodeIdentifiers
         }
 
         string result = builder.Length == 0 ? fallback : builder.ToString();
-        if (char.IsAsciiDigit(result[0]))
+        if (result[0] is >= '0' and <= '9')
         {
             result = "_" + result;
         }
@@ -64,10 +65,12 @@ public static class CodeIdentifiers
     /// <summary>A C# namespace: each dot-separated part sanitized; empty parts dropped.</summary>
     public static string SanitizeNamespace(string? text, string fallback = "Emc.Models")
     {
-        var parts = (text ?? string.Empty).Split('.', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        var parts = (text ?? string.Empty).Split('.')
+            .Select(part => part.Trim())
+            .Where(part => part.Length > 0)
             .Select(part => Sanitize(part, "_"))
             .ToArray();
-        return parts.Length == 0 ? fallback : string.Join('.', parts);
+        return parts.Length == 0 ? fallback : string.Join(".", parts);
     }
 
     /// <summary>Upper-case form for C macros (include guards, constants).</summary>

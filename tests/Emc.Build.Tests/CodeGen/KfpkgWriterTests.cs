@@ -1,8 +1,10 @@
+extern alias tasks;
+
 using System.IO.Compression;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Emc.Build.Tasks.Kfpkg;
-using Emc.Compiler.CodeGen;
+using tasks::Emc.Build.Tasks;
+using tasks::Emc.Build.Tasks.Kfpkg;
 using Emc.Tests;
 
 namespace Emc.Build.Tests.CodeGen;
@@ -21,7 +23,7 @@ public sealed class KfpkgWriterTests
         real.GetEntry(kmodelName)!.Open().CopyTo(kmodelStream);
         uint address = Convert.ToUInt32(Regex.Match(realList, "\"address\": (0x[0-9a-fA-F]+|[0-9]+)").Groups[1].Value, 16);
 
-        byte[] bundle = KfpkgWriter.Write([new KfpkgEntry(kmodelName, address, kmodelStream.ToArray(), false)]).Value!;
+        byte[] bundle = KfpkgWriter.Write([new KfpkgEntry(kmodelName, address, kmodelStream.ToArray(), false)], new TaskProblems())!;
         using var ours = new ZipArchive(new MemoryStream(bundle));
         CollectionAssert.AreEqual(real.Entries.Select(e => e.FullName).ToList(), ours.Entries.Select(e => e.FullName).ToList(), "entry order");
         using var json = JsonDocument.Parse(new StreamReader(ours.GetEntry("flash-list.json")!.Open()).ReadToEnd());
@@ -45,8 +47,8 @@ public sealed class KfpkgWriterTests
             new("app.bin", 0, [9, 9], true),
             new("a.kmodel", 0x300000, [4], false),
         ];
-        byte[] first = KfpkgWriter.Write(entries).Value!;
-        byte[] second = KfpkgWriter.Write(entries.Reverse().ToArray()).Value!;
+        byte[] first = KfpkgWriter.Write(entries, new TaskProblems())!;
+        byte[] second = KfpkgWriter.Write(entries.Reverse().ToArray(), new TaskProblems())!;
         CollectionAssert.AreEqual(first, second);
         using var zip = new ZipArchive(new MemoryStream(first));
         CollectionAssert.AreEqual(new[] { "app.bin", "a.kmodel", "b.kmodel", "flash-list.json" }, zip.Entries.Select(e => e.Name).ToList());
@@ -58,11 +60,12 @@ public sealed class KfpkgWriterTests
     [TestMethod]
     public void OverlapsMisalignmentAndBadNamesAreDiagnostics()
     {
-        var overlap = KfpkgWriter.Write([new("a", 0x300000, new byte[70000], false), new("b", 0x310000, [1], false)]);
-        Assert.AreEqual("EMC0811", overlap.Diagnostics.Single().Code);
-        var bad = KfpkgWriter.Write([new("x/y", 0x300001, [1], false), new("fw.bin", 4096, [1], true)]);
-        Assert.IsFalse(bad.Succeeded);
-        Assert.IsTrue(bad.Diagnostics.All(d => d.Code == "EMC0810"));
-        Assert.HasCount(3, bad.Diagnostics);
+        var overlap = new TaskProblems();
+        Assert.IsNull(KfpkgWriter.Write([new("a", 0x300000, new byte[70000], false), new("b", 0x310000, [1], false)], overlap));
+        Assert.AreEqual("EMC0811", overlap.Items.Single().Code);
+        var bad = new TaskProblems();
+        Assert.IsNull(KfpkgWriter.Write([new("x/y", 0x300001, [1], false), new("fw.bin", 4096, [1], true)], bad));
+        Assert.IsTrue(bad.Items.All(d => d.Code == "EMC0810"));
+        Assert.HasCount(3, bad.Items);
     }
 }

@@ -1,4 +1,6 @@
-using Emc.Build.Tasks;
+extern alias tasks;
+
+using tasks::Emc.Build.Tasks;
 using Emc.Build.Tool;
 using Microsoft.Build.Framework;
 
@@ -25,7 +27,9 @@ internal sealed class InProcessCompile : Microsoft.Build.Utilities.Task
         string resultFile = Path.Combine(Path.GetTempPath(), "emc-test-" + Guid.NewGuid().ToString("N") + ".result");
         try
         {
-            var request = ModelRequest.Parse(new ModelRequest(TreatWarningsAsErrors, ReplayDiagnostics, [.. Models.Select(m => m.ToModelItem())]).Format(), out string? error)
+            // The task's request text (its compiled-in ModelRequest), parsed by the tool's.
+            string text = new tasks::Emc.Build.Tool.ModelRequest(TreatWarningsAsErrors, ReplayDiagnostics, [.. Models.Select(m => m.ToModelItem())]).Format();
+            var request = ModelRequest.Parse(text, out string? error)
                 ?? throw new InvalidOperationException(error);
             var output = new StringWriter();
             new ModelCompileRunner(Compiler ?? new KmodelCompilerAdapter(), output, resultFile).Run(request);

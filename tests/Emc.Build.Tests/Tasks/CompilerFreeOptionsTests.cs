@@ -1,4 +1,6 @@
-using Emc.Build.Tasks;
+extern alias tasks;
+
+using tasks::Emc.Build.Tasks;
 using Emc.Build.Tool;
 using Emc.Compiler.Compilation;
 using Emc.Diagnostics;
@@ -37,13 +39,13 @@ public sealed class CompilerFreeOptionsTests
 
         string[] dataset = ["/p/calib/a.bmp", "/p/calib/b.bmp"];
         var problems = new List<string>();
-        var values = ModelOptionValues.Parse(item.AsModel(), dataset, problems);
+        var values = tasks::Emc.Build.Tool.ModelOptionValues.Parse(item.AsModel(), dataset, problems);
         var diagnostics = new DiagnosticBag();
-        var options = ModelOptionsParser.Parse(item.AsModel(), dataset, "/p/p.csproj", diagnostics);
+        var options = ModelOptionsParser.Parse(item.AsToolModel(), dataset, "/p/p.csproj", diagnostics);
 
         CollectionAssert.AreEqual(problems, diagnostics.Select(d => d.Message).ToList());
         Assert.IsTrue(diagnostics.All(d => d.Code == "EMC0801" && d.File == "/p/p.csproj"));
-        Assert.AreEqual(ModelOptionsParser.Canonical(options, item.AsModel()), values.Canonical(item.AsModel()));
+        Assert.AreEqual(ModelOptionsParser.Canonical(options, item.AsToolModel()), values.Canonical(item.AsModel()));
     }
 
     [TestMethod]
@@ -51,8 +53,8 @@ public sealed class CompilerFreeOptionsTests
     {
         var item = new TaskItem("/p/net.onnx");
 
-        Assert.AreEqual(ModelOptionsParser.Canonical(new CompileOptions(), item.AsModel()), ModelOptionValues.Parse(item.AsModel(), [], []).Canonical(item.AsModel()));
+        Assert.AreEqual(ModelOptionsParser.Canonical(new CompileOptions(), item.AsToolModel()), tasks::Emc.Build.Tool.ModelOptionValues.Parse(item.AsModel(), [], []).Canonical(item.AsModel()));
         item.SetMetadata(ModelMetadata.DeviceMemory, CompileOptions.K210DeviceMemoryBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        Assert.DoesNotContain("deviceMemory=", ModelOptionValues.Parse(item.AsModel(), [], []).Canonical(item.AsModel()), "the K210's own size is the default");
+        Assert.DoesNotContain("deviceMemory=", tasks::Emc.Build.Tool.ModelOptionValues.Parse(item.AsModel(), [], []).Canonical(item.AsModel()), "the K210's own size is the default");
     }
 }

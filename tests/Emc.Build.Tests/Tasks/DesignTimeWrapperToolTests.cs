@@ -1,4 +1,6 @@
-using Emc.Build.Tasks;
+extern alias tasks;
+
+using tasks::Emc.Build.Tasks;
 using Emc.Build.Tests.Support;
 using Emc.Build.Tool;
 using Microsoft.Build.Utilities;
@@ -55,7 +57,7 @@ public sealed class DesignTimeWrapperToolTests
     private static int Run(TempDirectory dir, Microsoft.Build.Framework.ITaskItem[] models, StringWriter output, IModelCompiler compiler)
     {
         string request = dir.File("request.rsp");
-        File.WriteAllText(request, new ModelRequest(false, false, [.. models.Select(m => m.ToModelItem())]).Format());
+        File.WriteAllText(request, new ModelRequest(false, false, [.. models.Select(m => m.ToToolModelItem())]).Format());
         return ToolHost.Run(["--design-time", "@" + request], compiler, output);
     }
 

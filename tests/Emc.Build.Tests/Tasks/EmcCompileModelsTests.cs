@@ -1,4 +1,6 @@
-using Emc.Build.Tasks;
+extern alias tasks;
+
+using tasks::Emc.Build.Tasks;
 using Emc.Build.Tests.Support;
 using Emc.Build.Tool;
 using Emc.Compiler.Compilation;

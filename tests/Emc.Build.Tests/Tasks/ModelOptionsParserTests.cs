@@ -1,4 +1,6 @@
-using Emc.Build.Tasks;
+extern alias tasks;
+
+using tasks::Emc.Build.Tasks;
 using Emc.Build.Tool;
 using Emc.Compiler.Compilation;
 using Emc.Diagnostics;
@@ -23,7 +25,7 @@ public sealed class ModelOptionsParserTests
         item.SetMetadata("ActivationRanges", "perchannel");
         var diagnostics = new DiagnosticBag();
 
-        var o = ModelOptionsParser.Parse(item.AsModel(), ["calib/a.bmp"], "/p/models/net.onnx", diagnostics);
+        var o = ModelOptionsParser.Parse(item.AsToolModel(), ["calib/a.bmp"], "/p/models/net.onnx", diagnostics);
 
         Assert.IsFalse(diagnostics.HasErrors, string.Join("\n", diagnostics));
         Assert.AreEqual((-1f, 1f), o.InputRange);
@@ -46,7 +48,7 @@ public sealed class ModelOptionsParserTests
         item.SetMetadata(name, value);
         var diagnostics = new DiagnosticBag();
 
-        ModelOptionsParser.Parse(item.AsModel(), [], "/p/models/net.onnx", diagnostics);
+        ModelOptionsParser.Parse(item.AsToolModel(), [], "/p/models/net.onnx", diagnostics);
 
         var error = diagnostics.Single(d => d.IsError);
         StringAssert.StartsWith(error.Code, "EMC08");

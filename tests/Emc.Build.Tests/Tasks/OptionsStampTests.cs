@@ -1,5 +1,7 @@
+extern alias tasks;
+
 using System.Reflection;
-using Emc.Build.Tasks;
+using tasks::Emc.Build.Tasks;
 using Emc.Build.Tests.Support;
 using Emc.Build.Tool;
 using Emc.Compiler.Compilation;
@@ -119,13 +121,13 @@ public sealed class OptionsStampTests
     public void EveryCompileOptionsPropertyChangesTheCanonicalText()
     {
         var item = new TaskItem("net.onnx");
-        string baseline = ModelOptionsParser.Canonical(new CompileOptions(), item.AsModel());
+        string baseline = ModelOptionsParser.Canonical(new CompileOptions(), item.AsToolModel());
         foreach (var property in typeof(CompileOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite))
         {
             var options = new CompileOptions();
             property.SetValue(options, NonDefault(property, property.GetValue(options)));
 
-            Assert.AreNotEqual(baseline, ModelOptionsParser.Canonical(options, item.AsModel()), property.Name + " is not in the options stamp");
+            Assert.AreNotEqual(baseline, ModelOptionsParser.Canonical(options, item.AsToolModel()), property.Name + " is not in the options stamp");
         }
     }
 

@@ -1,45 +1,63 @@
+extern alias tasks;
+
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
-using Emc.Build.Tasks;
+using tasks::Emc.Build.Tasks;
 
 namespace Emc.Build.Tests.Tasks;
 
 /// <summary>
-/// Issue 12: the task assembly is to load in every MSBuild (netstandard2.0, compiler-free). Not there yet
-/// (implementation_notes.md, "Not done yet"): this reads the built task assembly's metadata and pins what it may
-/// reference today, so the list only shrinks. The ONNX reader, Protobuf and tensors already stay in the tool.
+/// Issue 12: the task assembly loads in every MSBuild — MSBuild on .NET and Visual Studio's MSBuild.exe on .NET
+/// Framework, which can load a netstandard2.0 assembly but nothing built for .NET (Core). This reads the built task
+/// assembly's metadata: it targets .NET Standard 2.0 and references only netstandard and MSBuild (no compiler code,
+/// no Emc.*, no package dependency that would have to ship beside it).
 /// </summary>
 [TestClass]
 public sealed class TaskAssemblyReferencesTests
 {
-    /// <summary>Still referenced until the switch: the tool's shared code, the compiler (CodeIdentifiers) and Emc.Core
-    /// (diagnostics, SafeFile). Everything else must be the framework or MSBuild.</summary>
-    private static readonly string[] s_remainingCompilerReferences = ["Emc.Build.Tool", "Emc.Compiler", "Emc.Core"];
+    private static readonly string[] s_allowed = ["netstandard", "Microsoft.Build.Framework", "Microsoft.Build.Utilities.Core"];
 
     [TestMethod]
-    public void TheTaskReferencesOnlyTheFrameworkMsBuildAndTheRemainingCompilerPieces()
+    public void TheTaskReferencesOnlyNetstandardAndMsBuild()
     {
-        var references = ReferencesOf(typeof(EmcResolveModels).Assembly.Location);
+        var (references, _) = Read(TaskAssemblyPath);
 
-        var other = references.Where(r => !IsFrameworkOrMsBuild(r) && !s_remainingCompilerReferences.Contains(r)).ToList();
-
-        Assert.IsEmpty(other, "the task assembly references " + string.Join(", ", other));
-        CollectionAssert.IsSubsetOf(new[] { "Microsoft.Build.Framework", "Microsoft.Build.Utilities.Core" }, references.ToList());
-        foreach (string name in new[] { "Emc.Onnx", "Google.Protobuf", "System.Numerics.Tensors", "System.Text.Json" })
-        {
-            Assert.DoesNotContain(name, references, name + " must stay in the tool");
-        }
+        CollectionAssert.IsSubsetOf(references, s_allowed, "the task assembly references " + string.Join(", ", references));
+        CollectionAssert.Contains(references, "netstandard");
+        CollectionAssert.Contains(references, "Microsoft.Build.Utilities.Core");
     }
 
-    private static string[] ReferencesOf(string path)
+    [TestMethod]
+    public void TheTaskTargetsNetStandard20()
+    {
+        var (_, framework) = Read(TaskAssemblyPath);
+
+        Assert.AreEqual(".NETStandard,Version=v2.0", framework);
+    }
+
+    internal static string TaskAssemblyPath => typeof(EmcResolveModels).Assembly.Location;
+
+    /// <summary>The names of the referenced assemblies and the TargetFrameworkAttribute value, from metadata only.</summary>
+    internal static (string[] References, string? Framework) Read(string path)
     {
         using var stream = File.OpenRead(path);
         using var pe = new PEReader(stream);
         var metadata = pe.GetMetadataReader();
-        return [.. metadata.AssemblyReferences.Select(h => metadata.GetString(metadata.GetAssemblyReference(h).Name))];
-    }
+        string[] references = [.. metadata.AssemblyReferences.Select(h => metadata.GetString(metadata.GetAssemblyReference(h).Name))];
+        string? framework = null;
+        foreach (var handle in metadata.GetAssemblyDefinition().GetCustomAttributes())
+        {
+            var attribute = metadata.GetCustomAttribute(handle);
+            if (attribute.Constructor.Kind == HandleKind.MemberReference
+                && metadata.GetMemberReference((MemberReferenceHandle)attribute.Constructor).Parent is { Kind: HandleKind.TypeReference } parent
+                && metadata.GetString(metadata.GetTypeReference((TypeReferenceHandle)parent).Name) == "TargetFrameworkAttribute")
+            {
+                var value = metadata.GetBlobReader(attribute.Value);
+                value.ReadUInt16();  // prolog
+                framework = value.ReadSerializedString();
+            }
+        }
 
-    private static bool IsFrameworkOrMsBuild(string name) =>
-        name is "netstandard" or "mscorlib" || name.StartsWith("System.", StringComparison.Ordinal) || name.StartsWith("Microsoft.Build.", StringComparison.Ordinal)
-        || name == "System";
+        return (references, framework);
+    }
 }
