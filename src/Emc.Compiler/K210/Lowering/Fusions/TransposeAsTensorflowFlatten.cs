@@ -39,14 +39,17 @@ internal sealed class TransposeAsTensorflowFlatten : IPass
         var (c, h, w) = LoweringContext.Chw(output.Shape!);
         var result = ctx.NewTensor(output.Name, K210ElementType.Float32, K210MemoryKind.Main, c, h, w);
         ctx.Add(new TensorflowFlattenLayer(node.Name, source, result, (int)movement.Leading, movement.TrailingHeight, movement.TrailingWidth));
-        ctx.Slot(output).Float = result;
-        if (u8 is not null)
+        if (u8 is null)
         {
-            var requantized = ctx.NewTensor(output.Name + ".u8", K210ElementType.UInt8, K210MemoryKind.Main, c, h, w);
-            requantized.QuantFrom = u8;
-            ctx.Add(new QuantizeLayer(node.Name, result, requantized));
-            ctx.Slot(output).MainU8 = requantized;
+            ctx.Slot(output).Float = result;
+            return;
         }
+
+        // Its readers take uint8 (and choose their realisation by it, e.g. a slice as a pick): they get only the bytes.
+        var requantized = ctx.NewTensor(output.Name + ".u8", K210ElementType.UInt8, K210MemoryKind.Main, c, h, w);
+        requantized.QuantFrom = u8;
+        ctx.Add(new QuantizeLayer(node.Name, result, requantized));
+        ctx.Slot(output).MainU8 = requantized;
     }
 
     /// <summary>True when every reader of the value (through reshape-like aliases) takes float data.</summary>
