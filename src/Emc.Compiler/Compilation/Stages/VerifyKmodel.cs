@@ -9,7 +9,7 @@ internal sealed class VerifyKmodel : ICompileStage
 
     public string Name => "verify-kmodel";
 
-    public string Summary => "the emitted bytes pass the validating kmodel reader (offsets, sizes, registers, memory ranges) and fit the device's SRAM";
+    public string Summary => "the emitted bytes pass the validating kmodel reader (offsets, sizes, registers, memory ranges), use only layers the stock SDK runs, and fit the device's SRAM";
 
     public bool Run(CompileState state)
     {
@@ -21,6 +21,13 @@ internal sealed class VerifyKmodel : ICompileStage
                 state.Diagnostics.Add(CompilerDiagnostics.EmittedModelInvalid.Create($"emitted kmodel rejected by the reader: {d.Message}", state.SourcePath));
             }
 
+            return false;
+        }
+
+        // The compiler emits only layers the stock kpu.c runs (e.g. no QUANTIZED_TENSORFLOW_FLATTEN of Maix-EMC's patch).
+        if (check.Diagnostics.FirstOrDefault(d => d.Code == KmodelDiagnostics.NotRunByStockSdk.Code) is { } patched)
+        {
+            state.Diagnostics.Add(CompilerDiagnostics.EmittedModelInvalid.Create($"emitted kmodel needs a patched runtime: {patched.Message}", state.SourcePath));
             return false;
         }
 
