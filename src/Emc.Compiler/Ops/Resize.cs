@@ -115,7 +115,8 @@ internal sealed class Resize : Operator
                 }
 
                 axisScale[axes[k]] = scales[k];
-                double size = Math.Floor(input[axes[k]] * (double)scales[k]);
+                // In float, as ONNX Runtime computes it: 5 × 2.6f is 13 in float, 12.9999995 in double.
+                double size = Math.Floor((float)input[axes[k]] * scales[k]);
                 if (size > int.MaxValue)
                 {
                     context.Error(IrDiagnostics.UnsupportedShape, "the resized tensor is too large");

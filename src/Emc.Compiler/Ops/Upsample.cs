@@ -72,7 +72,7 @@ internal sealed class Upsample : Operator
                 return;
             }
 
-            dims[a] = (int)Math.Floor(input[a] * (double)scales[a]);
+            dims[a] = (int)Math.Floor((float)input[a] * scales[a]); // in float, as ONNX Runtime computes it
             maps[a] = NearestResampling.Map(input[a], dims[a], scales[a], "asymmetric", "floor");
         }
 

@@ -51,6 +51,16 @@ internal static class TailOpCases
             string r = b.Node("Slice", ["x", b.Int64Constant(-1), b.Int64Constant(-100), b.Int64Constant(-2), b.Int64Constant(-1)]);
             return F(a, r);
         });
+        Add("resize_linear_any_factor", b =>
+        {
+            // A segmentation head's final upsampling (DeepLabV3: 33 → 257, ×7.79, asymmetric), half_pixel on one axis only,
+            // and opset-9 Upsample.
+            string roi = b.Constant([], 0);
+            string a = b.Node("Resize", ["x", roi, b.Constant([1f, 1f, 7.79f, 2.6f], 4)], ("mode", "linear"), ("coordinate_transformation_mode", "asymmetric"));
+            string h = b.Node("Resize", ["x", roi, b.Constant([1f, 1f, 1f, 1.5f], 4)], ("mode", "linear"), ("coordinate_transformation_mode", "half_pixel"));
+            string c = b.Node("Resize", ["x", roi, b.Constant([1f, 1f, 3f, 0.6f], 4)], ("mode", "linear"), ("coordinate_transformation_mode", "align_corners"));
+            return F(a, h, c);
+        });
         Add("gather_constant_indices", b =>
         {
             string few = b.Node("Gather", ["x", b.Int64Constant(0, -1, 2)], ("axis", 1));

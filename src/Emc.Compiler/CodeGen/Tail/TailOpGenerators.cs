@@ -22,6 +22,7 @@ internal static class TailOpGenerators
         new ConvTail(),
         new PoolTail(),
         new MatMulTail(),
+        new ResizeLinearTail(),
     ];
 
     private static readonly Dictionary<string, ITailOpGenerator> s_byOp =
