@@ -95,10 +95,20 @@ public sealed class GeneratedNetworkTests
         CheckNetwork(seed, FullyConnectedTarget.Default, transposedConv: true);
     }
 
-    private static void CheckNetwork(int seed, FullyConnectedTarget fc, bool convKernels = false, bool layout = false, bool perChannelPRelu = false,
-        bool linearResize = false, bool transposedConv = false, ActivationRanges ranges = ActivationRanges.PerTensor)
+    /// <summary>CReLU after a conv and a Relu after a Concat (the layer-rewrites stage) in random networks.</summary>
+    public static IEnumerable<object[]> LayerRewriteSeeds => Enumerable.Range(401, 12).Select(s => new object[] { s });
+
+    [TestMethod]
+    [DynamicData(nameof(LayerRewriteSeeds))]
+    public void LayerRewriteNetworksStayWithinTheBound(int seed)
     {
-        var net = new RandomNetwork(seed, convKernels, layout, perChannelPRelu, linearResize, transposedConv);
+        CheckNetwork(seed, FullyConnectedTarget.Default, layerRewrites: true);
+    }
+
+    private static void CheckNetwork(int seed, FullyConnectedTarget fc, bool convKernels = false, bool layout = false, bool perChannelPRelu = false,
+        bool linearResize = false, bool transposedConv = false, ActivationRanges ranges = ActivationRanges.PerTensor, bool layerRewrites = false)
+    {
+        var net = new RandomNetwork(seed, convKernels, layout, perChannelPRelu, linearResize, transposedConv, layerRewrites);
         var samples = CompiledNet.RandomSamples(8, 3 * net.Height * net.Width, seed);
         var compiled = CompiledNet.Compile(net.Model, samples, new CompileOptions { Calibration = CalibrationMethod.MinMax, FullyConnected = fc, ActivationRanges = ranges }, net.ModelOrder);
         Assert.IsTrue(compiled.Result.Succeeded, $"{net.Description}: {string.Join(Environment.NewLine, compiled.Result.Diagnostics)}");

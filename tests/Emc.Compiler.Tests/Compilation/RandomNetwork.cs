@@ -35,9 +35,12 @@ internal sealed class RandomNetwork
     /// asymmetric; ×2 or ×4 on maps up to 8×8) besides nearest.</param>
     /// <param name="transposedConv">Also draw stride-2 ConvTranspose (kernel 2, 3 or 4, PyTorch's usual pads and
     /// output_padding, groups 1 or depthwise) on maps up to 8×8.</param>
+    /// <param name="layerRewrites">Also draw the patterns the layer-rewrites stage turns into fewer layers: CReLU after a
+    /// conv (Relu(Concat(y, −y))) and a Relu after a Concat of two convs.</param>
     public RandomNetwork(int seed, bool convKernels = false, bool layout = false, bool perChannelPRelu = false, bool linearResize = false,
-        bool transposedConv = false)
+        bool transposedConv = false, bool layerRewrites = false)
     {
+        _layerRewrites = layerRewrites;
         _linearResize = linearResize;
         _transposedConv = transposedConv;
         _convKernels = convKernels;
@@ -141,6 +144,24 @@ internal sealed class RandomNetwork
                 }
 
                 c = _lastChannels;
+                continue;
+            }
+
+            if (_layerRewrites && _random.Next(3) == 0)
+            {
+                if (_random.Next(2) == 0)
+                {
+                    string y = Conv(t, c, 4, 3, 1, [1, 1, 1, 1], null);
+                    t = Unary(Concat(y, Unary(y, "Neg", "neg")), "Relu", "relu (CReLU)");
+                }
+                else
+                {
+                    string a = Conv(t, c, 4, 1, 1, [0, 0, 0, 0], null);
+                    string b = Conv(t, c, 4, 3, 1, [1, 1, 1, 1], null);
+                    t = Unary(Concat(a, b), "Relu", "relu after concat");
+                }
+
+                c = _lastChannels = 8;
                 continue;
             }
 
@@ -298,6 +319,8 @@ internal sealed class RandomNetwork
     }
 
     private readonly bool _transposedConv;
+
+    private readonly bool _layerRewrites;
 
     /// <summary>
     /// A stride-2 ConvTranspose: k2 p0 (2h), k3 p1 with output_padding 0 or 1 (2h − 1 or 2h), k4 p1 (2h). Each output
