@@ -23,11 +23,13 @@ public static class CompileCheck
             return (graph, import);
         }
 
-        // The compile pipeline's IR rewrites before lowering (a ConvTranspose lowers only as its phase conv), on a whole graph.
+        // The compile pipeline's IR rewrites before lowering (a ConvTranspose lowers only as its phase conv, a two-class
+        // Softmax of a conv only as a Sigmoid), on a whole graph.
         bool partial = import.Any(d => d.IsError);
         var lowering = new DiagnosticBag();
         if (!partial)
         {
+            Stages.LayerRewrites.Rewrite(graph);
             Stages.SplitStridedInputConv.Rewrite(graph, options, lowering);
         }
         else

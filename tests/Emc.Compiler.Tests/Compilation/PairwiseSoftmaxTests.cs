@@ -1,3 +1,4 @@
+using Emc.Compiler.Compilation;
 using Emc.Compiler.Evaluation;
 using Emc.Compiler.Import;
 using Emc.Compiler.Ir;
@@ -46,6 +47,14 @@ public sealed class PairwiseSoftmaxTests
         Console.WriteLine($"opset {opset} nhwc {nhwc}: SQNR vs float {net.SqnrDb():F1} dB, max error {net.MaxError():G3}; layers {string.Join(",", net.LayerTypes)}");
         CollectionAssert.DoesNotContain(net.LayerTypes.ToList(), KmodelLayerType.Softmax);
         Assert.IsGreaterThanOrEqualTo(30, net.SqnrDb());
+    }
+
+    [TestMethod]
+    public void EmcInspectsWillItCompileCheckAgrees()
+    {
+        var (_, diagnostics) = CompileCheck.Run(Model(13, true, classes: 2, extraReader: false), null);
+
+        Assert.IsFalse(diagnostics.Any(d => d.IsError), string.Join(Environment.NewLine, diagnostics));
     }
 
     [TestMethod]

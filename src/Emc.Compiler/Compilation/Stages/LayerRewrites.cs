@@ -18,9 +18,15 @@ internal sealed class LayerRewrites : ICompileStage
 
     public bool Run(CompileState state)
     {
-        CReluAsDoubledConv.Run(state.Graph);
-        PairwiseSoftmaxAsSigmoid.Run(state.Graph);
-        ActivationIntoConcatInputs.Run(state.Graph);
+        Rewrite(state.Graph);
         return !state.Diagnostics.HasErrors;
+    }
+
+    /// <summary>The rewrites themselves, also for checks that lower without compiling (<see cref="CompileCheck"/>).</summary>
+    internal static void Rewrite(Ir.Graph graph)
+    {
+        CReluAsDoubledConv.Run(graph);
+        PairwiseSoftmaxAsSigmoid.Run(graph);
+        ActivationIntoConcatInputs.Run(graph);
     }
 }
