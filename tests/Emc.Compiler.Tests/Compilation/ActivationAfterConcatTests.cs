@@ -1,6 +1,4 @@
-using Emc.Compiler.Evaluation;
 using Emc.Compiler.Import;
-using Emc.Compiler.Ir;
 using Emc.Compiler.K210.Rewrites;
 using Emc.Kmodel;
 using Emc.Onnx.Protobuf;
@@ -27,15 +25,7 @@ public sealed class ActivationAfterConcatTests
     public void TheActivationFusesIntoEachConv(string op)
     {
         var model = Model(op, extraReader: false);
-        var original = OnnxImporter.Import(model).Value!;
-        var rewritten = OnnxImporter.Import(model).Value!;
-
-        Assert.AreEqual(1, ActivationIntoConcatInputs.Run(rewritten));
-        foreach (var sample in Samples)
-        {
-            var x = Tensor.Create(original.Inputs[0].Shape!, sample.Select(q => q / 255f).ToArray());
-            CollectionAssert.AreEqual(new ReferenceEvaluator(original).Run(x)[0].ToFloatArray(), new ReferenceEvaluator(rewritten).Run(x)[0].ToFloatArray());
-        }
+        RewrittenGraph.AssertSameValues(model, ActivationIntoConcatInputs.Run, 1, Samples);
 
         var net = CompiledNet.Compile(model, Samples);
         Assert.IsTrue(net.Result.Succeeded, string.Join(Environment.NewLine, net.Result.Diagnostics));
