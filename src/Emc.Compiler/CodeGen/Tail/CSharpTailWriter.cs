@@ -21,25 +21,15 @@ internal static class CSharpTailWriter
             return;
         }
 
-        var buffers = new Dictionary<Value, string>();
+        var (buffers, outputNames) = plan.Names(tail, "output");
         var declarations = new List<string>();
-        for (int i = 0; i < tail.InputValues.Count; i++)
+        foreach (var v in tail.InputValues)
         {
-            var v = tail.InputValues[i];
-            buffers[v] = "x" + Int(i);
-            declarations.Add($"var x{Int(i)} = deviceOutputs.Slice({plan.InputOffsets[v]}, {v.Shape!.ElementCount}); /* {SourceLiterals.Comment(TailStatements.Describe(v))} */");
+            declarations.Add($"var {buffers[v]} = deviceOutputs.Slice({plan.InputOffsets[v]}, {v.Shape!.ElementCount}); /* {SourceLiterals.Comment(TailStatements.Describe(v))} */");
         }
 
-        var outputNames = tail.OutputValues.Select((_, i) => "output" + Int(i)).ToList();
-        for (int i = 0; i < tail.OutputValues.Count; i++)
-        {
-            buffers.TryAdd(tail.OutputValues[i], outputNames[i]);
-        }
-
-        int t = 0;
         foreach (var v in plan.ScratchOffsets.Keys)
         {
-            buffers[v] = "t" + Int(t++);
             declarations.Add($"var {buffers[v]} = new {(v.Type == DataType.Int64 ? "long" : "float")}[{v.Shape!.ElementCount}];");
         }
 

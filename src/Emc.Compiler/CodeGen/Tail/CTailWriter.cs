@@ -19,27 +19,17 @@ internal static class CTailWriter
             return;
         }
 
-        var buffers = new Dictionary<Value, string>();
+        // Outputs are not y0/y1: glibc's <math.h> declares Bessel functions by those names outside strict ISO mode.
+        var (buffers, outputNames) = plan.Names(tail, "out");
         var declarations = new List<string>();
-        for (int i = 0; i < tail.InputValues.Count; i++)
+        foreach (var v in tail.InputValues)
         {
-            var v = tail.InputValues[i];
-            buffers[v] = "x" + Int(i);
-            declarations.Add($"const float *x{Int(i)} = device_outputs + {plan.InputOffsets[v]}; /* {SourceLiterals.Comment(TailStatements.Describe(v))} */");
+            declarations.Add($"const float *{buffers[v]} = device_outputs + {plan.InputOffsets[v]}; /* {SourceLiterals.Comment(TailStatements.Describe(v))} */");
         }
 
-        // Not y0/y1: glibc's <math.h> declares Bessel functions by those names outside strict ISO mode.
-        var outputNames = tail.OutputValues.Select((_, i) => "out" + Int(i)).ToList();
-        for (int i = 0; i < tail.OutputValues.Count; i++)
-        {
-            buffers.TryAdd(tail.OutputValues[i], outputNames[i]);
-        }
-
-        int t = 0;
         foreach (var (v, offset) in plan.ScratchOffsets)
         {
             string type = v.Type == DataType.Int64 ? "int64_t" : "float";
-            buffers[v] = "t" + Int(t++);
             declarations.Add($"{type} *{buffers[v]} = ({type} *)((unsigned char *)scratch + {offset}); /* {SourceLiterals.Comment(TailStatements.Describe(v))} */");
         }
 

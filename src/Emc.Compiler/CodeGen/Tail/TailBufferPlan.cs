@@ -32,6 +32,34 @@ internal sealed class TailBufferPlan
     /// <summary>Floats of the device outputs the tail reads from.</summary>
     public long DeviceFloats { get; }
 
+    /// <summary>
+    /// The generated code's name for every buffer: tail input i is <c>x</c>i, graph output i <paramref name="outputPrefix"/>i
+    /// (unless it is also an input), intermediate i <c>t</c>i in scratch order. Returns the output names too, in order.
+    /// </summary>
+    public (Dictionary<Value, string> Buffers, List<string> OutputNames) Names(HostTail tail, string outputPrefix)
+    {
+        static string Int(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var buffers = new Dictionary<Value, string>();
+        for (int i = 0; i < tail.InputValues.Count; i++)
+        {
+            buffers[tail.InputValues[i]] = "x" + Int(i);
+        }
+
+        var outputNames = tail.OutputValues.Select((_, i) => outputPrefix + Int(i)).ToList();
+        for (int i = 0; i < tail.OutputValues.Count; i++)
+        {
+            buffers.TryAdd(tail.OutputValues[i], outputNames[i]);
+        }
+
+        int t = 0;
+        foreach (var v in ScratchOffsets.Keys)
+        {
+            buffers[v] = "t" + Int(t++);
+        }
+
+        return (buffers, outputNames);
+    }
+
     /// <summary>The plan, or null when a tail input is not among <paramref name="deviceOutputs"/> with its element count.</summary>
     public static TailBufferPlan? Create(HostTail tail, IReadOnlyList<TensorInterface> deviceOutputs)
     {
