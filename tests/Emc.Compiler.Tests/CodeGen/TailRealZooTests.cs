@@ -28,6 +28,10 @@ public sealed class TailRealZooTests
         // holds its box decode's constant output and the Softmax over [1496, 2].
         ["seeta-face-detector"] = new() { Mean = [0.48235294f, 0.45882353f, 0.40784314f], Std = [0.0039215686f] },
         ["yunet-120x160"] = new() { InputRange = (0f, 255f) },
+        // MobileNetV3 with squeeze-excitation (a product of two run-time tensors the KPU cannot form) cut at the first SE:
+        // the tail holds the rest of the backbone, and the recogniser's two bidirectional LSTMs and CTC softmax.
+        ["ppocr-cls-mobile-v2"] = new() { InputRange = (-1f, 1f), ChannelOrder = ChannelOrder.Bgr },
+        ["ppocr-rec-en-number"] = new() { InputRange = (-1f, 1f), ChannelOrder = ChannelOrder.Bgr },
     };
 
     private static readonly Dictionary<string, Lazy<(CompileResult Result, GeneratedModel Model)>> s_compiled =
@@ -37,6 +41,8 @@ public sealed class TailRealZooTests
     [DataRow("burn-mnist")]
     [DataRow("seeta-face-detector")]
     [DataRow("yunet-120x160")]
+    [DataRow("ppocr-cls-mobile-v2")]
+    [DataRow("ppocr-rec-en-number")]
     public void TailOnTheFloatCutReproducesOnnxRuntime(string name)
     {
         var (result, model) = s_compiled[name].Value;
