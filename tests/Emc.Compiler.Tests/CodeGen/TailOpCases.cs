@@ -73,6 +73,39 @@ internal static class TailOpCases
             return F(up, half, ceil, sizes);
         });
         Add("upsample_nearest_opset9", b => F(b.Node("Upsample", ["x", b.Constant([1f, 1f, 2f, 3f], 4)])), opset: 9);
+        Add("sum_max_min_expand_tile", b =>
+        {
+            string sum = b.Node("Sum", ["x", b.Constant(Rand(5), 5), b.Constant(Rand(6), 6, 1, 1)]);
+            string max = b.Node("Max", ["x", b.Constant(Rand(4), 4, 1)]);
+            string min = b.Node("Min", ["x", b.Constant(Rand(30), 6, 1, 5), b.Constant([0.1f], 1)]);
+            string expand = b.Node("Expand", [b.Node("Slice", ["x", b.Int64Constant(0), b.Int64Constant(1), b.Int64Constant(2)]), b.Int64Constant(2, 1, 1, 3, 1)]);
+            string tile = b.Node("Tile", ["x", b.Int64Constant(1, 2, 1, 3)]);
+            return F(sum, max, min, expand, tile);
+        });
+        Add("split_pad_reducemean", b =>
+        {
+            // YOLO/NanoDet heads split box and class channels; Pad both ways (a negative pad crops).
+            string[] parts = b.NodeWithOutputs("Split", ["x", b.Int64Constant(2, 4)], 2, ("axis", 1));
+            string pad = b.Node("Pad", ["x", b.Int64Constant(0, 1, -1, 2, 0, 0, 2, -1), b.Constant([0.5f], 1)]);
+            string mean = b.Node("ReduceMean", ["x"], ("axes", new[] { 1, 3 }), ("keepdims", 0));
+            string all = b.Node("ReduceMean", ["x"]);
+            return F(parts[0], parts[1], pad, mean, all);
+        });
+        Add("depthtospace_convtranspose_lrn_shrink", b =>
+        {
+            string dcr = b.Node("DepthToSpace", [b.Node("Slice", ["x", b.Int64Constant(0), b.Int64Constant(4), b.Int64Constant(1)])], ("blocksize", 2));
+            string crd = b.Node("DepthToSpace", [b.Node("Slice", ["x", b.Int64Constant(0), b.Int64Constant(4), b.Int64Constant(1)])], ("blocksize", 2), ("mode", "CRD"));
+            string up = b.Node("ConvTranspose", ["x", b.Constant(Rand(6 * 2 * 9, -0.3f, 0.3f), 6, 2, 3, 3), b.Constant(Rand(4), 4)], ("group", 2),
+                ("strides", new[] { 2, 2 }), ("pads", new[] { 1, 0, 1, 1 }), ("output_padding", new[] { 1, 0 }));
+            string lrn = b.Node("LRN", ["x"], ("size", 3), ("alpha", 0.2f), ("beta", 0.75f), ("bias", 2f));
+            string shrink = b.Node("Shrink", ["x"], ("lambd", 0.4f), ("bias", 0.1f));
+            return F(dcr, crd, up, lrn, shrink);
+        });
+        Add("cast_float_int64", b =>
+        [
+            (b.Node("Cast", [b.Node("Mul", ["x", b.Constant([7.5f], 1)])], ("to", 7)), 7),
+            (b.Node("Cast", [b.Node("ArgMax", ["x"], ("axis", 1))], ("to", 1)), 1),
+        ]);
         Add("gather_constant_indices", b =>
         {
             string few = b.Node("Gather", ["x", b.Int64Constant(0, -1, 2)], ("axis", 1));

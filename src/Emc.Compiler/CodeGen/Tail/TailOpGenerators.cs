@@ -25,6 +25,15 @@ internal static class TailOpGenerators
         new ResizeLinearTail(),
         new ResizeNearestTail(),
         new LstmTail(),
+        new BroadcastTail(),
+        new TileTail(),
+        new SplitTail(),
+        new PadTail(),
+        new ReduceMeanTail(),
+        new DepthToSpaceTail(),
+        new LrnTail(),
+        new ConvTransposeTail(),
+        new CastTail(),
     ];
 
     private static readonly ILookup<string, ITailOpGenerator> s_byOp = s_all.SelectMany(g => g.OpTypes.Select(op => (op, g))).ToLookup(p => p.op, p => p.g, StringComparer.Ordinal);

@@ -8,10 +8,10 @@ namespace Emc.Compiler.CodeGen.Tail.Ops;
 internal sealed class UnaryTail : ITailOpGenerator
 {
     public IReadOnlyList<string> OpTypes { get; } =
-        ["Exp", "Sigmoid", "Relu", "Tanh", "Neg", "Sqrt", "Log", "Abs", "Clip", "HardSigmoid", "HardSwish", "LeakyRelu", "Elu", "Selu", "Softplus", "Sign"];
+        ["Exp", "Sigmoid", "Relu", "Tanh", "Neg", "Sqrt", "Log", "Abs", "Clip", "HardSigmoid", "HardSwish", "LeakyRelu", "Elu", "Selu", "Softplus", "Sign", "Shrink"];
 
     public string? Check(Node node, long opset) => node.Inputs[0]?.Type != DataType.Float32 ? "not float32"
-        : node.OpType is "HardSigmoid" or "LeakyRelu" or "Elu" or "Selu" && node.Parameters is not ActivationParameters ? "no parameters"
+        : node.OpType is "HardSigmoid" or "LeakyRelu" or "Elu" or "Selu" or "Shrink" && node.Parameters is not ActivationParameters ? "no parameters"
         : null;
 
     public void Emit(Node node, long opset, TailEmitter e)
@@ -68,6 +68,7 @@ internal sealed class UnaryTail : ITailOpGenerator
         "Selu" => $"{beta} * (v <= 0.0f ? {alpha} * {l.Math("exp", "v")} - {alpha} : v)",
         "Softplus" => $"(v > 0.0f ? v : 0.0f) + {l.Math("log", $"1.0f + {l.Math("exp", $"-{l.Math("abs", "v")}")}")}",
         "Sign" => "v > 0.0f ? 1.0f : v < 0.0f ? -1.0f : v",
+        "Shrink" => $"v < -({alpha}) ? v + {beta} : v > {alpha} ? v - {beta} : 0.0f",
         _ => l.Math("abs", "v"),
     };
 
