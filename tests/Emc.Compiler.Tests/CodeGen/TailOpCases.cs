@@ -219,6 +219,22 @@ internal static class TailOpCases
                 ("activations", new[] { "Sigmoid", "Tanh", "Relu" }));
             return F(reverse[0], reverse[1], forward);
         }, opset: 14);
+        Add("gru_bidirectional_and_reverse_linear_before_reset", b =>
+        {
+            // A CRNN recogniser's GRU (bias, initial state) and a keyword spotter's reverse GRU with linear_before_reset
+            // (PyTorch's export), clip and a Relu candidate.
+            const int Hidden = 4, Input = 5;
+            string seq = b.Node("Reshape", ["x", b.Int64Constant(6, 4, Input)]);
+            string[] both = b.NodeWithOutputs("GRU", [seq, b.Constant(Rand(2 * 3 * Hidden * Input), 2, 3 * Hidden, Input),
+                b.Constant(Rand(2 * 3 * Hidden * Hidden), 2, 3 * Hidden, Hidden), b.Constant(Rand(2 * 6 * Hidden), 2, 6 * Hidden), "",
+                b.Constant(Rand(2 * 4 * Hidden), 2, 4, Hidden)], 2, ("direction", "bidirectional"), ("hidden_size", Hidden));
+            string reverse = b.Node("GRU", [seq, b.Constant(Rand(3 * Hidden * Input), 1, 3 * Hidden, Input),
+                b.Constant(Rand(3 * Hidden * Hidden), 1, 3 * Hidden, Hidden), b.Constant(Rand(6 * Hidden), 1, 6 * Hidden)],
+                ("direction", "reverse"), ("hidden_size", Hidden), ("linear_before_reset", 1), ("clip", 0.9f), ("activations", new[] { "Sigmoid", "Relu" }));
+            string plain = b.Node("GRU", [seq, b.Constant(Rand(3 * Hidden * Input), 1, 3 * Hidden, Input),
+                b.Constant(Rand(3 * Hidden * Hidden), 1, 3 * Hidden, Hidden)], ("hidden_size", Hidden), ("linear_before_reset", 1));
+            return F(both[0], both[1], reverse, plain);
+        }, opset: 14);
         return cases;
     }
 

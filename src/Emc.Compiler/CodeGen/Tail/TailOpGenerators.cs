@@ -25,6 +25,7 @@ internal static class TailOpGenerators
         new ResizeLinearTail(),
         new ResizeNearestTail(),
         new LstmTail(),
+        new GruTail(),
         new BroadcastTail(),
         new TileTail(),
         new SplitTail(),

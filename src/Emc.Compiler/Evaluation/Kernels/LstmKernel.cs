@@ -10,19 +10,11 @@ namespace Emc.Compiler.Evaluation.Kernels;
 /// </summary>
 internal static class LstmKernel
 {
-    public static readonly IReadOnlyList<string> Activations = ["Sigmoid", "Tanh", "Relu"];
-
-    public static float Activate(string name, float v) => name switch
-    {
-        "Sigmoid" => 1f / (1f + MathF.Exp(-v)),
-        "Tanh" => MathF.Tanh(v),
-        _ => MathF.Max(v, 0f),
-    };
-
-    public static void Run(LstmParameters p, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> r, ReadOnlySpan<float> bias,
+    public static void Run(LstmParameters parameters, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> r, ReadOnlySpan<float> bias,
         ReadOnlySpan<int> sequenceLens, ReadOnlySpan<float> initialH, ReadOnlySpan<float> initialC, ReadOnlySpan<float> peepholes,
         Span<float> y, Span<float> hLast, Span<float> cLast)
     {
+        var p = parameters.Shape;
         int hidden = p.Hidden, inputSize = p.InputSize;
         y.Clear();
         Span<float> gates = new float[4 * hidden];
@@ -37,24 +29,8 @@ internal static class LstmKernel
                 int state = ((d * p.Batch) + b) * hidden;
                 var c = cLast.Slice(state, hidden);
                 var hOut = hLast.Slice(state, hidden);
-                if (initialH.IsEmpty)
-                {
-                    hOut.Clear();
-                }
-                else
-                {
-                    initialH.Slice(state, hidden).CopyTo(hOut);
-                }
-
-                if (initialC.IsEmpty)
-                {
-                    c.Clear();
-                }
-                else
-                {
-                    initialC.Slice(state, hidden).CopyTo(c);
-                }
-
+                InitialState(initialH, state, hOut);
+                InitialState(initialC, state, c);
                 int length = sequenceLens.IsEmpty ? p.SeqLength : Math.Clamp(sequenceLens[b], 0, p.SeqLength);
                 for (int step = 0; step < length; step++)
                 {
@@ -62,25 +38,8 @@ internal static class LstmKernel
                     var xt = x.Slice(((t * p.Batch) + b) * inputSize, inputSize);
                     for (int row = 0; row < 4 * hidden; row++)
                     {
-                        float s = 0f;
-                        var wr = wd.Slice(row * inputSize, inputSize);
-                        for (int k = 0; k < inputSize; k++)
-                        {
-                            s += wr[k] * xt[k];
-                        }
-
-                        var rr = rd.Slice(row * hidden, hidden);
-                        for (int k = 0; k < hidden; k++)
-                        {
-                            s += rr[k] * hOut[k];
-                        }
-
-                        if (!bias.IsEmpty)
-                        {
-                            s += bias[(d * 8 * hidden) + row] + bias[(d * 8 * hidden) + (4 * hidden) + row];
-                        }
-
-                        gates[row] = s;
+                        float s = Dot(rd.Slice(row * hidden, hidden), hOut, Dot(wd.Slice(row * inputSize, inputSize), xt));
+                        gates[row] = bias.IsEmpty ? s : s + (bias[(d * 8 * hidden) + row] + bias[(d * 8 * hidden) + (4 * hidden) + row]);
                     }
 
                     for (int j = 0; j < hidden; j++)
@@ -93,12 +52,12 @@ internal static class LstmKernel
                             pf = peepholes[(d * 3 * hidden) + (2 * hidden) + j];
                         }
 
-                        float i = Activate(f, Clip(gates[j] + (pi * c[j]), p.Clip));
-                        float forget = p.InputForget ? 1f - i : Activate(f, Clip(gates[(2 * hidden) + j] + (pf * c[j]), p.Clip));
-                        float candidate = Activate(g, Clip(gates[(3 * hidden) + j], p.Clip));
+                        float i = Activate(f, gates[j] + (pi * c[j]), p.Clip);
+                        float forget = parameters.InputForget ? 1f - i : Activate(f, gates[(2 * hidden) + j] + (pf * c[j]), p.Clip);
+                        float candidate = Activate(g, gates[(3 * hidden) + j], p.Clip);
                         c[j] = (forget * c[j]) + (i * candidate);
-                        float o = Activate(f, Clip(gates[hidden + j] + (po * c[j]), p.Clip));
-                        h[j] = o * Activate(act, c[j]);
+                        float o = Activate(f, gates[hidden + j] + (po * c[j]), p.Clip);
+                        h[j] = o * RecurrentActivations.Apply(act, c[j]);
                     }
 
                     h.CopyTo(hOut);
@@ -108,5 +67,29 @@ internal static class LstmKernel
         }
     }
 
-    private static float Clip(float v, float clip) => MathF.Max(-clip, MathF.Min(clip, v));
+    /// <summary>Σ a[k]·b[k] in index order, added to <paramref name="start"/>.</summary>
+    internal static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b, float start = 0f)
+    {
+        float s = start;
+        for (int k = 0; k < a.Length; k++)
+        {
+            s += a[k] * b[k];
+        }
+
+        return s;
+    }
+
+    internal static void InitialState(ReadOnlySpan<float> initial, int offset, Span<float> state)
+    {
+        if (initial.IsEmpty)
+        {
+            state.Clear();
+        }
+        else
+        {
+            initial.Slice(offset, state.Length).CopyTo(state);
+        }
+    }
+
+    private static float Activate(string name, float v, float clip) => RecurrentActivations.Apply(name, RecurrentActivations.Clip(v, clip));
 }

@@ -13,7 +13,7 @@ internal sealed class LstmTail : ITailOpGenerator
 
     public string? Check(Node node, long opset)
     {
-        if (node.Parameters is not LstmParameters p)
+        if (node.Parameters is not LstmParameters { Shape: var p })
         {
             return "no shapes";
         }
@@ -28,7 +28,8 @@ internal sealed class LstmTail : ITailOpGenerator
 
     public void Emit(Node node, long opset, TailEmitter e)
     {
-        var p = (LstmParameters)node.Parameters!;
+        var lstm = (LstmParameters)node.Parameters!;
+        var p = lstm.Shape;
         var l = e.Language;
         int hidden = p.Hidden, inputSize = p.InputSize, batch = p.Batch;
         string x = e.Ref(node.Inputs[0]!), w = e.Ref(node.Inputs[1]!), r = e.Ref(node.Inputs[2]!);
@@ -36,13 +37,7 @@ internal sealed class LstmTail : ITailOpGenerator
         string? bias = Optional(3), initialH = Optional(5), initialC = Optional(6), peepholes = Optional(7);
         string y = e.Ref(node.Outputs[0]);
         string? hLast = node.Outputs.Count > 1 ? e.Ref(node.Outputs[1]) : null, cLast = node.Outputs.Count > 2 ? e.Ref(node.Outputs[2]) : null;
-        string Clip(string v) => float.IsPositiveInfinity(p.Clip) ? v : $"({v} < {l.Float(-p.Clip)} ? {l.Float(-p.Clip)} : {v} > {l.Float(p.Clip)} ? {l.Float(p.Clip)} : {v})";
-        string Act(string name, string v) => name switch
-        {
-            "Sigmoid" => $"1.0f / (1.0f + {l.Math("exp", "-" + v)})",
-            "Tanh" => l.Math("tanh", v),
-            _ => $"({v} > 0.0f ? {v} : 0.0f)",
-        };
+        string Act(string name, string v) => RecurrentTailCode.Activate(l, name, v, p.Clip);
 
         e.Line(l.LocalFloats("h", hidden));
         e.Line(l.LocalFloats("c", hidden));
@@ -95,12 +90,12 @@ internal sealed class LstmTail : ITailOpGenerator
                         }
 
                         string Peep(int q, string v) => peepholes is null ? v : $"{v} + {peepholes}[{pd + (q * hidden)} + j] * c[j]";
-                        e.Line($"float ig = {Act(f, Clip($"({Peep(0, "gi")})"))};");
-                        e.Line(p.InputForget ? "float fg = 1.0f - ig;" : $"float fg = {Act(f, Clip($"({Peep(2, "gf")})"))};");
-                        e.Line($"float cg = {Act(g, Clip("gc"))};");
+                        e.Line($"float ig = {Act(f, $"({Peep(0, "gi")})")};");
+                        e.Line(lstm.InputForget ? "float fg = 1.0f - ig;" : $"float fg = {Act(f, $"({Peep(2, "gf")})")};");
+                        e.Line($"float cg = {Act(g, "gc")};");
                         e.Line("c[j] = fg * c[j] + ig * cg;");
-                        e.Line($"float og = {Act(f, Clip($"({Peep(1, "go")})"))};");
-                        e.Line($"hn[j] = og * {Act(act, "c[j]")};");
+                        e.Line($"float og = {Act(f, $"({Peep(1, "go")})")};");
+                        e.Line($"hn[j] = og * {RecurrentTailCode.Activate(l, act, "c[j]", float.PositiveInfinity)};");
                     });
                     e.For("j", hidden, () =>
                     {
