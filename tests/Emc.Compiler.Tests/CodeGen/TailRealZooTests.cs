@@ -47,6 +47,9 @@ public sealed class TailRealZooTests
     {
         var (result, model) = s_compiled[name].Value;
         var graph = Import(name);
+        var own = graph.Nodes.Select(n => (n.Name, n.OpType)).ToHashSet();
+        Assert.IsEmpty(result.Tail!.Nodes.Where(n => !own.Contains((n.Name, n.OpType))).Select(n => n.ToString()).ToList(),
+            "the tail holds the model's own nodes, not the device's realisations of them");
         var runs = new List<TailRun>();
         var evaluator = new List<List<float[]>>();
         var ort = new List<List<float[]>>();
