@@ -70,6 +70,20 @@ public sealed class ElementwiseTableTests
     }
 
     [TestMethod]
+    public void DifferenceOfTwoTensorsIsOneQuantizedAddWithANegatedMultiplier()
+    {
+        // conv1 − conv2 (a run-time difference, e.g. a DoG-style or residual-correction head), then a conv and its
+        // difference with the first input again, with a Relu fused through the output range.
+        var b = new OnnxNetBuilder("x", 1, Channels, Side, Side);
+        string first = Conv(b, "x", 23);
+        string d = b.Node("Sub", [first, Conv(b, "x", 24)]);
+        string e = b.Node("Relu", [b.Node("Sub", [Conv(b, d, 25), first])]);
+        var net = Check(b, Conv(b, e, 26));
+        Assert.AreEqual(2, net.LayerTypes.Count(t => t == KmodelLayerType.QuantizedAdd), string.Join(",", net.LayerTypes));
+        Assert.AreEqual(0, net.LayerTypes.Count(t => t == KmodelLayerType.Requantize), string.Join(",", net.LayerTypes));
+    }
+
+    [TestMethod]
     public void PerPositionConstantIsDiagnosedNotApproximated()
     {
         // A per-channel constant folds into the conv (fold-channel-affine); one that varies per position has no layer.

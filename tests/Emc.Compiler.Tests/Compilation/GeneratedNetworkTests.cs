@@ -105,10 +105,20 @@ public sealed class GeneratedNetworkTests
         CheckNetwork(seed, FullyConnectedTarget.Default, layerRewrites: true);
     }
 
-    private static void CheckNetwork(int seed, FullyConnectedTarget fc, bool convKernels = false, bool layout = false, bool perChannelPRelu = false,
-        bool linearResize = false, bool transposedConv = false, ActivationRanges ranges = ActivationRanges.PerTensor, bool layerRewrites = false)
+    public static IEnumerable<object[]> DifferenceSeeds => Enumerable.Range(601, 10).Select(s => new object[] { s });
+
+    [TestMethod]
+    [DynamicData(nameof(DifferenceSeeds))]
+    public void DifferenceNetworksStayWithinTheBound(int seed)
     {
-        var net = new RandomNetwork(seed, convKernels, layout, perChannelPRelu, linearResize, transposedConv, layerRewrites);
+        CheckNetwork(seed, FullyConnectedTarget.Default, differences: true);
+    }
+
+    private static void CheckNetwork(int seed, FullyConnectedTarget fc, bool convKernels = false, bool layout = false, bool perChannelPRelu = false,
+        bool linearResize = false, bool transposedConv = false, ActivationRanges ranges = ActivationRanges.PerTensor, bool layerRewrites = false,
+        bool differences = false)
+    {
+        var net = new RandomNetwork(seed, convKernels, layout, perChannelPRelu, linearResize, transposedConv, layerRewrites, differences);
         var samples = CompiledNet.RandomSamples(8, 3 * net.Height * net.Width, seed);
         var compiled = CompiledNet.Compile(net.Model, samples, new CompileOptions { Calibration = CalibrationMethod.MinMax, FullyConnected = fc, ActivationRanges = ranges }, net.ModelOrder);
         Assert.IsTrue(compiled.Result.Succeeded, $"{net.Description}: {string.Join(Environment.NewLine, compiled.Result.Diagnostics)}");

@@ -37,9 +37,11 @@ internal sealed class RandomNetwork
     /// output_padding, groups 1 or depthwise) on maps up to 8×8.</param>
     /// <param name="layerRewrites">Also draw the patterns the layer-rewrites stage turns into fewer layers: CReLU after a
     /// conv (Relu(Concat(y, −y))) and a Relu after a Concat of two convs.</param>
+    /// <param name="differences">Two-branch blocks subtract their branches (Sub of two run-time tensors) half the time.</param>
     public RandomNetwork(int seed, bool convKernels = false, bool layout = false, bool perChannelPRelu = false, bool linearResize = false,
-        bool transposedConv = false, bool layerRewrites = false)
+        bool transposedConv = false, bool layerRewrites = false, bool differences = false)
     {
+        _differences = differences;
         _layerRewrites = layerRewrites;
         _linearResize = linearResize;
         _transposedConv = transposedConv;
@@ -63,6 +65,7 @@ internal sealed class RandomNetwork
     }
 
     private readonly bool _layout;
+    private readonly bool _differences;
     private readonly bool _widthMajor;
     private readonly bool _linearResize;
 
@@ -545,8 +548,9 @@ internal sealed class RandomNetwork
 
     private string Add(string a, string b, bool relu)
     {
-        string y = _b.Node("Add", [a, b]);
-        _ops.Add("add");
+        string op = _differences && _random.Next(2) == 0 ? "Sub" : "Add";
+        string y = _b.Node(op, [a, b]);
+        _ops.Add(op.ToLowerInvariant());
         _rules.Add((err, _) => (y, err(a) + err(b)));
         return relu ? Activation(y, "Relu") : y;
     }

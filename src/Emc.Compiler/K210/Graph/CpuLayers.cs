@@ -169,15 +169,19 @@ internal sealed class AddLayer(string name, K210Tensor a, K210Tensor b, K210Tens
 }
 
 /// <summary>QUANTIZED_ADD (uint8, equal shapes).</summary>
-internal sealed class QuantizedAddLayer(string name, K210Tensor a, K210Tensor b, K210Tensor output) : K210Layer(name, [a, b], output)
+/// <remarks>With <paramref name="subtract"/>, a − b: the same layer with b's multiplier negated (the multipliers are
+/// signed 32-bit, spec §4.1), so the difference is as exact as the sum.</remarks>
+internal sealed class QuantizedAddLayer(string name, K210Tensor a, K210Tensor b, K210Tensor output, bool subtract = false) : K210Layer(name, [a, b], output)
 {
-    public override string Kind => "u8 add";
+    public override string Kind => subtract ? "u8 sub" : "u8 add";
+
+    public bool Subtract => subtract;
 
     internal override LayerBody ToBody()
     {
         K210Tensor a = Inputs[0], b = Inputs[1], o = Output;
         var p = QuantizedAddParameters.Derive(a.Quant!.Value, b.Quant!.Value, o.Quant!.Value);
-        return new QuantizedAddBody(At(a), At(b), At(o), Count(o), p.AOffset, p.AMul, 0, p.BOffset, p.BMul, 0, p.OutOffset, p.OutMul, p.OutShift);
+        return new QuantizedAddBody(At(a), At(b), At(o), Count(o), p.AOffset, p.AMul, 0, p.BOffset, subtract ? -p.BMul : p.BMul, 0, p.OutOffset, p.OutMul, p.OutShift);
     }
 }
 

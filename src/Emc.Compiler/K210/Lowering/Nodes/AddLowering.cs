@@ -8,7 +8,8 @@ namespace Emc.Compiler.K210.Lowering.Nodes;
 
 /// <summary>
 /// Add of two run-time tensors of one shape: QUANTIZED_ADD when both already exist as uint8 (conv outputs, pools,
-/// other quantized adds), with a following Relu/Clip fused through the output range; otherwise float ADD.
+/// other quantized adds), with a following Relu/Clip fused through the output range; otherwise float ADD. Sub of two
+/// such uint8 tensors is the same layer with a negated multiplier (<see cref="TryLowerDifference"/>).
 /// </summary>
 internal sealed class AddLowering : INodeLowering
 {
@@ -43,6 +44,25 @@ internal sealed class AddLowering : INodeLowering
             return;
         }
 
+        LowerQuantized(ctx, node, subtract: false);
+    }
+
+    /// <summary>Sub of two run-time tensors of one shape that both exist as uint8: QUANTIZED_ADD with b's multiplier
+    /// negated. False (nothing done) otherwise.</summary>
+    public static bool TryLowerDifference(LoweringContext ctx, Node node)
+    {
+        if (node.OpType != "Sub" || node.Inputs.Count != 2 || node.Inputs[0] is not { Constant: null, Shape: { } a } x || node.Inputs[1] is not { Constant: null, Shape: { } b } y
+            || !a.Equals(b) || !ctx.IsUInt8(x) || !ctx.IsUInt8(y))
+        {
+            return false;
+        }
+
+        LowerQuantized(ctx, node, subtract: true);
+        return true;
+    }
+
+    private static void LowerQuantized(LoweringContext ctx, Node node, bool subtract)
+    {
         var x = ctx.GetMainU8(node.Inputs[0]!, node);
         var y = ctx.GetMainU8(node.Inputs[1]!, node);
         var output = FuseClampIntoOutputRange.Instance.Apply(ctx, node.Outputs[0]);
@@ -54,7 +74,7 @@ internal sealed class AddLowering : INodeLowering
 
         var result = ctx.NewTensor(output.Name, K210ElementType.UInt8, K210MemoryKind.Main, x.Channels, x.Height, x.Width);
         result.RangeSource = output;
-        ctx.Add(new QuantizedAddLayer(node.Name, x, y, result));
+        ctx.Add(new QuantizedAddLayer(node.Name, x, y, result, subtract));
         ctx.Slot(output).MainU8 = result;
     }
 

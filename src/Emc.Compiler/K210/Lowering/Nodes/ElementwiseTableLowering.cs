@@ -30,10 +30,10 @@ internal sealed class ElementwiseTableLowering : INodeLowering
     public void Lower(LoweringContext ctx, Node node)
     {
         if (!ElementwiseTable.Instance.TryLower(ctx, node) && !(node.OpType == "PRelu" && PerChannelPReluAsHalves.Instance.TryLowerAlone(ctx, node))
-            && !PerChannelAffineAsDepthwiseConv.Instance.TryLower(ctx, node))
+            && !PerChannelAffineAsDepthwiseConv.Instance.TryLower(ctx, node) && !AddLowering.TryLowerDifference(ctx, node))
         {
             ctx.Error(CompilerDiagnostics.UnsupportedOperator, node, node.Inputs.Count(v => v is { Constant: null }) > 1
-                ? "an element-wise op of two run-time tensors (other than Add, or one tensor and a function of it) has no kmodel v3 layer"
+                ? "an element-wise op of two run-time tensors (other than Add, Sub of two uint8 tensors of one shape, or one tensor and a function of it) has no kmodel v3 layer"
                 : "a constant operand that varies across elements (per channel or per position) cannot be one 256-entry REQUANTIZE table");
         }
     }
