@@ -292,7 +292,7 @@ public sealed class NewUserCliTests
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        Emc.Cli.Inspect.OnnxInspector.Run(TestData.Path("onnx-node", "test_lstm_defaults", "model.onnx"), false, stdout, stderr);
+        Emc.Cli.Inspect.OnnxInspector.Run(TestData.Path("onnx-simple", "test_strnorm_model_monday_casesensintive_lower", "model.onnx"), false, stdout, stderr);
 
         string all = stdout.ToString() + stderr.ToString();
         Assert.AreEqual(1, all.Split('\n').Count(l => l.Contains("EMC0101", StringComparison.Ordinal)), all);
