@@ -32,6 +32,11 @@ public sealed class GroupedActivationTablesTests
         Assert.IsGreaterThanOrEqualTo(perTensor.SqnrDb() + 10, perChannel.SqnrDb());
         Assert.AreEqual(1, perTensor.LayerTypes.Count(t => t == KmodelLayerType.Requantize));
         Assert.IsGreaterThan(1, perChannel.LayerTypes.Count(t => t == KmodelLayerType.Requantize));
+
+        // The report compares each run with its channels of the SiLU's value.
+        var runs = perChannel.Result.Report!.Layers.Where(l => l.LayerType.StartsWith("table", StringComparison.Ordinal)).ToList();
+        Assert.IsGreaterThan(1, runs.Count);
+        Assert.IsTrue(runs.All(l => l.SqnrDb is > 20), string.Join(", ", runs.Select(l => l.SqnrDb)));
     }
 
     [TestMethod]
