@@ -105,10 +105,20 @@ public sealed class GeneratedNetworkTests
         CheckNetwork(seed, FullyConnectedTarget.Default, layerRewrites: true);
     }
 
-    private static void CheckNetwork(int seed, FullyConnectedTarget fc, bool convKernels = false, bool layout = false, bool perChannelPRelu = false,
-        bool linearResize = false, bool transposedConv = false, ActivationRanges ranges = ActivationRanges.PerTensor, bool layerRewrites = false)
+    /// <summary>SiLU tables after convs and concats, per-channel ranges (tables split by channel groups where it pays).</summary>
+    public static IEnumerable<object[]> TableSeeds => Enumerable.Range(501, 12).Select(s => new object[] { s });
+
+    [TestMethod]
+    [DynamicData(nameof(TableSeeds))]
+    public void GroupedActivationTableNetworksStayWithinTheBound(int seed)
     {
-        var net = new RandomNetwork(seed, convKernels, layout, perChannelPRelu, linearResize, transposedConv, layerRewrites);
+        CheckNetwork(seed, FullyConnectedTarget.Default, ranges: ActivationRanges.PerChannel, tables: true);
+    }
+
+    private static void CheckNetwork(int seed, FullyConnectedTarget fc, bool convKernels = false, bool layout = false, bool perChannelPRelu = false,
+        bool linearResize = false, bool transposedConv = false, ActivationRanges ranges = ActivationRanges.PerTensor, bool layerRewrites = false, bool tables = false)
+    {
+        var net = new RandomNetwork(seed, convKernels, layout, perChannelPRelu, linearResize, transposedConv, layerRewrites, tables);
         var samples = CompiledNet.RandomSamples(8, 3 * net.Height * net.Width, seed);
         var compiled = CompiledNet.Compile(net.Model, samples, new CompileOptions { Calibration = CalibrationMethod.MinMax, FullyConnected = fc, ActivationRanges = ranges }, net.ModelOrder);
         Assert.IsTrue(compiled.Result.Succeeded, $"{net.Description}: {string.Join(Environment.NewLine, compiled.Result.Diagnostics)}");
