@@ -77,6 +77,15 @@ internal sealed class LayerErrorAccount
 
             var (c, h, w) = LoweringContext.Chw(value.Shape);
             var sampling = t.Sampling ?? new MapSampling(0, 0, 1);
+            int first = 0;
+            if (layer is RequantizeLayer && t.AliasOf is { } whole && whole.Channels == c && t.Channels < c && t.AliasOffset % ((long)h * w) == 0)
+            {
+                // One run of a table split by channel groups: its channels of the value.
+                first = (int)(t.AliasOffset / ((long)h * w));
+                want = want.AsSpan(first * h * w, t.Channels * h * w).ToArray();
+                c = t.Channels;
+            }
+
             if ((long)c * h * w != want.Length || c != t.Channels
                 || sampling.RowOffset + (sampling.Stride * (h - 1)) >= t.Height || sampling.ColOffset + (sampling.Stride * (w - 1)) >= t.Width
                 || (t.Sampling is null && (h != t.Height || w != t.Width)))

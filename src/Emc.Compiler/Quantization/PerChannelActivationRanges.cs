@@ -164,10 +164,12 @@ internal static class PerChannelActivationRanges
     /// <summary>
     /// A reader's weights for an input quantized per channel: w·s/s_c for input channel c, so the conv sees one scale s (the
     /// tensor's) — Σ w·(q + b)/s_c = Σ (w·s/s_c)·(q + b)/s — and the calibration means it corrects its bias with, scaled
-    /// the other way.
+    /// the other way. A channel with its own zero point (b_c ≠ b, <see cref="GroupedActivationTables"/>) adds the constant
+    /// Σ w·(b_c − b)/s_c to the bias: exact for a 1×1 conv, which reads no padding.
     /// </summary>
-    public static (KpuConvWeights Weights, double[]? Means) FoldInputScales(KpuConvWeights conv, IReadOnlyList<QuantParam> input, double s, double[]? means)
+    public static (KpuConvWeights Weights, double[]? Means) FoldInputScales(KpuConvWeights conv, IReadOnlyList<QuantParam> input, QuantParam reference, double[]? means)
     {
+        double s = reference.S;
         int k2 = conv.KernelSize * conv.KernelSize, per = conv.WeightsPerOutput;
         var weights = new float[conv.Weights.Length];
         for (int i = 0; i < weights.Length; i++)
@@ -176,8 +178,32 @@ internal static class PerChannelActivationRanges
             weights[i] = (float)(conv.Weights[i] * s / input[c].S);
         }
 
-        var scaled = means is null || means.Length != input.Count ? means : [.. means.Select((m, c) => m * input[c].S / s)];
-        return (conv with { Weights = weights }, scaled);
+        var scaled = means is null || means.Length != input.Count ? means
+            : [.. means.Select((m, c) => (m * input[c].S / s) - ((input[c].B - reference.B) / s))];
+        if (input.All(q => q.B == reference.B))
+        {
+            return (conv with { Weights = weights }, scaled);
+        }
+
+        if (conv.KernelSize != 1)
+        {
+            throw new InvalidOperationException("per-channel zero points need a reader without padding");
+        }
+
+        var bias = new float[conv.OutChannels];
+        for (int o = 0; o < bias.Length; o++)
+        {
+            double sum = conv.Bias.Length > o ? conv.Bias[o] : 0;
+            for (int i = o * per; i < (o + 1) * per; i++)
+            {
+                int c = conv.Depthwise ? o : i % per / k2;
+                sum += conv.Weights[i] * (input[c].B - reference.B) / input[c].S;
+            }
+
+            bias[o] = (float)sum;
+        }
+
+        return (conv with { Weights = weights, Bias = bias }, scaled);
     }
 
     private static K210Tensor? Root(K210Tensor t)
@@ -192,7 +218,7 @@ internal static class PerChannelActivationRanges
     }
 
     /// <summary>Layers that copy bytes within each channel (the output shares the input's quantization).</summary>
-    private static bool IsChannelCopy(K210Layer layer) => layer switch
+    internal static bool IsChannelCopy(K210Layer layer) => layer switch
     {
         QuantizedMaxPoolLayer pool => pool.InputOffset < pool.InputHeight * pool.InputWidth && pool.Inputs[0].Channels == pool.Output.Channels,
         UploadLayer or ResizeNearestLayer => layer.Inputs[0].Channels == layer.Output.Channels,

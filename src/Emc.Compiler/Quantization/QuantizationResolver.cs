@@ -43,6 +43,18 @@ internal static class QuantizationResolver
             }
         }
 
+        var grouped = new Dictionary<K210Tensor, GroupedActivationTables.Candidate>();
+        if (options.ActivationRanges == ActivationRanges.PerChannel)
+        {
+            foreach (var candidate in GroupedActivationTables.Candidates(model).Where(c => GroupedActivationTables.Assign(c, stats)))
+            {
+                foreach (var t in candidate.Members)
+                {
+                    grouped[t] = candidate;
+                }
+            }
+        }
+
         // A conv whose integer parameters do not fit with per-channel scales (norm_mul's range) falls back to per-tensor
         // quantization of the tensors it reads and writes; that changes the convs around them, so derive again.
         var convs = model.Layers.OfType<KpuConvLayer>().ToList();
@@ -60,14 +72,30 @@ internal static class QuantizationResolver
 
             var dropped = failed.SelectMany(f => new[] { f.Conv.Inputs[0], f.Conv.Output })
                 .Select(t => familyOf.GetValueOrDefault(t)).OfType<PerChannelActivationRanges.Family>().ToHashSet();
-            if (dropped.Count == 0)
+            var ungrouped = failed.SelectMany(f => new[] { f.Conv.Inputs[0], f.Conv.Output })
+                .Select(t => grouped.GetValueOrDefault(t)).OfType<GroupedActivationTables.Candidate>().ToHashSet();
+            if (dropped.Count == 0 && ungrouped.Count == 0)
             {
                 foreach (var (conv, error) in failed)
                 {
                     diagnostics.Add(CompilerDiagnostics.ParameterOverflow.Create($"conv '{conv.Name}': {error}", path, conv.Name, "Conv"));
                 }
 
+                foreach (var candidate in grouped.Values.Distinct())
+                {
+                    GroupedActivationTables.Split(model, candidate);
+                }
+
                 return;
+            }
+
+            foreach (var candidate in ungrouped)
+            {
+                GroupedActivationTables.Clear(candidate);
+                foreach (var t in candidate.Members)
+                {
+                    grouped.Remove(t);
+                }
             }
 
             foreach (var member in dropped.SelectMany(f => f.FirstChannels.Keys))
@@ -90,7 +118,7 @@ internal static class QuantizationResolver
         var weights = conv.Weights;
         if (input.ChannelQuant is { } channels)
         {
-            (weights, means) = PerChannelActivationRanges.FoldInputScales(weights, channels, input.Quant!.Value.S, means);
+            (weights, means) = PerChannelActivationRanges.FoldInputScales(weights, channels, input.Quant!.Value, means);
         }
 
         return KpuConvQuantizer.Derive(weights, input.Quant!.Value, conv.Output.Quant!.Value, conv.Activation, options.WeightBits, out error, means, conv.Output.ChannelQuant);

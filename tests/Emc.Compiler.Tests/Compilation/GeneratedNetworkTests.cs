@@ -114,11 +114,21 @@ public sealed class GeneratedNetworkTests
         CheckNetwork(seed, FullyConnectedTarget.Default, differences: true);
     }
 
+    /// <summary>SiLU tables after convs and concats, per-channel ranges (tables split by channel groups where it pays).</summary>
+    public static IEnumerable<object[]> TableSeeds => Enumerable.Range(501, 12).Select(s => new object[] { s });
+
+    [TestMethod]
+    [DynamicData(nameof(TableSeeds))]
+    public void GroupedActivationTableNetworksStayWithinTheBound(int seed)
+    {
+        CheckNetwork(seed, FullyConnectedTarget.Default, ranges: ActivationRanges.PerChannel, tables: true);
+    }
+
     private static void CheckNetwork(int seed, FullyConnectedTarget fc, bool convKernels = false, bool layout = false, bool perChannelPRelu = false,
         bool linearResize = false, bool transposedConv = false, ActivationRanges ranges = ActivationRanges.PerTensor, bool layerRewrites = false,
-        bool differences = false)
+        bool differences = false, bool tables = false)
     {
-        var net = new RandomNetwork(seed, convKernels, layout, perChannelPRelu, linearResize, transposedConv, layerRewrites, differences);
+        var net = new RandomNetwork(seed, convKernels, layout, perChannelPRelu, linearResize, transposedConv, layerRewrites, differences, tables);
         var samples = CompiledNet.RandomSamples(8, 3 * net.Height * net.Width, seed);
         var compiled = CompiledNet.Compile(net.Model, samples, new CompileOptions { Calibration = CalibrationMethod.MinMax, FullyConnected = fc, ActivationRanges = ranges }, net.ModelOrder);
         Assert.IsTrue(compiled.Result.Succeeded, $"{net.Description}: {string.Join(Environment.NewLine, compiled.Result.Diagnostics)}");

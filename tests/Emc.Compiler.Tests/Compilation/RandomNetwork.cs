@@ -38,10 +38,13 @@ internal sealed class RandomNetwork
     /// <param name="layerRewrites">Also draw the patterns the layer-rewrites stage turns into fewer layers: CReLU after a
     /// conv (Relu(Concat(y, −y))) and a Relu after a Concat of two convs.</param>
     /// <param name="differences">Two-branch blocks subtract their branches (Sub of two run-time tensors) half the time.</param>
+    /// <param name="tables">Also draw SiLU (x·sigmoid(x), a REQUANTIZE table) as a conv's activation and after a Concat of
+    /// two convs.</param>
     public RandomNetwork(int seed, bool convKernels = false, bool layout = false, bool perChannelPRelu = false, bool linearResize = false,
-        bool transposedConv = false, bool layerRewrites = false, bool differences = false)
+        bool transposedConv = false, bool layerRewrites = false, bool differences = false, bool tables = false)
     {
         _differences = differences;
+        _tables = tables;
         _layerRewrites = layerRewrites;
         _linearResize = linearResize;
         _transposedConv = transposedConv;
@@ -164,6 +167,15 @@ internal sealed class RandomNetwork
                     t = Unary(Concat(a, b), "Relu", "relu after concat");
                 }
 
+                c = _lastChannels = 8;
+                continue;
+            }
+
+            if (_tables && _random.Next(4) == 0)
+            {
+                string a = Conv(t, c, 4, 1, 1, [0, 0, 0, 0], null);
+                string b = Conv(t, c, 4, 3, 1, [1, 1, 1, 1], null);
+                t = Activation(Concat(a, b), "Silu");
                 c = _lastChannels = 8;
                 continue;
             }
@@ -325,6 +337,8 @@ internal sealed class RandomNetwork
 
     private readonly bool _layerRewrites;
 
+    private readonly bool _tables;
+
     /// <summary>
     /// A stride-2 ConvTranspose: k2 p0 (2h), k3 p1 with output_padding 0 or 1 (2h − 1 or 2h), k4 p1 (2h). Each output
     /// sums a subset of its channel's taps, so the rows' Σ|w| (over input channels and taps) bound its gain.
@@ -437,7 +451,14 @@ internal sealed class RandomNetwork
 
     private readonly bool _perChannelPRelu;
 
-    private string? Act() => _random.Next(_perChannelPRelu ? 4 : 3) switch { 0 => "Relu", 1 => "Clip", 3 => "PRelu", _ => null };
+    private string? Act() => _random.Next(_tables ? 5 : _perChannelPRelu ? 4 : 3) switch
+    {
+        0 => "Relu",
+        1 => "Clip",
+        3 when _perChannelPRelu => "PRelu",
+        4 => "Silu",
+        _ => null,
+    };
 
     private float[] Weights(int rows, int perRow, double gain)
     {
@@ -530,6 +551,15 @@ internal sealed class RandomNetwork
             _ops.Add("prelu/c");
             _rules.Add((err, range) => (p, err(y) + ((Math.Max(range(p).Max, 0) - Math.Min(range(p).Min, 0)) / 255)));
             return p;
+        }
+
+        if (act == "Silu")
+        {
+            // Lipschitz 1.1 (the largest slope of x·sigmoid(x)); the table's output rounding is the rule's added step.
+            string s = _b.Node("Mul", [y, _b.Node("Sigmoid", [y])]);
+            _ops.Add("silu");
+            _rules.Add((err, _) => (s, 1.1 * err(y)));
+            return s;
         }
 
         string z = act == "Relu" ? _b.Node("Relu", [y]) : _b.Node("Clip", [y, _b.Constant([0f], []), _b.Constant([0.5f], [])]);

@@ -32,7 +32,8 @@ public sealed class RealZooCoverageTests
     /// up). light-person-detector: every layer's integer arithmetic is within 1 LSB of its float model and the float
     /// evaluator matches ONNX Runtime (106 dB); the loss is per-tensor activation quantization of channels whose ranges
     /// differ up to 500× feeding depthwise weights up to |w| ≈ 140 (docs/accuracy.md). Consumer calibration: 2.1 → 8.6 dB;
-    /// split-depthwise-channel-ranges and SiLU-slope weighting: 14.2 dB. ppocr-det-mobile-v2 (DBNet): 5.2 dB on the text
+    /// split-depthwise-channel-ranges and SiLU-slope weighting: 14.2 dB; SiLU tables by channel group (ranges=channel):
+    /// 16.4 dB. ppocr-det-mobile-v2 (DBNet): 5.2 dB on the text
     /// image, where 99 % of ONNX Runtime's text pixels (p &gt; 0.3) are found; −18.9 dB on the kite photo, whose map ONNX
     /// Runtime leaves empty (max 0.18, mean 1e−5), so any noise dominates. Its float evaluation matches ONNX Runtime (109
     /// and 89 dB); the loss is quantization through the backbone (hard-swish tables at 13 dB), calibrated on photos
@@ -40,7 +41,7 @@ public sealed class RealZooCoverageTests
     /// </summary>
     private static readonly Dictionary<string, double> s_knownLowDb = new(StringComparer.Ordinal)
     {
-        ["light-person-detector"] = 14.0,
+        ["light-person-detector"] = 16.0,
         ["ppocr-det-mobile-v2"] = -19.0,
     };
 
@@ -78,7 +79,7 @@ public sealed class RealZooCoverageTests
         var table = new StringBuilder("| model | result | options | output SQNR vs reference (min over test sets) |\n|---|---|---|---|\n");
         int compiled = 0;
         var failures = new List<string>();
-        foreach (var (name, text, images) in s_models)
+        foreach (var (name, text, images) in s_models.Where(m => Environment.GetEnvironmentVariable("EMC_ZOO_ONLY") is not { } only || only.Split(',').Contains(m.Name)))
         {
             var options = Options(name, text, images);
             var result = KmodelCompiler.Compile(TestData.Path("real-zoo", name, "model.onnx"), options);
@@ -267,7 +268,8 @@ public sealed class RealZooCoverageTests
         }
 
         // EMC_ZOO_CALIBRATION=minmax|percentile|mse|kld and EMC_ZOO_RANGES=pertensor|perchannel compare calibration
-        // methods and activation ranges on the same yardstick (issue 10).
+        // methods and activation ranges on the same yardstick (issue 10); EMC_ZOO_ONLY=name,... runs only those models
+        // (the minimum-compiled count then fails by design).
         if (Environment.GetEnvironmentVariable("EMC_ZOO_RANGES") is { Length: > 0 } ranges)
         {
             options = options with { ActivationRanges = Enum.Parse<ActivationRanges>(ranges, ignoreCase: true) };
