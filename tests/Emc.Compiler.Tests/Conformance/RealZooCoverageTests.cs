@@ -4,6 +4,7 @@ using Emc.Compiler.Compilation;
 using Emc.Compiler.Evaluation;
 using Emc.Compiler.Import;
 using Emc.Compiler.Ir;
+using Emc.Compiler.Tests.Compilation;
 using Emc.Kmodel;
 using Emc.Kmodel.Simulation;
 using Emc.Tests;
@@ -39,6 +40,8 @@ public sealed class RealZooCoverageTests
     /// and 89 dB); the loss is quantization through the backbone (hard-swish tables at 13 dB), calibrated on photos
     /// without text.
     /// </summary>
+    private static readonly List<string> s_temporary = [];
+
     private static readonly Dictionary<string, double> s_knownLowDb = new(StringComparer.Ordinal)
     {
         ["light-person-detector"] = 16.0,
@@ -51,12 +54,12 @@ public sealed class RealZooCoverageTests
     /// whose per-channel ranges the photos would misjudge (docs/accuracy.md has both columns).</summary>
     private static readonly (string Name, string Options, bool Images)[] s_models =
     [
-        ("burn-mnist", "mean=0.1307 std=0.3081 tail=auto", true),
+        ("burn-mnist", "mean=0.1307 std=0.3081 tail=auto calibrate=mnist-t10k", true),
         ("catdog-cnn", "range=0,1", true),
-        ("cifar100-selu", "range=0,1", true),
+        ("cifar100-selu", "range=0,1 calibrate=maix-emc-cifar10/cifar10_dataset", true),
         ("deeplabv3-mnv2-257", "range=-1,1", true),
         ("iris-shufflenetv2", "range=0,1", true),
-        ("kazuhito-mnist", "range=0,1", true),
+        ("kazuhito-mnist", "range=0,1 calibrate=mnist-t10k", true),
         ("light-person-detector", "range=0,255 bgr ranges=channel", true),
         ("mtcnn-onet", "mean=0.5 std=0.50196078", true),
         ("mtcnn-pnet", "mean=0.5 std=0.50196078 ranges=channel", true),
@@ -83,6 +86,8 @@ public sealed class RealZooCoverageTests
         {
             var options = Options(name, text, images);
             var result = KmodelCompiler.Compile(TestData.Path("real-zoo", name, "model.onnx"), options);
+            s_temporary.ForEach(d => Directory.Delete(d, recursive: true));
+            s_temporary.Clear();
             string shown = text + (options.InputShapes is { Count: > 0 } s ? " shape=" + OptionSyntax.Format(s) : "");
             if (!result.Succeeded)
             {
@@ -242,6 +247,29 @@ public sealed class RealZooCoverageTests
         return want.Length != got.Length ? double.NaN : noise == 0 ? double.PositiveInfinity : 10 * Math.Log10(signal / noise);
     }
 
+    /// <summary>
+    /// Calibration data of the model's own kind where the shared testdata has it, never a stored test input: the images
+    /// of a testdata folder other than the ones the test sets were made from (the info.json's sources), or, for
+    /// "mnist-t10k", t10k digits 100–163 (the test sets are digits 0–3) as .npy through the options' input map.
+    /// </summary>
+    private static List<string> CalibrationData(string name, string source, CompileOptions options)
+    {
+        if (source == "mnist-t10k")
+        {
+            var (images, _) = Mnist.Load(164);
+            var (scale, offset) = options.Mean is [float mean] && options.Std is [float std]
+                ? (1 / (255 * std), -mean / std)
+                : options.InputRange is var (low, high) ? ((high - low) / 255, low) : (1f / 255, 0f);
+            string dir = Mnist.WriteNpy(images[100..], scale, offset);
+            s_temporary.Add(dir);
+            return [dir];
+        }
+
+        string tests = File.ReadAllText(TestData.Path("real-zoo", name, "info.json"));
+        return Directory.GetFiles(TestData.Path(source.Split('/'))).Order(StringComparer.Ordinal)
+            .Where(f => !tests.Contains(source + "/" + Path.GetFileName(f), StringComparison.Ordinal)).ToList();
+    }
+
     private static CompileOptions Options(string name, string text, bool images)
     {
         var options = new CompileOptions
@@ -262,9 +290,15 @@ public sealed class RealZooCoverageTests
                 "bgr" => options with { ChannelOrder = ChannelOrder.Bgr },
                 "outputs" => options with { Outputs = kv[1].Split(',') },
                 "tail" when kv[1] == "auto" => options with { AutoTail = true },
+                "calibrate" => options,
                 "ranges" when kv[1] == "channel" => options with { ActivationRanges = ActivationRanges.PerChannel },
                 _ => throw new ArgumentException(part),
             };
+        }
+
+        if (text.Split(' ').FirstOrDefault(p => p.StartsWith("calibrate=", StringComparison.Ordinal)) is { } calibrate)
+        {
+            options = options with { Dataset = CalibrationData(name, calibrate["calibrate=".Length..], options) };
         }
 
         // EMC_ZOO_CALIBRATION=minmax|percentile|mse|kld and EMC_ZOO_RANGES=pertensor|perchannel compare calibration
