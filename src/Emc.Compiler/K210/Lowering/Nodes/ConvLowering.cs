@@ -237,7 +237,9 @@ internal sealed class ConvLowering : INodeLowering
 
         // Per-channel PRelu: the halves are not monotone alike, so the pool (and any sampling) waits for their sum.
         var (halvesH, halvesW) = halves ? (kh, kw) : (outH, outW);
-        var plan = SplitKpuConv.Plan(convWeights, input, halvesH, halvesW, ctx.Options.WeightBits, out string? limitProblem);
+        bool inputInMainMemory = depthwise && !halves && windows is null && !rowShift && inSlot.Sample is null
+            && inSlot.KpuProducer is not null && input == inSlot.Kpu;
+        var plan = SplitKpuConv.Plan(convWeights, input, halvesH, halvesW, ctx.Options.WeightBits, out string? limitProblem, inputInMainMemory);
         if (plan is null)
         {
             string via = windows is { Direct: false }
@@ -257,7 +259,9 @@ internal sealed class ConvLowering : INodeLowering
         if (plan.Count > 1 || plan.Tiled)
         {
             ctx.Passes.Record(SplitKpuConv.Instance);
-            SplitKpuConv.Lower(ctx, conv, plan, input, convWeights, activation, pool, rowShift, sample, output, rangeSource, outH, outW);
+            var inputMain = plan.TiledInput ? ctx.GetMainU8(inputValue, conv) : null;
+            SplitKpuConv.Lower(ctx, conv, plan, input, convWeights, activation, pool, rowShift, sample, output, rangeSource, outH, outW,
+                inputMain is null ? null : (first, count) => SplitKpuConv.UploadChannels(ctx, conv, inputMain, first, count));
             if (unequalStrides)
             {
                 PickUnequalStrides(ctx, conv, output, r0, c0, s, sw, oh, ow);
