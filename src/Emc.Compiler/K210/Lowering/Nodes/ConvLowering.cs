@@ -5,8 +5,10 @@ using Emc.Compiler.Ir;
 using Emc.Compiler.K210.Graph;
 using Emc.Compiler.K210.Kpu;
 using Emc.Compiler.K210.Lowering.Fusions;
+using Emc.Compiler.K210.Memory;
 using Emc.Compiler.Ops;
 using Emc.Compiler.Passes;
+using Emc.Kmodel;
 
 namespace Emc.Compiler.K210.Lowering.Nodes;
 
@@ -54,6 +56,7 @@ internal sealed class ConvLowering : INodeLowering
         AbsorbStrideSampleIntoConv.Instance,
         StrideByKpuPool.Instance,
         DeferStrideSample.Instance,
+        OddStemByEdges.Instance,
         FuseMaxPoolIntoKpuConv.Instance,
         FoldPreprocessingIntoFirstConv.Instance,
         SplitKpuConv.Instance,
@@ -215,6 +218,12 @@ internal sealed class ConvLowering : INodeLowering
             return;
         }
 
+        if (sample is not null && windows is null && chunks is null && !halves && pool == KpuPoolType.Bypass && OddStemByEdges.Matches(ctx, input, convWeights, sample))
+        {
+            ctx.Slot(output).MainU8 = OddStemByEdges.Instance.Lower(ctx, conv.Name, input, convWeights, activation, sample, rangeSource, inputValue);
+            return;
+        }
+
         if (chunks is not null)
         {
             ctx.Passes.Record(SplitIntoGroupChunks.Instance);
@@ -225,7 +234,11 @@ internal sealed class ConvLowering : INodeLowering
                 return windows!.Direct ? slice : StackShiftedWindows.BuildStack(ctx, conv, slice, windows)!;
             }
 
-            SplitKpuConv.Lower(ctx, conv, new ConvSplitPlan(chunks.OutChannels, chunks.Count, false), input, convWeights, activation, pool, rowShift, sample, output, rangeSource, outH, outW,
+            // The input, one chunk's stack and the whole KPU output cannot be live together (DeepLabV3's 480-channel
+            // depthwise convs at dilation 4): the chunks' outputs then go to main memory only (tiled).
+            long stackUnits = windows!.Direct ? 0 : KpuTensorLayout.SizeInUnits(whole.Width, whole.Height, (long)windows.Slots * chunks.InChannels);
+            bool tiled = MemoryPlanner.KpuUnits(whole) + stackUnits + KpuTensorLayout.SizeInUnits(outW, outH, outChannels) > KpuTensorLayout.TotalUnits;
+            SplitKpuConv.Lower(ctx, conv, new ConvSplitPlan(chunks.OutChannels, chunks.Count, tiled), input, convWeights, activation, pool, rowShift, sample, output, rangeSource, outH, outW,
                 (first, _) => ChunkInput(first));
             if (unequalStrides)
             {
