@@ -41,5 +41,27 @@ public sealed class DepthwiseTilingTests
         Assert.IsGreaterThanOrEqualTo(30, net.SqnrDb());
     }
 
+    [TestMethod]
+    public void ChunkedDilatedDepthwiseConvSendsItsChunksToMainMemoryWhenKpuRamIsShort()
+    {
+        // DeepLabV3's expanded_conv_14..16: 480 channels at 33×33, a 3×3 depthwise with dilation 4 realised over nine
+        // shifted windows in chunks of 30 channels. Input (15840 units), a chunk's stack (8910) and the whole output
+        // (15840) cannot be live together (was EMC0506); the chunks' outputs then go to main memory only.
+        const int inner = 480, size = 33;
+        var b = new OnnxNetBuilder("x", 1, 16, size, size);
+        var random = new Random(14);
+        string expand = Relu6(b, b.RandomConv("x", 16, inner, 1, random));
+        var dwWeights = Enumerable.Range(0, inner * 9).Select(_ => (float)((random.NextDouble() * 2) - 1) / 3).ToArray();
+        var dwBias = Enumerable.Range(0, inner).Select(_ => (float)(random.NextDouble() - 0.5) * 0.2f).ToArray();
+        string depthwise = Relu6(b, b.Node("Conv", [expand, b.Constant(dwWeights, inner, 1, 3, 3), b.Constant(dwBias, inner)],
+            ("kernel_shape", new[] { 3, 3 }), ("pads", new[] { 4, 4, 4, 4 }), ("dilations", new[] { 4, 4 }), ("group", inner)));
+        string project = b.RandomConv(depthwise, inner, 16, 1, random);
+        var net = CompiledNet.Compile(b.Build(project), CompiledNet.RandomSamples(2, 16 * size * size, 5), new CompileOptions { Calibration = CalibrationMethod.MinMax });
+        Assert.IsTrue(net.Result.Succeeded, string.Join(Environment.NewLine, net.Result.Diagnostics));
+        Console.WriteLine($"{net.File!.Layers.Count} layers, KPU peak {net.Result.Report!.KpuPeakUnits} units: SQNR {net.SqnrDb():F1} dB, max error {net.MaxError():G4}");
+        Assert.IsTrue(net.Result.Report.Layers.Any(l => l.Tiling?.StartsWith("group chunk", StringComparison.Ordinal) == true));
+        Assert.IsGreaterThanOrEqualTo(30, net.SqnrDb());
+    }
+
     private static string Relu6(OnnxNetBuilder b, string x) => b.Node("Clip", [x, b.Constant([0f]), b.Constant([6f])]);
 }

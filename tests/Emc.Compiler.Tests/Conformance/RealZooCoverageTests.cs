@@ -53,7 +53,7 @@ public sealed class RealZooCoverageTests
         ("burn-mnist", "mean=0.1307 std=0.3081 tail=auto", true),
         ("catdog-cnn", "range=0,1", true),
         ("cifar100-selu", "range=0,1", true),
-        ("deeplabv3-mnv2-257", "range=-1,1", true),
+        ("deeplabv3-mnv2-257", "range=-1,1 tail=auto memory=0", true),
         ("iris-shufflenetv2", "range=0,1", true),
         ("kazuhito-mnist", "range=0,1", true),
         ("light-person-detector", "range=0,255 bgr ranges=channel", true),
@@ -241,6 +241,7 @@ public sealed class RealZooCoverageTests
                 "outputs" => options with { Outputs = kv[1].Split(',') },
                 "tail" when kv[1] == "auto" => options with { AutoTail = true },
                 "ranges" when kv[1] == "channel" => options with { ActivationRanges = ActivationRanges.PerChannel },
+                "memory" => options with { DeviceMemoryBytes = long.Parse(kv[1], CultureInfo.InvariantCulture) },
                 _ => throw new ArgumentException(part),
             };
         }

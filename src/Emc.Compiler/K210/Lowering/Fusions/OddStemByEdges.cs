@@ -1,3 +1,4 @@
+using System.Globalization;
 using Emc.Compiler.K210.Graph;
 using Emc.Compiler.K210.Kpu;
 using Emc.Compiler.K210.Lowering.Nodes;
@@ -54,6 +55,7 @@ internal sealed class OddStemByEdges : IPass
     public K210Tensor Lower(LoweringContext ctx, string name, K210Tensor input, KpuConvWeights w, KpuActivationFunction activation, PendingSample s, Ir.Value rangeSource, Ir.Value inputValue)
     {
         ctx.Passes.Record(this);
+        int before = ctx.Model.Layers.Count;
         int oc = w.OutChannels, h = input.Height, wd = input.Width, ah = h / 2, aw = wd / 2;
         bool bottom = h % 2 == 1, right = wd % 2 == 1;
 
@@ -129,7 +131,18 @@ internal sealed class OddStemByEdges : IPass
             }
         }
 
-        return GatherRunsByConcat.Instance.Apply(ctx, name, parts, Merge(join), name + ".joined", (oc, s.Height, s.Width));
+        var joined = GatherRunsByConcat.Instance.Apply(ctx, name, parts, Merge(join), name + ".joined", (oc, s.Height, s.Width));
+        string stem = string.Create(CultureInfo.InvariantCulture, $"odd stem {h}×{wd} → {s.Height}×{s.Width}: ");
+        foreach (var layer in ctx.Model.Layers.Skip(before))
+        {
+            layer.Tiling = stem + (layer.Name.EndsWith("(input copy)", StringComparison.Ordinal) ? "input KPU RAM copied to main memory for the edges"
+                : layer.Name.EndsWith("(bottom edge)", StringComparison.Ordinal) ? "last output row, from the last 4 input rows"
+                : layer.Name.EndsWith("(right edge)", StringComparison.Ordinal) ? "last output column, from the last 4 input columns"
+                : layer is KpuConvLayer ? string.Create(CultureInfo.InvariantCulture, $"pooled stem, outputs {ah}×{aw}")
+                : "the parts joined per channel");
+        }
+
+        return joined;
     }
 
     /// <summary>Adjacent runs as one (a pooled row and its last-column pixel are not adjacent; whole planes are).</summary>

@@ -107,13 +107,14 @@ internal sealed class SplitKpuConv : IPass
     /// <summary>Input channels [first, first + count) of a planar main-memory map, uploaded for one part's conv.</summary>
     public static K210Tensor UploadChannels(LoweringContext ctx, Node conv, K210Tensor main, int first, int count)
     {
+        string tiling = string.Create(CultureInfo.InvariantCulture, $"depthwise channel group {first}..{first + count - 1} of {main.Channels}: its input channels uploaded from main memory");
         var view = ctx.NewTensor($"{main.Name}[{first}:{first + count}]", K210ElementType.UInt8, K210MemoryKind.Main, count, main.Height, main.Width);
         view.AliasOf = main;
         view.AliasOffset = (long)first * main.Height * main.Width;
         view.QuantFrom = main;
         var kpu = ctx.NewTensor(view.Name + ".kpu", K210ElementType.UInt8, K210MemoryKind.Kpu, count, main.Height, main.Width);
         kpu.QuantFrom = main;
-        ctx.Add(new UploadLayer(conv.Name, view, kpu));
+        ctx.Add(new UploadLayer(conv.Name, view, kpu)).Tiling = tiling;
         return kpu;
     }
 
@@ -158,7 +159,11 @@ internal sealed class SplitKpuConv : IPass
             slice.AliasOf = main;
             slice.AliasOffset = (long)c0 * outH * outW;
             slice.QuantFrom = tile;
-            ctx.Add(new KpuConvLayer(conv.Name, partInput?.Invoke(c0, count) ?? input, tile, part, activation, pool) { InputRowShift = rowShift, MainOutput = slice });
+            var layer = ctx.Add(new KpuConvLayer(conv.Name, partInput?.Invoke(c0, count) ?? input, tile, part, activation, pool) { InputRowShift = rowShift, MainOutput = slice });
+            if (plan.TiledInput)
+            {
+                layer.Tiling = string.Create(CultureInfo.InvariantCulture, $"depthwise channel group {c0}..{c0 + count - 1} of {oc}: output to main memory");
+            }
         }
 
         var slot = ctx.Slot(output);

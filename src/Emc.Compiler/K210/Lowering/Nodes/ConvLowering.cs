@@ -238,8 +238,16 @@ internal sealed class ConvLowering : INodeLowering
             // depthwise convs at dilation 4): the chunks' outputs then go to main memory only (tiled).
             long stackUnits = windows!.Direct ? 0 : KpuTensorLayout.SizeInUnits(whole.Width, whole.Height, (long)windows.Slots * chunks.InChannels);
             bool tiled = MemoryPlanner.KpuUnits(whole) + stackUnits + KpuTensorLayout.SizeInUnits(outW, outH, outChannels) > KpuTensorLayout.TotalUnits;
+            int before = ctx.Model.Layers.Count;
             SplitKpuConv.Lower(ctx, conv, new ConvSplitPlan(chunks.OutChannels, chunks.Count, tiled), input, convWeights, activation, pool, rowShift, sample, output, rangeSource, outH, outW,
                 (first, _) => ChunkInput(first));
+            if (tiled)
+            {
+                foreach (var part in ctx.Model.Layers.Skip(before).OfType<KpuConvLayer>().Where(l => l.MainOutput is not null && l.Output.Channels == Math.Min(chunks.OutChannels, outChannels)))
+                {
+                    part.Tiling = string.Create(CultureInfo.InvariantCulture, $"group chunk of {chunks.OutChannels} outputs, output to main memory only (input, stack and whole output exceed KPU RAM)");
+                }
+            }
             if (unequalStrides)
             {
                 PickUnequalStrides(ctx, conv, output, r0, c0, s, sw, oh, ow);
