@@ -38,6 +38,13 @@ public sealed class DepthwiseTilingTests
         Assert.IsGreaterThanOrEqualTo(2, uploads, "each channel group of the depthwise conv uploads its input");
         Assert.IsGreaterThanOrEqualTo(4, convs, "expansion, ≥ 2 depthwise groups, projection");
         Assert.AreEqual(1, net.Result.Report!.Passes.Single(p => p.Name == "split-kpu-conv").Applied);
+
+        // The per-layer report names each group's upload and conv (JSON "tiling").
+        using var json = System.Text.Json.JsonDocument.Parse(CompileReportFormat.ToJson(net.Result.Report));
+        var tiling = json.RootElement.GetProperty("layers").EnumerateArray()
+            .Where(l => l.TryGetProperty("tiling", out _)).Select(l => l.GetProperty("tiling").GetString()!).ToList();
+        Assert.AreEqual(2 * uploads - 2, tiling.Count, string.Join(Environment.NewLine, tiling));
+        Assert.IsTrue(tiling.All(t => t.StartsWith("depthwise channel group ", StringComparison.Ordinal)), string.Join(Environment.NewLine, tiling));
         Assert.IsGreaterThanOrEqualTo(30, net.SqnrDb());
     }
 

@@ -22,7 +22,7 @@ namespace Emc.Compiler.Tests.Conformance;
 public sealed class RealZooCoverageTests
 {
     /// <summary>Models that compile today (as published or with the options below); only goes up.</summary>
-    private const int MinimumCompiled = 15;
+    private const int MinimumCompiled = 16;
 
     /// <summary>A misplaced pixel, channel or parameter gives about 0 dB; a model that compiles must beat this.</summary>
     private const double SanityFloorDb = 10;
