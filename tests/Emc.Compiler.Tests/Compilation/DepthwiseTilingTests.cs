@@ -15,11 +15,12 @@ namespace Emc.Compiler.Tests.Compilation;
 public sealed class DepthwiseTilingTests
 {
     [TestMethod]
-    [DataRow(129, 129, 1, DisplayName = "129x129, depthwise stride 1")]
-    [DataRow(129, 129, 2, DisplayName = "129x129, depthwise stride 2 (odd: computed at stride 1, picked)")]
-    [DataRow(160, 160, 2, DisplayName = "160x160, depthwise stride 2")]
-    [DataRow(96, 200, 1, DisplayName = "96x200, depthwise stride 1")]
-    public void DepthwiseConvTooLargeForKpuRamIsTiledWithItsInput(int h, int w, int stride)
+    [DataRow(129, 129, 1, false, DisplayName = "129x129, depthwise stride 1")]
+    [DataRow(129, 129, 2, false, DisplayName = "129x129, depthwise stride 2 (odd: computed at stride 1, picked)")]
+    [DataRow(160, 160, 2, false, DisplayName = "160x160, depthwise stride 2")]
+    [DataRow(96, 200, 1, false, DisplayName = "96x200, depthwise stride 1")]
+    [DataRow(129, 129, 2, true, DisplayName = "129x129, depthwise stride 2, per-channel activation ranges")]
+    public void DepthwiseConvTooLargeForKpuRamIsTiledWithItsInput(int h, int w, int stride, bool perChannel)
     {
         const int inner = 48;
         var b = new OnnxNetBuilder("x", 1, 8, h, w);
@@ -29,7 +30,11 @@ public sealed class DepthwiseTilingTests
         var dwBias = Enumerable.Range(0, inner).Select(_ => (float)(random.NextDouble() - 0.5) * 0.2f).ToArray();
         string depthwise = Relu6(b, b.Conv(expand, dwWeights, dwBias, inner, inner, 3, stride, [1, 1, 1, 1], group: inner));
         string project = b.RandomConv(depthwise, inner, 16, 1, random);
-        var net = CompiledNet.Compile(b.Build(project), CompiledNet.RandomSamples(2, 8 * h * w, 5), new CompileOptions { Calibration = CalibrationMethod.MinMax });
+        var net = CompiledNet.Compile(b.Build(project), CompiledNet.RandomSamples(2, 8 * h * w, 5), new CompileOptions
+        {
+            Calibration = CalibrationMethod.MinMax,
+            ActivationRanges = perChannel ? ActivationRanges.PerChannel : ActivationRanges.PerTensor,
+        });
         Assert.IsTrue(net.Result.Succeeded, string.Join(Environment.NewLine, net.Result.Diagnostics));
         var layers = net.File!.Layers;
         int uploads = layers.Count(l => l.Type == KmodelLayerType.K210Upload);

@@ -15,10 +15,11 @@ public sealed class OddStemTests
 {
     [TestMethod]
     [DataRow(257, 257, false, DisplayName = "257x257 (DeepLabV3), input map 0..1")]
+    [DataRow(257, 257, false, true, DisplayName = "257x257, per-channel activation ranges")]
     [DataRow(257, 257, true, DisplayName = "257x257, input map -1..1 in the graph (fractional zero point)")]
     [DataRow(257, 256, false, DisplayName = "257x256: odd height only")]
     [DataRow(256, 259, true, DisplayName = "256x259: odd width only")]
-    public void OddStrideTwoStemMatchesTheFloatModel(int h, int w, bool symmetricRange)
+    public void OddStrideTwoStemMatchesTheFloatModel(int h, int w, bool symmetricRange, bool perChannel = false)
     {
         var b = new OnnxNetBuilder("x", 1, 3, h, w);
         var random = new Random(h + w);
@@ -27,7 +28,11 @@ public sealed class OddStemTests
         // x·2 − 1 in the graph: the device input map becomes [−1, 1], whose zero point (127.5) is fractional.
         string x = symmetricRange ? b.Node("Sub", [b.Node("Mul", ["x", b.Constant([2f])]), b.Constant([1f])]) : "x";
         string stem = b.Node("Relu", [b.Conv(x, weights, bias, 16, 3, 3, 2, [1, 1, 1, 1])]);
-        var net = CompiledNet.Compile(b.Build(stem), CompiledNet.RandomSamples(2, 3 * h * w, 11), new CompileOptions { Calibration = CalibrationMethod.MinMax });
+        var net = CompiledNet.Compile(b.Build(stem), CompiledNet.RandomSamples(2, 3 * h * w, 11), new CompileOptions
+        {
+            Calibration = CalibrationMethod.MinMax,
+            ActivationRanges = perChannel ? ActivationRanges.PerChannel : ActivationRanges.PerTensor,
+        });
         Assert.IsTrue(net.Result.Succeeded, string.Join(Environment.NewLine, net.Result.Diagnostics));
         Assert.AreEqual(1, net.Result.Report!.Passes.Single(p => p.Name == "odd-stem-by-edges").Applied);
         Assert.IsFalse(net.File!.Layers.Any(l => l.Body is K210ConvBody c && c.Registers.OutWidth * c.Registers.OutHeight > 65536));
