@@ -7,7 +7,8 @@ namespace Emc.Compiler.Compilation;
 /// <summary>A compilation's result plus the intermediate products analyses need (set when compilation got that far).</summary>
 internal sealed class CompilationArtifacts(Ir.Graph graph)
 {
-    public Ir.Graph Graph { get; } = graph;
+    /// <summary>The graph compiled (with <c>--tail auto</c>, the copy the device part was compiled from).</summary>
+    public Ir.Graph Graph { get; internal set; } = graph;
 
     public CompileResult Result { get; internal set; } = new(null, null, null, []);
 

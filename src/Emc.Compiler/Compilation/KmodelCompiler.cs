@@ -57,7 +57,10 @@ public static class KmodelCompiler
         var artifacts = new CompilationArtifacts(graph);
         try
         {
-            artifacts.Result = CompileCore(graph, options, diagnostics, progress, artifacts);
+            // --tail auto compiles again up to the cut; from a copy taken before the stages rewrote the graph, so the
+            // host tail holds the model's own nodes rather than device realisations of them.
+            var pristine = options is { AutoTail: true, Outputs: null } ? Ir.GraphCopy.Of(graph) : null;
+            artifacts.Result = CompileCore(graph, options, diagnostics, progress, artifacts, pristine);
         }
         catch (DiagnosticException e)
         {
@@ -68,7 +71,8 @@ public static class KmodelCompiler
         return artifacts;
     }
 
-    private static CompileResult CompileCore(Ir.Graph graph, CompileOptions options, DiagnosticBag diagnostics, Action<string>? progress, CompilationArtifacts artifacts)
+    private static CompileResult CompileCore(Ir.Graph graph, CompileOptions options, DiagnosticBag diagnostics, Action<string>? progress, CompilationArtifacts artifacts,
+        Ir.Graph? pristine = null)
     {
         var log = new PassLog();
         foreach (var (name, count) in graph.PassLog.Counts)
@@ -84,7 +88,9 @@ public static class KmodelCompiler
             {
                 if (stage == LowerToK210.Instance && options is { AutoTail: true, Outputs: null } && state.SuggestedOutputs is { } cut)
                 {
-                    return CompileDevicePart(graph, options, diagnostics, cut, progress, artifacts);
+                    var source = pristine is not null && cut.All(name => Produces(pristine, name)) ? pristine : graph;
+                    artifacts.Graph = source;
+                    return CompileDevicePart(source, options, diagnostics, cut, progress, artifacts);
                 }
 
                 return new CompileResult(null, null, null, [.. diagnostics]);
@@ -100,6 +106,9 @@ public static class KmodelCompiler
 
         return state.Result!;
     }
+
+    private static bool Produces(Ir.Graph graph, string name) =>
+        graph.Inputs.Any(v => v.Name == name) || graph.Nodes.Any(n => n.Outputs.Any(v => v.Name == name));
 
     /// <summary>--tail auto: compiles up to <paramref name="cut"/>; the tail's errors become one note of what the host runs.</summary>
     private static CompileResult CompileDevicePart(Ir.Graph graph, CompileOptions options, DiagnosticBag tailDiagnostics, IReadOnlyList<string> cut,

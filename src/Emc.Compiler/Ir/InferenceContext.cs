@@ -75,6 +75,8 @@ public sealed class InferenceContext
 
     public float[]? GetFloats(string name) => TryGet(name, AttributeKind.Floats)?.Floats;
 
+    public string[]? GetStrings(string name) => TryGet(name, AttributeKind.Strings)?.Strings;
+
     public Tensor? GetTensor(string name) => TryGet(name, AttributeKind.Tensor)?.Tensor;
 
     /// <summary>Reports an error about this node; the message is prefixed with the node name, op type and opset.</summary>

@@ -144,6 +144,13 @@ public sealed class OnnxModelBuilder
             return Add(a);
         }
 
+        public AttributeList Strings(string name, params string[] values)
+        {
+            var a = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Strings };
+            a.Strings.Add(values.Select(ByteString.CopyFromUtf8));
+            return Add(a);
+        }
+
         public AttributeList Tensor(string name, Tensor value) =>
             Add(new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Tensor, T = ToTensorProto(value) });
 

@@ -58,6 +58,12 @@ public sealed class OrtDifferentialTests
     [TestMethod]
     public void Resize_and_upsample_linear_match_ort() => Run([.. ShapeCases.ResizeLinear(805)]);
 
+    [TestMethod]
+    public void Lstm_matches_ort() => Run([.. RecurrentCases.Lstm(807)]);
+
+    [TestMethod]
+    public void Gru_matches_ort() => Run([.. RecurrentCases.Gru(808)]);
+
     /// <summary>60 random CNNs. Deep float32 chains accumulate rounding differently from ORT: atol 1e-4.</summary>
     [TestMethod]
     public void Random_cnns_match_ort() => Run([.. RandomCnnCases.Networks(901, 60)], atol: 1e-4);

@@ -34,7 +34,6 @@ public sealed class ImportDiagnosticsTests
     }
 
     [TestMethod]
-    [DataRow("onnx-node", "test_lstm_defaults", "LSTM")]
     [DataRow("onnx-simple", "test_sequence_model1", "SequenceEmpty")]
     [DataRow("onnx-simple", "test_strnorm_model_monday_casesensintive_lower", "StringNormalizer")]
     [DataRow("onnx-simple", "test_gradient_of_add", "Gradient")]

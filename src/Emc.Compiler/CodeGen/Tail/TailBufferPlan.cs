@@ -109,8 +109,8 @@ internal sealed class TailBufferPlan
         long high = 0;
         for (int n = 0; n < tail.Nodes.Count; n++)
         {
-            var y = tail.Nodes[n].Outputs[0];
-            if (!tail.OutputValues.Contains(y))
+            var outputs = tail.Nodes[n].Outputs;
+            foreach (var y in outputs.Where(o => !tail.OutputValues.Contains(o)))
             {
                 long size = AlignUp(y.Shape!.ElementCount * (y.Type == DataType.Int64 ? 8 : 4));
                 long start = 0;
@@ -129,7 +129,7 @@ internal sealed class TailBufferPlan
                 high = Math.Max(high, start + size);
             }
 
-            live.RemoveAll(b => lastUse.GetValueOrDefault(b.Value, -1) <= n && b.Value != y);
+            live.RemoveAll(b => lastUse.GetValueOrDefault(b.Value, -1) <= n && !outputs.Contains(b.Value));
         }
 
         return (offsets, high);

@@ -20,6 +20,13 @@ internal sealed class TailLanguage
 
     public string TypeOf(bool int64) => int64 ? Int64 : "float";
 
+    /// <summary>Whether a float expression is NaN (C99's isnan macro; float.IsNaN).</summary>
+    public string IsNan(string value) => IsC ? $"isnan({value})" : $"float.IsNaN({value})";
+
+    /// <summary>A float array of <paramref name="count"/> elements local to the enclosing block (on the stack in both).</summary>
+    public string LocalFloats(string name, int count) =>
+        IsC ? $"float {name}[{count}];" : $"global::System.Span<float> {name} = stackalloc float[{count}];";
+
     /// <summary>A float function of the C library: exp, log, pow, sqrt, tanh.</summary>
     public string Math(string function, params string[] args)
     {

@@ -23,14 +23,29 @@ internal static class TailOpGenerators
         new PoolTail(),
         new MatMulTail(),
         new ResizeLinearTail(),
+        new ResizeNearestTail(),
+        new LstmTail(),
+        new GruTail(),
+        new BroadcastTail(),
+        new TileTail(),
+        new SplitTail(),
+        new PadTail(),
+        new ReduceMeanTail(),
+        new DepthToSpaceTail(),
+        new LrnTail(),
+        new ConvTransposeTail(),
+        new CastTail(),
     ];
 
-    private static readonly Dictionary<string, ITailOpGenerator> s_byOp =
-        s_all.SelectMany(g => g.OpTypes.Select(op => (op, g))).ToDictionary(p => p.op, p => p.g, StringComparer.Ordinal);
+    private static readonly ILookup<string, ITailOpGenerator> s_byOp = s_all.SelectMany(g => g.OpTypes.Select(op => (op, g))).ToLookup(p => p.op, p => p.g, StringComparer.Ordinal);
 
-    public static IReadOnlyList<string> OpTypes => s_byOp.Keys.Order(StringComparer.Ordinal).ToList();
+    public static IReadOnlyList<string> OpTypes => s_byOp.Select(g => g.Key).Order(StringComparer.Ordinal).ToList();
 
-    public static ITailOpGenerator? Find(Node node) => node.Domain.Length == 0 || node.Domain == "ai.onnx" ? s_byOp.GetValueOrDefault(node.OpType) : null;
+    /// <summary>The generator for the node: of those for its op type (Resize has one per mode), the first that accepts it,
+    /// else the last (whose <see cref="ITailOpGenerator.Check"/> says why not).</summary>
+    public static ITailOpGenerator? Find(Node node, long opset) =>
+        node.Domain.Length != 0 && node.Domain != "ai.onnx" || !s_byOp.Contains(node.OpType) ? null
+        : s_byOp[node.OpType].FirstOrDefault(g => g.Check(node, opset) is null) ?? s_byOp[node.OpType].Last();
 
     /// <summary>Every reason the tail cannot be generated; empty when it can.</summary>
     public static IReadOnlyList<string> Check(HostTail tail)
@@ -38,7 +53,7 @@ internal static class TailOpGenerators
         var problems = new List<string>();
         foreach (var node in tail.Nodes)
         {
-            string? why = Find(node) is not { } generator ? "no C/C# generator"
+            string? why = Find(node, tail.Opset) is not { } generator ? "no C/C# generator"
                 : node.Inputs.Concat(node.Outputs).Any(v => v is not null && !Storable(v)) ? "a tensor without a static float32/int64 shape"
                 : generator.Check(node, tail.Opset);
             if (why is not null)

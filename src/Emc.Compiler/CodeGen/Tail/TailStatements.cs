@@ -16,7 +16,7 @@ internal static class TailStatements
         {
             e.Comment($"{node.OpType} '{node.Name}' -> {Describe(node.Outputs[0])}");
             e.Open("");
-            TailOpGenerators.Find(node)!.Emit(node, tail.Opset, e);
+            TailOpGenerators.Find(node, tail.Opset)!.Emit(node, tail.Opset, e);
             e.Close();
         }
 

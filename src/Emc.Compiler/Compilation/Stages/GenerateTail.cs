@@ -1,3 +1,4 @@
+using System.Globalization;
 using Emc.Compiler.CodeGen.Tail;
 
 namespace Emc.Compiler.Compilation.Stages;
@@ -44,7 +45,10 @@ internal sealed class GenerateTail : ICompileStage
         else
         {
             state.GeneratedTail = tail;
-            message = $"the generated C header's <name>_tail and C# wrapper's Tail run the tail ({tail.Nodes.Count} nodes: {string.Join(", ", tail.OpTypes)}) "
+            long work = TailCost.MultiplyAdds(tail);
+            string cost = work == 0 ? "" : string.Create(CultureInfo.InvariantCulture,
+                $"; {work:N0} float multiply-adds, about {TailCost.EstimatedMilliseconds(work):0.#} ms on the K210's CPU (docs/cost-model.md)");
+            message = $"the generated C header's <name>_tail and C# wrapper's Tail run the tail ({tail.Nodes.Count} nodes: {string.Join(", ", tail.OpTypes)}{cost}) "
                 + $"on the kmodel's dequantized outputs and return the model's outputs {string.Join(", ", tail.Outputs.Select(o => $"'{o.Name}'"))}";
         }
 
