@@ -33,6 +33,9 @@ public sealed record LayerReport(
     /// <summary>SQNR of the layer's simulated output against the float value it stands for, over the accuracy samples
     /// (the report's outputs say which); null where the output maps to no ONNX value (uploads, layout steps).</summary>
     public double? SqnrDb { get; init; }
+
+    /// <summary>The layer's part in a tiling (channel group, input copy, edge of an odd stem); null otherwise.</summary>
+    public string? Tiling { get; init; }
 }
 
 /// <summary>One tensor a layer reads or writes: its role ("input"/"output"), memory ("main"/"kpu") and

@@ -81,6 +81,11 @@ public static class CompileReportFormat
                     WriteDouble(w, "sqnrDb", db);
                 }
 
+                if (l.Tiling is { } tiling)
+                {
+                    w.WriteString("tiling", tiling);
+                }
+
                 if (l.OutputRange is { } r)
                 {
                     w.WriteStartObject("outputRange");

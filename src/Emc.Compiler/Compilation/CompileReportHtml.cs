@@ -215,7 +215,7 @@ public static class CompileReportHtml
         foreach (var l in r.Layers)
         {
             sb.Append("<tr><td class=\"num\">").Append(l.Index).Append("</td><td><span class=\"unit ").Append(l.OnKpu ? "kpu\">KPU" : "cpu\">CPU").Append("</span></td><td>")
-              .Append(E(l.LayerType)).Append("</td><td class=\"src\">").Append(E(l.SourceNodes ?? "")).Append("</td><td>").Append(E(string.Join("×", l.InputShape)))
+              .Append(E(l.LayerType)).Append("</td><td class=\"src\">").Append(E(l.SourceNodes ?? "")).Append(l.Tiling is { } tiling ? "<br><span class=\"est\">" + E(tiling) + "</span>" : "").Append("</td><td>").Append(E(string.Join("×", l.InputShape)))
               .Append("</td><td>").Append(E(string.Join("×", l.OutputShape))).Append("</td><td class=\"num\">").Append(E(l.Macs.ToString("N0", Ic)))
               .Append("</td><td class=\"num\">").Append(E(l.WeightBytes.ToString("N0", Ic))).Append("</td><td class=\"num\">").Append(E(F(l.EstimatedMicroseconds, "F1"))).Append(" µs</td><td>")
               .Append(E(l.EstimateBasis)).Append("</td><td>")

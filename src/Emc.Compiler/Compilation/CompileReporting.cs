@@ -37,6 +37,7 @@ internal static class CompileReporting
                 MainMemoryInUse = memory?[i].MainBytes ?? 0,
                 KpuMemoryInUse = memory?[i].KpuBytes ?? 0,
                 SqnrDb = sqnr.TryGetValue(i, out double db) ? db : null,
+                Tiling = l.Tiling,
                 Placements = [.. l.Inputs.Select(t => Placement("input", t)), .. l.ExtraOutputs.Prepend(l.Output).Select(t => Placement("output", t))],
             });
         }

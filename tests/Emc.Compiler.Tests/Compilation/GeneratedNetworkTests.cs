@@ -5,7 +5,7 @@ namespace Emc.Compiler.Tests.Compilation;
 /// <summary>
 /// Random compositions (seeded) of conv 1×1/3×3, depthwise, stride 2 with symmetric and TF-SAME padding, max/avg
 /// pools, add, concat, resize, global average pool, gemm and softmax (seeds 101…: also k×k, 1×N, dilated, grouped and
-/// unequal-stride convs; seeds 301…: linear resizes ×2/×4, or stride-2 ConvTranspose): each compiles, simulates, and its max abs error
+/// unequal-stride convs; seeds 301…: linear resizes ×2/×4, or stride-2 ConvTranspose; seeds 501…: large input maps): each compiles, simulates, and its max abs error
 /// against the float evaluator stays within the bound derived in <see cref="RandomNetwork"/>.
 /// </summary>
 [TestClass]
@@ -124,11 +124,23 @@ public sealed class GeneratedNetworkTests
         CheckNetwork(seed, FullyConnectedTarget.Default, ranges: ActivationRanges.PerChannel, tables: true);
     }
 
+    /// <summary>Large input maps (issue 9 item 4): an odd-sided stride-2 stem over 65536 pixels and a depthwise conv whose
+    /// input and output overflow KPU RAM, then the usual random steps.</summary>
+    public static IEnumerable<object[]> BigMapSeeds => Enumerable.Range(501, 10).Select(s => new object[] { s });
+
+    [TestMethod]
+    [TestCategory(Emc.Tests.TestCategories.Slow)]
+    [DynamicData(nameof(BigMapSeeds))]
+    public void BigMapNetworksStayWithinTheBound(int seed)
+    {
+        CheckNetwork(seed, FullyConnectedTarget.Default, bigMaps: true);
+    }
+
     private static void CheckNetwork(int seed, FullyConnectedTarget fc, bool convKernels = false, bool layout = false, bool perChannelPRelu = false,
         bool linearResize = false, bool transposedConv = false, ActivationRanges ranges = ActivationRanges.PerTensor, bool layerRewrites = false,
-        bool differences = false, bool tables = false)
+        bool differences = false, bool tables = false, bool bigMaps = false)
     {
-        var net = new RandomNetwork(seed, convKernels, layout, perChannelPRelu, linearResize, transposedConv, layerRewrites, differences, tables);
+        var net = new RandomNetwork(seed, convKernels, layout, perChannelPRelu, linearResize, transposedConv, layerRewrites, differences, tables, bigMaps);
         var samples = CompiledNet.RandomSamples(8, 3 * net.Height * net.Width, seed);
         var compiled = CompiledNet.Compile(net.Model, samples, new CompileOptions { Calibration = CalibrationMethod.MinMax, FullyConnected = fc, ActivationRanges = ranges }, net.ModelOrder);
         Assert.IsTrue(compiled.Result.Succeeded, $"{net.Description}: {string.Join(Environment.NewLine, compiled.Result.Diagnostics)}");

@@ -40,11 +40,15 @@ internal sealed class RandomNetwork
     /// <param name="differences">Two-branch blocks subtract their branches (Sub of two run-time tensors) half the time.</param>
     /// <param name="tables">Also draw SiLU (x·sigmoid(x), a REQUANTIZE table) as a conv's activation and after a Concat of
     /// two convs.</param>
+    /// <param name="bigMaps">Start at a large input (257×257, 257×260, 256×259, 129×129 or 160×160): a 3×3 stem (stride 2
+    /// on inputs over 65536 pixels, odd sides included) and a MobileNetV2 block (1×1 to 48 channels, 3×3 depthwise of
+    /// stride 1 or 2, 1×1 projection) whose depthwise conv overflows KPU RAM, then the usual random steps.</param>
     public RandomNetwork(int seed, bool convKernels = false, bool layout = false, bool perChannelPRelu = false, bool linearResize = false,
-        bool transposedConv = false, bool layerRewrites = false, bool differences = false, bool tables = false)
+        bool transposedConv = false, bool layerRewrites = false, bool differences = false, bool tables = false, bool bigMaps = false)
     {
         _differences = differences;
         _tables = tables;
+        _bigMaps = bigMaps;
         _layerRewrites = layerRewrites;
         _linearResize = linearResize;
         _transposedConv = transposedConv;
@@ -52,7 +56,15 @@ internal sealed class RandomNetwork
         _perChannelPRelu = perChannelPRelu;
         _random = new Random(seed);
         _layout = layout;
-        Height = Width = 8 + (4 * _random.Next(3)); // 8, 12 or 16
+        if (bigMaps)
+        {
+            (Height, Width) = _bigSizes[_random.Next(_bigSizes.Length)];
+        }
+        else
+        {
+            Height = Width = 8 + (4 * _random.Next(3)); // 8, 12 or 16
+        }
+
         if (layout)
         {
             Width = Height + 4; // H ≠ W: a transposed spatial order cannot pass
@@ -67,6 +79,9 @@ internal sealed class RandomNetwork
         Build();
     }
 
+    private static readonly (int H, int W)[] _bigSizes = [(257, 257), (257, 260), (256, 259), (129, 129), (160, 160)];
+
+    private readonly bool _bigMaps;
     private readonly bool _layout;
     private readonly bool _differences;
     private readonly bool _widthMajor;
@@ -131,7 +146,15 @@ internal sealed class RandomNetwork
             t = Unary(t, "Transpose", _widthMajor ? "nwhc→nchw" : "nhwc→nchw", ("perm", _widthMajor ? new[] { 0, 3, 2, 1 } : new[] { 0, 3, 1, 2 }));
         }
 
-        t = Conv(t, c, 4 + (4 * _random.Next(2)), 3, 1, [1, 1, 1, 1], Act());
+        if (_bigMaps)
+        {
+            (t, h, w) = BigMapStart(t, h, w);
+        }
+        else
+        {
+            t = Conv(t, c, 4 + (4 * _random.Next(2)), 3, 1, [1, 1, 1, 1], Act());
+        }
+
         c = _lastChannels;
         int steps = 2 + _random.Next(4);
         for (int i = 0; i < steps; i++)
@@ -281,6 +304,19 @@ internal sealed class RandomNetwork
     }
 
     private int _lastChannels;
+
+    /// <summary>The stem and the MobileNetV2 block of <c>bigMaps</c>: (output, height, width).</summary>
+    private (string Value, int H, int W) BigMapStart(string x, int h, int w)
+    {
+        int stride = (long)h * w > 65536 ? 2 : 1;
+        string t = Conv(x, 3, 8, 3, stride, [1, 1, 1, 1], Act());
+        (h, w) = ((h + stride - 1) / stride, (w + stride - 1) / stride);
+        t = Conv(t, 8, 48, 1, 1, [0, 0, 0, 0], Act());
+        int dwStride = 1 + _random.Next(2);
+        t = Activation(Depthwise(t, 48, dwStride, [1, 1, 1, 1]), Act());
+        (h, w) = ((h + dwStride - 1) / dwStride, (w + dwStride - 1) / dwStride);
+        return (Conv(t, 48, 8, 1, 1, [0, 0, 0, 0], null), h, w);
+    }
 
     /// <summary>One of the kernels that go through shifted windows, groups or dilation; the map stays at least 4×4.</summary>
     private (string Value, int H, int W) DecomposedConv(string x, int c, int h, int w, int choice)

@@ -22,7 +22,8 @@ namespace Emc.Compiler.Tests.Conformance;
 [TestCategory(TestCategories.Slow)]
 public sealed class RealZooCoverageTests
 {
-    /// <summary>Models that compile today (as published or with the options below); only goes up.</summary>
+    /// <summary>Models that compile today (as published or with the options below) for the K210 — within its 6 MiB: a
+    /// model compiled with the device-memory check off (<c>memory=0</c>) is shown and measured but not counted; only goes up.</summary>
     private const int MinimumCompiled = 17;
 
     /// <summary>A misplaced pixel, channel or parameter gives about 0 dB; a model that compiles must beat this.</summary>
@@ -57,7 +58,7 @@ public sealed class RealZooCoverageTests
         ("burn-mnist", "mean=0.1307 std=0.3081 tail=auto calibrate=mnist-t10k", true),
         ("catdog-cnn", "range=0,1", true),
         ("cifar100-selu", "range=0,1 calibrate=maix-emc-cifar10/cifar10_dataset", true),
-        ("deeplabv3-mnv2-257", "range=-1,1", true),
+        ("deeplabv3-mnv2-257", "range=-1,1 tail=auto memory=0", true),
         ("iris-shufflenetv2", "range=0,1", true),
         ("kazuhito-mnist", "range=0,1 calibrate=mnist-t10k", true),
         ("light-person-detector", "range=0,255 bgr ranges=channel", true),
@@ -96,9 +97,12 @@ public sealed class RealZooCoverageTests
                 continue;
             }
 
-            compiled++;
+            bool fits = options.DeviceMemoryBytes != 0;
+            compiled += fits ? 1 : 0;
             var sqnr = Measure(name, options, result);
-            string status = result.Tail is { IsGenerated: true } ? "compiled, tail as C/C#" : "compiled";
+            string status = (result.Tail is { IsGenerated: true } ? "compiled, tail as C/C#" : "compiled")
+                + (fits ? "" : string.Create(CultureInfo.InvariantCulture,
+                    $" for the simulator only: {result.Kmodel!.Length / 1e6:F2} MB kmodel + {result.Report!.MainMemoryUsage / 1e6:F2} MB main memory exceed the K210's 6 MiB (EMC0510)"));
             table.Append(CultureInfo.InvariantCulture, $"| {name} | {status} | {shown} | {string.Join("; ", sqnr.Select(o => $"{o.Output} {o.Db:F1} dB"))} |\n");
             double floor = s_knownLowDb.GetValueOrDefault(name, SanityFloorDb);
             failures.AddRange(sqnr.Where(o => !(o.Db >= floor)).Select(o => $"{name} output {o.Output}: {o.Db:F1} dB (floor {floor} dB)"));
@@ -292,6 +296,7 @@ public sealed class RealZooCoverageTests
                 "tail" when kv[1] == "auto" => options with { AutoTail = true },
                 "calibrate" => options,
                 "ranges" when kv[1] == "channel" => options with { ActivationRanges = ActivationRanges.PerChannel },
+                "memory" => options with { DeviceMemoryBytes = long.Parse(kv[1], CultureInfo.InvariantCulture) },
                 _ => throw new ArgumentException(part),
             };
         }

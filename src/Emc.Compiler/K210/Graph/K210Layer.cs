@@ -24,6 +24,10 @@ internal abstract class K210Layer
 
     public abstract string Kind { get; }
 
+    /// <summary>How the layer takes part in tiling a layer or map too large for one KPU layer (per-layer report); null
+    /// for layers that are not part of a tiling.</summary>
+    public string? Tiling { get; set; }
+
     public virtual bool OnKpu => false;
 
     /// <summary>Multiply-accumulates per inference (reports).</summary>

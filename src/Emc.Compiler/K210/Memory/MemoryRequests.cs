@@ -85,6 +85,15 @@ internal sealed record MemoryRequests(
             {
                 Touch(t, i);
             }
+
+            if (layer is KpuConvLayer { MainOutput: { } sent })
+            {
+                // The output DMA writes whole 8-byte words from wherever the slice starts (spec §5.8): a slice at an
+                // unaligned offset that ends its buffer (the last channel chunk of a split conv) needs the rest of the word.
+                var group = Group(MemoryPlanner.Root(sent));
+                long written = MemoryPlanner.RootOffset(sent) + ((sent.Bytes + 7) / 8 * 8);
+                size[group] = Math.Max(size[group], (written + 7) / 8 * 8);
+            }
         }
 
         foreach (var (_, t) in model.Outputs)

@@ -10,15 +10,19 @@ using Emc.Kmodel;
 namespace Emc.Compiler.K210.Lowering.Fusions;
 
 /// <summary>How one ONNX conv is realised: <see cref="Count"/> KPU convs of at most <see cref="ChannelsPerConv"/>
-/// output channels; <see cref="Tiled"/> when their KPU outputs are scratch tiles (only the main-memory copy is whole).</summary>
-internal sealed record ConvSplitPlan(int ChannelsPerConv, int Count, bool Tiled);
+/// output channels; <see cref="Tiled"/> when their KPU outputs are scratch tiles (only the main-memory copy is whole);
+/// <see cref="TiledInput"/> when each part of a depthwise conv uploads its own input channels from main memory.</summary>
+internal sealed record ConvSplitPlan(int ChannelsPerConv, int Count, bool Tiled, bool TiledInput = false);
 
 /// <summary>
 /// Convs beyond one KPU layer's limits — more than 1024 output channels, more than 64 weight loads, or input +
 /// output above the 32768 units of KPU RAM — become several K210_CONVs over output-channel ranges. Each computes
 /// its channels exactly as the whole conv would (same input, same output (s, b); per-channel weight scaling is per
 /// conv), and the results land in one buffer: the main-memory copies as consecutive slices of one planar tensor (an
-/// exclusive concat) and, unless tiled, the KPU maps as consecutive channel groups of one KPU tensor.
+/// exclusive concat) and, unless tiled, the KPU maps as consecutive channel groups of one KPU tensor. A depthwise
+/// conv whose input and output do not fit together (MobileNetV2's 48-channel expansion at 129×129) is tiled in
+/// channel groups with its input: the producer sends the map to main memory, and each part uploads its channels
+/// (one contiguous planar range) before its conv — output channel c reads input channel c only, so exact.
 /// </summary>
 internal sealed class SplitKpuConv : IPass
 {
@@ -32,7 +36,9 @@ internal sealed class SplitKpuConv : IPass
     private const int Alignment = 8;
 
     /// <summary>The split needed (Count = 1 and not tiled: none), or null with the limit that cannot be met.</summary>
-    public static ConvSplitPlan? Plan(KpuConvWeights w, K210Tensor input, int outH, int outW, int weightBits, out string? problem)
+    /// <param name="inputInMainMemory">The conv's input can be sent to main memory and read back by channel ranges (a KPU
+    /// conv's output, unsampled): then a depthwise conv too large for KPU RAM is tiled with its input.</param>
+    public static ConvSplitPlan? Plan(KpuConvWeights w, K210Tensor input, int outH, int outW, int weightBits, out string? problem, bool inputInMainMemory = false)
     {
         problem = null;
         int oc = w.OutChannels;
@@ -61,6 +67,11 @@ internal sealed class SplitKpuConv : IPass
                 fit = oc;
             }
 
+            if (w.Depthwise && inputInMainMemory && DepthwiseGroup(input, outH, outW, oc) is int group and > 0)
+            {
+                return new ConvSplitPlan(group, (oc + group - 1) / group, true, true);
+            }
+
             if (fit == 0 || w.Depthwise)
             {
                 problem = string.Create(CultureInfo.InvariantCulture,
@@ -77,6 +88,34 @@ internal sealed class SplitKpuConv : IPass
         }
 
         return new ConvSplitPlan(limit, (oc + limit - 1) / limit, tiled);
+    }
+
+    /// <summary>The most channels (a multiple of 8, or all) whose input and output maps fit KPU RAM together; 0 if none.</summary>
+    private static int DepthwiseGroup(K210Tensor input, int outH, int outW, int channels)
+    {
+        bool Fits(int g) => KpuTensorLayout.SizeInUnits(input.Width, input.Height, g) + input.KpuTailUnits
+            + KpuTensorLayout.SizeInUnits(outW, outH, g) <= KpuTensorLayout.TotalUnits;
+        int fit = 0;
+        while (fit + Alignment <= channels && Fits(fit + Alignment))
+        {
+            fit += Alignment;
+        }
+
+        return fit == 0 && Fits(channels) ? channels : fit;
+    }
+
+    /// <summary>Input channels [first, first + count) of a planar main-memory map, uploaded for one part's conv.</summary>
+    public static K210Tensor UploadChannels(LoweringContext ctx, Node conv, K210Tensor main, int first, int count)
+    {
+        string tiling = string.Create(CultureInfo.InvariantCulture, $"depthwise channel group {first}..{first + count - 1} of {main.Channels}: its input channels uploaded from main memory");
+        var view = ctx.NewTensor($"{main.Name}[{first}:{first + count}]", K210ElementType.UInt8, K210MemoryKind.Main, count, main.Height, main.Width);
+        view.AliasOf = main;
+        view.AliasOffset = (long)first * main.Height * main.Width;
+        view.QuantFrom = main;
+        var kpu = ctx.NewTensor(view.Name + ".kpu", K210ElementType.UInt8, K210MemoryKind.Kpu, count, main.Height, main.Width);
+        kpu.QuantFrom = main;
+        ctx.Add(new UploadLayer(conv.Name, view, kpu)).Tiling = tiling;
+        return kpu;
     }
 
     public static void Lower(LoweringContext ctx, Node conv, ConvSplitPlan plan, K210Tensor input, KpuConvWeights w, KpuActivationFunction activation,
@@ -105,7 +144,8 @@ internal sealed class SplitKpuConv : IPass
         for (int c0 = 0; c0 < oc; c0 += plan.ChannelsPerConv)
         {
             int count = Math.Min(plan.ChannelsPerConv, oc - c0);
-            var part = new KpuConvWeights(w.InChannels, count, w.KernelSize, false,
+            bool depthwise = plan.TiledInput && w.Depthwise;
+            var part = new KpuConvWeights(depthwise ? count : w.InChannels, count, w.KernelSize, depthwise,
                 w.Weights.AsSpan(c0 * per, count * per).ToArray(), w.Bias.AsSpan(c0, count).ToArray());
             var tile = ctx.NewTensor($"{output.Name}[{c0}:{c0 + count}]", K210ElementType.UInt8, K210MemoryKind.Kpu, count, outH, outW);
             tile.QuantFrom = kpu ?? main;
@@ -119,7 +159,11 @@ internal sealed class SplitKpuConv : IPass
             slice.AliasOf = main;
             slice.AliasOffset = (long)c0 * outH * outW;
             slice.QuantFrom = tile;
-            ctx.Add(new KpuConvLayer(conv.Name, partInput?.Invoke(c0, count) ?? input, tile, part, activation, pool) { InputRowShift = rowShift, MainOutput = slice });
+            var layer = ctx.Add(new KpuConvLayer(conv.Name, partInput?.Invoke(c0, count) ?? input, tile, part, activation, pool) { InputRowShift = rowShift, MainOutput = slice });
+            if (plan.TiledInput)
+            {
+                layer.Tiling = string.Create(CultureInfo.InvariantCulture, $"depthwise channel group {c0}..{c0 + count - 1} of {oc}: output to main memory");
+            }
         }
 
         var slot = ctx.Slot(output);

@@ -5,8 +5,10 @@ using Emc.Compiler.Ir;
 using Emc.Compiler.K210.Graph;
 using Emc.Compiler.K210.Kpu;
 using Emc.Compiler.K210.Lowering.Fusions;
+using Emc.Compiler.K210.Memory;
 using Emc.Compiler.Ops;
 using Emc.Compiler.Passes;
+using Emc.Kmodel;
 
 namespace Emc.Compiler.K210.Lowering.Nodes;
 
@@ -54,6 +56,7 @@ internal sealed class ConvLowering : INodeLowering
         AbsorbStrideSampleIntoConv.Instance,
         StrideByKpuPool.Instance,
         DeferStrideSample.Instance,
+        OddStemByEdges.Instance,
         FuseMaxPoolIntoKpuConv.Instance,
         FoldPreprocessingIntoFirstConv.Instance,
         SplitKpuConv.Instance,
@@ -215,6 +218,12 @@ internal sealed class ConvLowering : INodeLowering
             return;
         }
 
+        if (sample is not null && windows is null && chunks is null && !halves && pool == KpuPoolType.Bypass && OddStemByEdges.Matches(ctx, input, convWeights, sample))
+        {
+            ctx.Slot(output).MainU8 = OddStemByEdges.Instance.Lower(ctx, conv.Name, input, convWeights, activation, sample, rangeSource, inputValue);
+            return;
+        }
+
         if (chunks is not null)
         {
             ctx.Passes.Record(SplitIntoGroupChunks.Instance);
@@ -225,8 +234,20 @@ internal sealed class ConvLowering : INodeLowering
                 return windows!.Direct ? slice : StackShiftedWindows.BuildStack(ctx, conv, slice, windows)!;
             }
 
-            SplitKpuConv.Lower(ctx, conv, new ConvSplitPlan(chunks.OutChannels, chunks.Count, false), input, convWeights, activation, pool, rowShift, sample, output, rangeSource, outH, outW,
+            // The input, one chunk's stack and the whole KPU output cannot be live together (DeepLabV3's 480-channel
+            // depthwise convs at dilation 4): the chunks' outputs then go to main memory only (tiled).
+            long stackUnits = windows!.Direct ? 0 : KpuTensorLayout.SizeInUnits(whole.Width, whole.Height, (long)windows.Slots * chunks.InChannels);
+            bool tiled = MemoryPlanner.KpuUnits(whole) + stackUnits + KpuTensorLayout.SizeInUnits(outW, outH, outChannels) > KpuTensorLayout.TotalUnits;
+            int before = ctx.Model.Layers.Count;
+            SplitKpuConv.Lower(ctx, conv, new ConvSplitPlan(chunks.OutChannels, chunks.Count, tiled), input, convWeights, activation, pool, rowShift, sample, output, rangeSource, outH, outW,
                 (first, _) => ChunkInput(first));
+            if (tiled)
+            {
+                foreach (var part in ctx.Model.Layers.Skip(before).OfType<KpuConvLayer>().Where(l => l.MainOutput is not null && l.Output.Channels == Math.Min(chunks.OutChannels, outChannels)))
+                {
+                    part.Tiling = string.Create(CultureInfo.InvariantCulture, $"group chunk of {chunks.OutChannels} outputs, output to main memory only (input, stack and whole output exceed KPU RAM)");
+                }
+            }
             if (unequalStrides)
             {
                 PickUnequalStrides(ctx, conv, output, r0, c0, s, sw, oh, ow);
@@ -237,7 +258,9 @@ internal sealed class ConvLowering : INodeLowering
 
         // Per-channel PRelu: the halves are not monotone alike, so the pool (and any sampling) waits for their sum.
         var (halvesH, halvesW) = halves ? (kh, kw) : (outH, outW);
-        var plan = SplitKpuConv.Plan(convWeights, input, halvesH, halvesW, ctx.Options.WeightBits, out string? limitProblem);
+        bool inputInMainMemory = depthwise && !halves && windows is null && !rowShift && inSlot.Sample is null
+            && inSlot.KpuProducer is not null && input == inSlot.Kpu;
+        var plan = SplitKpuConv.Plan(convWeights, input, halvesH, halvesW, ctx.Options.WeightBits, out string? limitProblem, inputInMainMemory);
         if (plan is null)
         {
             string via = windows is { Direct: false }
@@ -257,7 +280,9 @@ internal sealed class ConvLowering : INodeLowering
         if (plan.Count > 1 || plan.Tiled)
         {
             ctx.Passes.Record(SplitKpuConv.Instance);
-            SplitKpuConv.Lower(ctx, conv, plan, input, convWeights, activation, pool, rowShift, sample, output, rangeSource, outH, outW);
+            var inputMain = plan.TiledInput ? ctx.GetMainU8(inputValue, conv) : null;
+            SplitKpuConv.Lower(ctx, conv, plan, input, convWeights, activation, pool, rowShift, sample, output, rangeSource, outH, outW,
+                inputMain is null ? null : (first, count) => SplitKpuConv.UploadChannels(ctx, conv, inputMain, first, count));
             if (unequalStrides)
             {
                 PickUnequalStrides(ctx, conv, output, r0, c0, s, sw, oh, ow);
