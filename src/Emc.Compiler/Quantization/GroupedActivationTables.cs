@@ -387,29 +387,17 @@ internal static class GroupedActivationTables
     /// <summary>Who writes and reads each tensor, and which tensors share a quantization root.</summary>
     private sealed class Links
     {
-        private readonly Dictionary<K210Tensor, List<K210Layer>> _producers = [];
-        private readonly Dictionary<K210Tensor, List<K210Layer>> _readers = [];
+        private readonly Dictionary<K210Tensor, List<K210Layer>> _producers;
+        private readonly Dictionary<K210Tensor, List<K210Layer>> _readers;
         private readonly Dictionary<K210Tensor, List<K210Tensor>> _members = [];
         private readonly HashSet<K210Tensor> _outputs;
 
         public Links(K210Model model)
         {
-            foreach (var layer in model.Layers)
-            {
-                foreach (var output in layer.ExtraOutputs.Prepend(layer.Output))
-                {
-                    Add(_producers, output, layer);
-                }
-
-                foreach (var input in layer.Inputs)
-                {
-                    Add(_readers, input, layer);
-                }
-            }
-
+            (_producers, _readers) = LayerLinks.Of(model);
             foreach (var t in _producers.Keys.Concat(_readers.Keys).Distinct())
             {
-                Add(_members, Root(t), t);
+                LayerLinks.Add(_members, Root(t), t);
             }
 
             _outputs = [.. model.Outputs.Select(o => o.Tensor)];
@@ -434,16 +422,6 @@ internal static class GroupedActivationTables
             }
 
             return at;
-        }
-
-        private static void Add<T>(Dictionary<K210Tensor, List<T>> map, K210Tensor key, T value)
-        {
-            if (!map.TryGetValue(key, out var list))
-            {
-                map[key] = list = [];
-            }
-
-            list.Add(value);
         }
     }
 }

@@ -29,33 +29,20 @@ internal static class PerChannelActivationRanges
     /// </summary>
     public static IReadOnlyList<Family> Families(K210Model model)
     {
-        var producers = new Dictionary<K210Tensor, List<K210Layer>>();
-        var readers = new Dictionary<K210Tensor, List<K210Layer>>();
+        var (producers, readers) = LayerLinks.Of(model);
         var members = new Dictionary<K210Tensor, List<K210Tensor>>();
         var views = new Dictionary<K210Tensor, List<K210Tensor>>();
-        foreach (var layer in model.Layers)
-        {
-            foreach (var output in layer.ExtraOutputs.Prepend(layer.Output))
-            {
-                Add(producers, output, layer);
-            }
-
-            foreach (var input in layer.Inputs)
-            {
-                Add(readers, input, layer);
-            }
-        }
 
         foreach (var t in producers.Keys.Concat(readers.Keys).Distinct())
         {
             if (t.AliasOf is { } of)
             {
-                Add(views, of, t);
+                LayerLinks.Add(views, of, t);
             }
 
             if (Root(t) is { } root && root != t)
             {
-                Add(members, root, t);
+                LayerLinks.Add(members, root, t);
             }
         }
 
@@ -231,14 +218,4 @@ internal static class PerChannelActivationRanges
         DequantizeLayer => true,
         _ => IsChannelCopy(reader) && reader.Output.QuantFrom == t,
     };
-
-    private static void Add<T>(Dictionary<K210Tensor, List<T>> map, K210Tensor key, T value)
-    {
-        if (!map.TryGetValue(key, out var list))
-        {
-            map[key] = list = [];
-        }
-
-        list.Add(value);
-    }
 }

@@ -11,58 +11,14 @@ internal static class RecurrentCases
         var r = new CaseRandom(seed);
         for (int i = 0; i < 24; i++)
         {
-            string direction = r.Pick("forward", "reverse", "bidirectional");
-            int dirs = direction == "bidirectional" ? 2 : 1;
-            int seq = r.Int(1, 5), batch = r.Int(1, 3), input = r.Int(1, 6), hidden = r.Int(1, 5);
-            var b = new OnnxModelBuilder(r.Pick(7L, 14L)).Input("x", DataType.Float32, seq, batch, input)
-                .Initializer("w", r.Tensor([dirs, 4 * hidden, input]))
-                .Initializer("r", r.Tensor([dirs, 4 * hidden, hidden]));
-            var inputs = new List<string> { "x", "w", "r" };
-            void Optional(bool present, string name, Func<Tensor> value)
-            {
-                if (present)
-                {
-                    b.Initializer(name, value());
-                }
-
-                inputs.Add(present ? name : "");
-            }
-
-            bool lens = i % 4 == 1;
-            Optional(r.Bool(), "b", () => r.Tensor([dirs, 8 * hidden]));
-            Optional(lens, "lens", () => Tensor.Create(new Shape(batch), Enumerable.Range(0, batch).Select(k => k == 0 ? seq : r.Int(1, seq)).ToArray()));
-            Optional(r.Bool(), "h0", () => r.Tensor([dirs, batch, hidden]));
-            Optional(r.Bool(), "c0", () => r.Tensor([dirs, batch, hidden]));
-            Optional(i % 3 == 2, "p", () => r.Tensor([dirs, 3 * hidden]));
-            while (inputs[^1].Length == 0)
-            {
-                inputs.RemoveAt(inputs.Count - 1);
-            }
-
-            float clip = i % 5 == 3 ? r.Float(0.3f, 1.5f) : 0;
+            var c = new RecurrentNode(r, gates: 4);
+            c.Optional(r.Bool(), "b", [c.Directions, 8 * c.Hidden]);
+            c.SequenceLens(i % 4 == 1);
+            c.Optional(r.Bool(), "h0", [c.Directions, c.Batch, c.Hidden]);
+            c.Optional(r.Bool(), "c0", [c.Directions, c.Batch, c.Hidden]);
+            c.Optional(i % 3 == 2, "p", [c.Directions, 3 * c.Hidden]);
             bool coupled = i % 6 == 4;
-            string[]? activations = i % 7 == 5 ? [.. Enumerable.Range(0, dirs).SelectMany(_ => new[] { "Sigmoid", r.Pick("Tanh", "Relu"), r.Pick("Tanh", "Relu") })] : null;
-            b.Node("LSTM", [.. inputs], ["y", "yh", "yc"], a =>
-            {
-                a.String("direction", direction).Int("hidden_size", hidden);
-                if (clip > 0)
-                {
-                    a.Float("clip", clip);
-                }
-
-                if (coupled)
-                {
-                    a.Int("input_forget", 1);
-                }
-
-                if (activations is not null)
-                {
-                    a.Strings("activations", activations);
-                }
-            }).Output("y").Output("yh").Output("yc");
-            string name = $"LSTM#{i} {direction} seq {seq} batch {batch} in {input} hidden {hidden} [{string.Join(",", inputs.Skip(3).Select(n => n.Length == 0 ? "-" : n))}]"
-                + (clip > 0 ? " clip" : "") + (coupled ? " input_forget" : "") + (activations is null ? "" : " " + string.Join("/", activations));
-            yield return DifferentialCase.From(name, b, r.Tensor([seq, batch, input]));
+            yield return c.Build("LSTM", i, ["y", "yh", "yc"], i % 5 == 3, i % 7 == 5, coupled ? ("input_forget", 1) : null);
         }
     }
 
@@ -71,54 +27,100 @@ internal static class RecurrentCases
         var r = new CaseRandom(seed);
         for (int i = 0; i < 24; i++)
         {
-            string direction = r.Pick("forward", "reverse", "bidirectional");
-            int dirs = direction == "bidirectional" ? 2 : 1;
-            int seq = r.Int(1, 5), batch = r.Int(1, 3), input = r.Int(1, 6), hidden = r.Int(1, 5);
-            var b = new OnnxModelBuilder(r.Pick(7L, 14L)).Input("x", DataType.Float32, seq, batch, input)
-                .Initializer("w", r.Tensor([dirs, 3 * hidden, input]))
-                .Initializer("r", r.Tensor([dirs, 3 * hidden, hidden]));
-            var inputs = new List<string> { "x", "w", "r" };
-            bool hasBias = r.Bool(), lens = i % 4 == 1, hasH0 = r.Bool();
-            if (hasBias)
+            var c = new RecurrentNode(r, gates: 3);
+            c.Optional(r.Bool(), "b", [c.Directions, 6 * c.Hidden]);
+            c.SequenceLens(i % 4 == 1);
+            c.Optional(r.Bool(), "h0", [c.Directions, c.Batch, c.Hidden]);
+            yield return c.Build("GRU", i, ["y", "yh"], i % 5 == 3, i % 7 == 5, ("linear_before_reset", i % 2 == 0 ? 1 : 0));
+        }
+    }
+
+    /// <summary>One random recurrent node: its sizes, X, W and R, then the optional inputs in ONNX order.</summary>
+    private sealed class RecurrentNode
+    {
+        private readonly CaseRandom _r;
+        private readonly int _gates;
+        private readonly List<string> _inputs = ["x", "w", "r"];
+
+        public RecurrentNode(CaseRandom r, int gates)
+        {
+            _r = r;
+            _gates = gates;
+            Direction = r.Pick("forward", "reverse", "bidirectional");
+            Directions = Direction == "bidirectional" ? 2 : 1;
+            (Seq, Batch, Input, Hidden) = (r.Int(1, 5), r.Int(1, 3), r.Int(1, 6), r.Int(1, 5));
+            Builder = new OnnxModelBuilder(r.Pick(7L, 14L)).Input("x", DataType.Float32, Seq, Batch, Input)
+                .Initializer("w", r.Tensor([Directions, gates * Hidden, Input]))
+                .Initializer("r", r.Tensor([Directions, gates * Hidden, Hidden]));
+        }
+
+        public string Direction { get; }
+
+        public int Directions { get; }
+
+        public int Seq { get; }
+
+        public int Batch { get; }
+
+        public int Input { get; }
+
+        public int Hidden { get; }
+
+        public OnnxModelBuilder Builder { get; }
+
+        public void Optional(bool present, string name, int[] dims) => Add(present, name, () => _r.Tensor(dims));
+
+        /// <summary>sequence_lens: the first item runs every step, the others a random number of them.</summary>
+        public void SequenceLens(bool present) =>
+            Add(present, "lens", () => Tensor.Create(new Shape(Batch), Enumerable.Range(0, Batch).Select(k => k == 0 ? Seq : _r.Int(1, Seq)).ToArray()));
+
+        public DifferentialCase Build(string op, int index, string[] outputs, bool clip, bool activations, (string Name, int Value)? attribute)
+        {
+            while (_inputs[^1].Length == 0)
             {
-                b.Initializer("b", r.Tensor([dirs, 6 * hidden]));
+                _inputs.RemoveAt(_inputs.Count - 1);
             }
 
-            if (lens)
+            float threshold = clip ? _r.Float(0.3f, 1.5f) : 0;
+            string[]? names = activations
+                ? [.. Enumerable.Range(0, Directions).SelectMany(_ => new[] { "Sigmoid" }.Concat(Enumerable.Range(0, _gates - 2).Select(_ => _r.Pick("Tanh", "Relu"))))]
+                : null;
+            Builder.Node(op, [.. _inputs], outputs, a =>
             {
-                b.Initializer("lens", Tensor.Create(new Shape(batch), Enumerable.Range(0, batch).Select(k => k == 0 ? seq : r.Int(1, seq)).ToArray()));
-            }
-
-            if (hasH0)
-            {
-                b.Initializer("h0", r.Tensor([dirs, batch, hidden]));
-            }
-
-            inputs.AddRange([hasBias ? "b" : "", lens ? "lens" : "", hasH0 ? "h0" : ""]);
-            while (inputs[^1].Length == 0)
-            {
-                inputs.RemoveAt(inputs.Count - 1);
-            }
-
-            float clip = i % 5 == 3 ? r.Float(0.3f, 1.5f) : 0;
-            bool linearBeforeReset = i % 2 == 0;
-            string[]? activations = i % 7 == 5 ? [.. Enumerable.Range(0, dirs).SelectMany(_ => new[] { "Sigmoid", r.Pick("Tanh", "Relu") })] : null;
-            b.Node("GRU", [.. inputs], ["y", "yh"], a =>
-            {
-                a.String("direction", direction).Int("hidden_size", hidden).Int("linear_before_reset", linearBeforeReset ? 1 : 0);
-                if (clip > 0)
+                a.String("direction", Direction).Int("hidden_size", Hidden);
+                if (threshold > 0)
                 {
-                    a.Float("clip", clip);
+                    a.Float("clip", threshold);
                 }
 
-                if (activations is not null)
+                if (attribute is var (name, value))
                 {
-                    a.Strings("activations", activations);
+                    a.Int(name, value);
                 }
-            }).Output("y").Output("yh");
-            string name = $"GRU#{i} {direction} seq {seq} batch {batch} in {input} hidden {hidden} [{string.Join(",", inputs.Skip(3).Select(n => n.Length == 0 ? "-" : n))}]"
-                + (clip > 0 ? " clip" : "") + (linearBeforeReset ? " linear_before_reset" : "") + (activations is null ? "" : " " + string.Join("/", activations));
-            yield return DifferentialCase.From(name, b, r.Tensor([seq, batch, input]));
+
+                if (names is not null)
+                {
+                    a.Strings("activations", names);
+                }
+            });
+            foreach (string output in outputs)
+            {
+                Builder.Output(output);
+            }
+
+            string label = $"{op}#{index} {Direction} seq {Seq} batch {Batch} in {Input} hidden {Hidden} [{string.Join(",", _inputs.Skip(3).Select(n => n.Length == 0 ? "-" : n))}]"
+                + (threshold > 0 ? " clip" : "") + (attribute is var (n, v) && v != 0 ? $" {n}" : "") + (names is null ? "" : " " + string.Join("/", names));
+            return DifferentialCase.From(label, Builder, _r.Tensor([Seq, Batch, Input]));
+        }
+
+        private void Add(bool present, string name, Func<Tensor> value)
+        {
+            if (present)
+            {
+                Builder.Initializer(name, value());
+            }
+
+            _inputs.Add(present ? name : "");
         }
     }
 }

@@ -12,10 +12,7 @@ internal sealed class GruTail : ITailOpGenerator
     public IReadOnlyList<string> OpTypes { get; } = ["GRU"];
 
     public string? Check(Node node, long opset) =>
-        node.Parameters is not GruParameters { Shape: var p } ? "no shapes"
-        : node.Inputs.Count > 4 && node.Inputs[4] is { } lens && (lens.Constant is not { } t || t.ToInt64Array().Any(l => l != p.SeqLength))
-            ? "sequence_lens other than the full length"
-        : null;
+        node.Parameters is GruParameters { Shape: var p } ? RecurrentTailCode.SequenceLensProblem(node, p.SeqLength) : "no shapes";
 
     public void Emit(Node node, long opset, TailEmitter e)
     {

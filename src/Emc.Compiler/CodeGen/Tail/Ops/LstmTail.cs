@@ -11,20 +11,8 @@ internal sealed class LstmTail : ITailOpGenerator
 {
     public IReadOnlyList<string> OpTypes { get; } = ["LSTM"];
 
-    public string? Check(Node node, long opset)
-    {
-        if (node.Parameters is not LstmParameters { Shape: var p })
-        {
-            return "no shapes";
-        }
-
-        if (node.Inputs.Count > 4 && node.Inputs[4] is { } lens && (lens.Constant is not { } t || t.ToInt64Array().Any(l => l != p.SeqLength)))
-        {
-            return "sequence_lens other than the full length";
-        }
-
-        return null;
-    }
+    public string? Check(Node node, long opset) =>
+        node.Parameters is LstmParameters { Shape: var p } ? RecurrentTailCode.SequenceLensProblem(node, p.SeqLength) : "no shapes";
 
     public void Emit(Node node, long opset, TailEmitter e)
     {

@@ -1,9 +1,17 @@
+using Emc.Compiler.Ir;
+
 namespace Emc.Compiler.CodeGen.Tail.Ops;
 
-/// <summary>Expressions the LSTM and GRU generators share: an activation of a (clipped) argument, written with the same
-/// float operations as <see cref="Evaluation.Kernels.RecurrentActivations"/>.</summary>
+/// <summary>What the LSTM and GRU generators share: the sequence_lens they run (every step), and an activation of a
+/// (clipped) argument, written with the same float operations as <see cref="Evaluation.Kernels.RecurrentActivations"/>.</summary>
 internal static class RecurrentTailCode
 {
+    /// <summary>Why the node's sequence_lens (input 4) cannot be generated — it is not a constant of the full length — or null.</summary>
+    public static string? SequenceLensProblem(Node node, int seqLength) =>
+        node.Inputs.Count > 4 && node.Inputs[4] is { } lens && (lens.Constant is not { } t || t.ToInt64Array().Any(l => l != seqLength))
+            ? "sequence_lens other than the full length"
+            : null;
+
     /// <summary>name(clip(v)); no clipping when <paramref name="clip"/> is infinite.</summary>
     public static string Activate(TailLanguage l, string name, string v, float clip)
     {
