@@ -42,6 +42,21 @@ public sealed class ConvDecompositionTests
         Console.WriteLine(string.Join(", ", net.Result.Report!.Passes.Where(p => p.Applied > 0).Select(p => $"{p.Name}×{p.Applied}")));
     }
 
+    /// <summary>A dilated depthwise conv (DeepLabV3's atrous blocks) reads windows centred on its taps: every regular KPU
+    /// conv over the stack is 1×1 (a 3×3 one would hold 8 zero taps per weight), and the result follows the float model.</summary>
+    [TestMethod]
+    [DataRow(2, DisplayName = "depthwise 3×3 dilation 2")]
+    [DataRow(4, DisplayName = "depthwise 3×3 dilation 4")]
+    public void DilatedDepthwiseConvReadsCentredWindows(int d)
+    {
+        var b = new OnnxNetBuilder("x", 1, 3, 16, 16);
+        string a = Conv(b, "x", 3, 16, 3, 3, [1, 1, 1, 1], [1, 1], [1, 1], 1);
+        var net = Check(b.Build(Conv(b, a, 16, 16, 3, 3, [d, d, d, d], [1, 1], [d, d], 16)));
+        var regular = net.File!.Layers.Select(l => l.Body).OfType<K210ConvBody>().Skip(1).Where(c => !c.Registers.DepthWiseLayer).ToList();
+        Assert.IsNotEmpty(regular);
+        Assert.IsTrue(regular.All(c => c.Registers.KernelSize == 1), string.Join(",", regular.Select(c => c.Registers.KernelSize)));
+    }
+
     /// <summary>What no construction realises exactly gets EMC0502 naming the node, the op and the limit.</summary>
     [TestMethod]
     [DataRow(1, 1, 1, 8, "reaches beyond the stride-1 map", DisplayName = "1×1 with padding: border outputs read only padding")]
@@ -87,7 +102,7 @@ public sealed class ConvDecompositionTests
         int oh = ((16 + pads[0] + pads[2] - eh) / stride) + 1, ow = ((16 + pads[1] + pads[3] - ew) / stride) + 1;
         long onnxMacs = 16L * (16 / group) * kh * kw * oh * ow;
         double step = net.Expected.SelectMany(e => e).Max(Math.Abs) / 255;
-        Console.WriteLine($"| {kh}×{kw} p{pad} s{stride} g{group} d{d} | {layers.Count(l => l.OnKpu)} KPU + {layers.Count(l => !l.OnKpu)} CPU | KPU MACs {layers.Where(l => l.OnKpu).Sum(l => l.Macs)} (ONNX conv {onnxMacs}) | weights {layers.Sum(l => l.WeightBytes)} B | KPU peak {report.KpuPeakUnits} units | main {report.MainMemoryUsage} B | max error {net.MaxError() / step:F2} steps, SQNR {net.SqnrDb():F1} dB |");
+        Console.WriteLine($"| {kh}×{kw} p{pad} s{stride} g{group} d{d} | {layers.Count(l => l.OnKpu)} KPU + {layers.Count(l => !l.OnKpu)} CPU | KPU MACs {layers.Where(l => l.OnKpu).Sum(l => l.Macs)} (ONNX conv {onnxMacs}) | weights {layers.Sum(l => l.WeightBytes)} B | KPU peak {report.KpuPeakUnits} units | main {report.MainMemoryUsage} B | est. {layers.Sum(l => l.EstimatedMicroseconds):F0} µs | max error {net.MaxError() / step:F2} steps, SQNR {net.SqnrDb():F1} dB |");
     }
 
     /// <summary>A 3×3 conv with pads (2,2,0,0) is the native pads-(1,1,1,1) conv moved one pixel down-right; it goes

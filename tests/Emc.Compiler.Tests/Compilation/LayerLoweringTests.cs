@@ -157,6 +157,23 @@ public sealed class LayerLoweringTests
         Assert.IsTrue(errors.Any(d => d.Code is "EMC0503" or "EMC0506" && d.Message.Contains("KPU RAM", StringComparison.Ordinal)), string.Join("\n", errors));
     }
 
+    [TestMethod]
+    public void FloatMapUpsampledForUInt8ReadersIsQuantizedBeforeTheResize()
+    {
+        // An image-pooling branch (DeepLabV3's ASPP): global average pool → 1×1 conv on the 1×1 map (float FULLY_CONNECTED)
+        // → nearest ×8 → concat with a conv's map → conv. The small map is quantized and the bytes are resized, so the
+        // concat stays uint8 (no float copy of the 8×8 maps).
+        var b = new OnnxNetBuilder("x", 1, 3, 8, 8);
+        string a = Conv(b, "x", 3, 8, 3);
+        string pooled = Conv(b, b.Node("GlobalAveragePool", [a]), 8, 8, 1);
+        string up = b.Node("Resize", [pooled, string.Empty, b.Constant([1f, 1f, 8f, 8f], 4)], ("mode", "nearest"));
+        var net = Check(b.Build(Conv(b, b.Node("Concat", [a, up], ("axis", 1)), 16, 8, 3)), 3 * 8 * 8);
+        var types = net.LayerTypes.ToList();
+        CollectionAssert.Contains(types, KmodelLayerType.QuantizedResizeNearestNeighbor, string.Join(",", types));
+        CollectionAssert.DoesNotContain(types, KmodelLayerType.ResizeNearestNeighbor, string.Join(",", types));
+        CollectionAssert.DoesNotContain(types, KmodelLayerType.Concat, string.Join(",", types));
+    }
+
     private static CompiledNet Check(Onnx.Protobuf.ModelProto model, int inputLength, int samples = 6)
     {
         // These nets exercise the lowering's KPU limits, not the device fit (EMC0510): the tiling case needs 7.5 MB of

@@ -16,6 +16,39 @@ internal sealed record AxisWindows(int Offset, ShiftWindow[] Windows, int Lowest
 {
     public int[] Shifts => [.. Windows.Select(w => w.Shift)];
 
+    /// <summary>Every window takes only its centre tap: the conv over the stack needs 1 tap on this axis.</summary>
+    public bool Centred => Windows.All(w => w.From == w.Shift && w.To == w.Shift);
+
+    /// <summary>
+    /// For kernels whose used taps are at least two apart (dilated ones): one window centred on each used tap, at the
+    /// output offset with the smallest Σ|shift|; null when two used taps are neighbours. A centred window reads no
+    /// neighbour, so the edge rule of <see cref="Choose"/> does not apply; the conv over the stack is then 1×1 on this
+    /// axis — 3× fewer weights than a 3-tap window for one more shift step on each off-centre window.
+    /// </summary>
+    public static AxisWindows? ChooseCentred(bool[] used, int padBefore, int stride, int inSize, int outSize)
+    {
+        int[] taps = [.. Enumerable.Range(0, used.Length).Where(j => used[j])];
+        if (taps.Length < 2 || taps.Zip(taps.Skip(1)).Any(p => p.Second - p.First < 2))
+        {
+            return null;
+        }
+
+        AxisWindows? best = null;
+        int bestCost = int.MaxValue;
+        for (int r0 = 0; r0 + (stride * (outSize - 1)) <= inSize - 1; r0++)
+        {
+            int lo = -r0 - padBefore;
+            ShiftWindow[] windows = [.. taps.Select(j => new ShiftWindow(lo + j, lo + j, lo + j))];
+            int cost = windows.Sum(w => Math.Abs(w.Shift));
+            if (cost < bestCost)
+            {
+                (best, bestCost) = (new AxisWindows(r0, windows, lo, false), cost);
+            }
+        }
+
+        return best;
+    }
+
     /// <summary>The window taking kernel tap j and the tap's index (0..2) inside its 3-tap window.</summary>
     public (int Window, int Tap) Place(int j)
     {

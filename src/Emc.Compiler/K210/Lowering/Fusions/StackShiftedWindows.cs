@@ -14,7 +14,7 @@ internal sealed record ShiftedWindowConv(AxisWindows Rows, AxisWindows Cols)
     /// <summary>One window at shift (0, 0): the conv reads its input directly (no stack).</summary>
     public bool Direct => Slots == 1 && Rows.Shifts[0] == 0 && Cols.Shifts[0] == 0;
 
-    public int Kernel => Direct && Rows.Single && Cols.Single ? 1 : 3;
+    public int Kernel => (Direct && Rows.Single && Cols.Single) || (Rows.Centred && Cols.Centred) ? 1 : 3;
 
     public int Slots => Rows.Shifts.Length * Cols.Shifts.Length;
 
@@ -60,6 +60,16 @@ internal sealed class StackShiftedWindows : IPass
                 usedRows[i / taps.Width % taps.Height] = true;
                 usedCols[i % taps.Width] = true;
             }
+        }
+
+        // A dilated grouped or depthwise kernel (isolated taps on both axes) takes centred windows: its chunks' convs over
+        // the stack become 1×1, 9× fewer weights and KPU work (DeepLabV3: 8.65 → 4.95 MB, 204 → 185 ms estimated) for one
+        // more shift layer per off-centre window. A regular conv keeps the fewest layers (its weights are not repeated
+        // per group: d = 2 on 8 channels, 22 → 4.8 KB but 97 → 126 µs).
+        if (taps.Group > 1 && AxisWindows.ChooseCentred(usedRows, g.PadTop, g.StrideHeight, g.InputHeight, g.OutputHeight) is { } centredRows
+            && AxisWindows.ChooseCentred(usedCols, g.PadLeft, g.StrideWidth, g.InputWidth, g.OutputWidth) is { } centredCols)
+        {
+            return new ShiftedWindowConv(centredRows, centredCols);
         }
 
         var rows = AxisWindows.Choose(usedRows, g.PadTop, g.StrideHeight, g.InputHeight, g.OutputHeight);

@@ -64,7 +64,7 @@ internal sealed class ResizeLowering : INodeLowering
         }
 
         var value = node.Inputs[0]!;
-        bool quantized = ctx.IsUInt8(value);
+        bool quantized = ctx.IsUInt8(value) || QuantizeFirst(ctx, node, p);
         var input = quantized ? ctx.GetMainU8(value, node) : ctx.GetFloat(value, node);
         if (input is null)
         {
@@ -84,6 +84,24 @@ internal sealed class ResizeLowering : INodeLowering
         {
             slot.Float = output;
         }
+    }
+
+    /// <summary>
+    /// A float map upsampled for readers that take uint8 (a conv, or a concat whose other inputs are uint8 — DeepLabV3's
+    /// image-pooling branch, 1×1 → 33×33): quantize the small map and resize the bytes, instead of resizing floats and
+    /// quantizing the large map (4× the memory). The same bytes: nearest resizing copies values, and when every input
+    /// pixel is read the output's calibrated range is the input's, so both quantize with one (s, b).
+    /// </summary>
+    private static bool QuantizeFirst(LoweringContext ctx, Node node, NearestResizeParameters p)
+    {
+        var output = node.Outputs[0];
+        bool everyPixelRead = p.SourceIndex.Skip(2).Zip(node.Inputs[0]!.Shape!.ToArray().Skip(2)).All(a => a.First.Distinct().Count() == a.Second);
+        return everyPixelRead && output.Consumers.Count > 0 && !ctx.Graph.Outputs.Contains(output) && output.Consumers.All(c => c.OpType switch
+        {
+            "Conv" => c.Inputs[0] == output,
+            "Concat" => c.Inputs.All(v => v == output || (v is not null && ctx.IsUInt8(v))),
+            _ => false,
+        });
     }
 
     /// <summary>The map-size-rewrites stage realises every linear resize it can; what is left names its limit.</summary>
