@@ -106,6 +106,19 @@ internal static class TailOpCases
             (b.Node("Cast", [b.Node("Mul", ["x", b.Constant([7.5f], 1)])], ("to", 7)), 7),
             (b.Node("Cast", [b.Node("ArgMax", ["x"], ("axis", 1))], ("to", 1)), 1),
         ]);
+        Add("boolean_masks", b =>
+        {
+            // Score thresholds and masks a detector's post-processing leaves: comparisons, Not, Where, bool ↔ float casts.
+            string high = b.Node("Greater", ["x", b.Constant([0.2f], 1)]);
+            string low = b.Node("Less", ["x", b.Constant(Rand(5), 5)]);
+            string twice = b.Node("Cast", [b.Node("Mul", ["x", b.Constant([2f], 1)])], ("to", 7));
+            string odd = b.Node("Equal", [twice, b.Int64Constant(1)]);
+            string kept = b.Node("Where", [high, "x", b.Node("Neg", ["x"])]);
+            string zeroed = b.Node("Where", [b.Node("Not", [low]), "x", b.Constant([0f], 1)]);
+            string asFloat = b.Node("Cast", [odd], ("to", 1));
+            string backToBool = b.Node("Cast", [b.Node("Cast", [high], ("to", 1))], ("to", 9));
+            return F(kept, zeroed, asFloat, b.Node("Cast", [b.Node("Equal", [backToBool, high])], ("to", 1)));
+        });
         Add("gather_constant_indices", b =>
         {
             string few = b.Node("Gather", ["x", b.Int64Constant(0, -1, 2)], ("axis", 1));

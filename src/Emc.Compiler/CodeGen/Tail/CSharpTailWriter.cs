@@ -30,7 +30,7 @@ internal static class CSharpTailWriter
 
         foreach (var v in plan.ScratchOffsets.Keys)
         {
-            declarations.Add($"var {buffers[v]} = new {(v.Type == DataType.Int64 ? "long" : "float")}[{v.Shape!.ElementCount}];");
+            declarations.Add($"var {buffers[v]} = new {TailLanguage.CSharp.TypeOf(v.Type)}[{v.Shape!.ElementCount}];");
         }
 
         var e = TailStatements.Write(tail, TailLanguage.CSharp, buffers, outputNames, "            ");
@@ -87,7 +87,7 @@ internal static class CSharpTailWriter
         b.Append(e.Body).Append("        }\n");
         foreach (var (name, data) in e.Constants)
         {
-            string type = data.Type == DataType.Int64 ? "long" : "float";
+            string type = TailLanguage.CSharp.TypeOf(data.Type);
             b.Append("\n        private static readonly ").Append(type).Append("[] ").Append(name).Append(" = new ").Append(type).Append("[] {\n")
                 .Append(TailStatements.Items(data, TailLanguage.CSharp, "            ")).Append(",\n        };\n");
         }

@@ -29,7 +29,7 @@ internal static class CTailWriter
 
         foreach (var (v, offset) in plan.ScratchOffsets)
         {
-            string type = v.Type == DataType.Int64 ? "int64_t" : "float";
+            string type = TailLanguage.C.TypeOf(v.Type);
             declarations.Add($"{type} *{buffers[v]} = ({type} *)((unsigned char *)scratch + {offset}); /* {SourceLiterals.Comment(TailStatements.Describe(v))} */");
         }
 
@@ -66,7 +66,7 @@ internal static class CTailWriter
         b.Append("static inline void ").Append(id).Append("_tail(const float *device_outputs, void *scratch, ").Append(string.Join(", ", parameters)).Append(")\n{\n");
         foreach (var (name, data) in e.Constants)
         {
-            string type = data.Type == DataType.Int64 ? "int64_t" : "float";
+            string type = TailLanguage.C.TypeOf(data.Type);
             b.Append("    static const ").Append(type).Append(' ').Append(name).Append('[').Append(data.ElementCount).Append("] = {\n")
                 .Append(TailStatements.Items(data, TailLanguage.C, "        ")).Append("\n    };\n");
         }

@@ -112,7 +112,7 @@ internal sealed class TailBufferPlan
             var outputs = tail.Nodes[n].Outputs;
             foreach (var y in outputs.Where(o => !tail.OutputValues.Contains(o)))
             {
-                long size = AlignUp(y.Shape!.ElementCount * (y.Type == DataType.Int64 ? 8 : 4));
+                long size = AlignUp(y.Shape!.ElementCount * (y.Type switch { DataType.Int64 => 8, DataType.Bool => 1, _ => 4 }));
                 long start = 0;
                 foreach (var block in live.OrderBy(b => b.Start))
                 {

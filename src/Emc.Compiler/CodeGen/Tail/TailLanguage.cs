@@ -18,7 +18,16 @@ internal sealed class TailLanguage
 
     public string Int64 => IsC ? "int64_t" : "long";
 
-    public string TypeOf(bool int64) => int64 ? Int64 : "float";
+    /// <summary>The element type a tail stores for <paramref name="type"/>: float, int64, or a byte holding 0/1 for bool.</summary>
+    public string TypeOf(Ir.DataType type) => type switch
+    {
+        Ir.DataType.Int64 => Int64,
+        Ir.DataType.Bool => IsC ? "unsigned char" : "byte",
+        _ => "float",
+    };
+
+    /// <summary>A condition stored as a bool element (1 or 0).</summary>
+    public string Truth(string condition) => IsC ? $"(unsigned char)({condition})" : $"(byte)({condition} ? 1 : 0)";
 
     /// <summary>Whether a float expression is NaN (C99's isnan macro; float.IsNaN).</summary>
     public string IsNan(string value) => IsC ? $"isnan({value})" : $"float.IsNaN({value})";

@@ -35,6 +35,7 @@ internal static class TailOpGenerators
         new LrnTail(),
         new ConvTransposeTail(),
         new CastTail(),
+        new BooleanTail(),
     ];
 
     private static readonly ILookup<string, ITailOpGenerator> s_byOp = s_all.SelectMany(g => g.OpTypes.Select(op => (op, g))).ToLookup(p => p.op, p => p.g, StringComparer.Ordinal);
@@ -54,7 +55,7 @@ internal static class TailOpGenerators
         foreach (var node in tail.Nodes)
         {
             string? why = Find(node, tail.Opset) is not { } generator ? "no C/C# generator"
-                : node.Inputs.Concat(node.Outputs).Any(v => v is not null && !Storable(v)) ? "a tensor without a static float32/int64 shape"
+                : node.Inputs.Concat(node.Outputs).Any(v => v is not null && !Storable(v)) ? "a tensor without a static float32/int64/bool shape"
                 : generator.Check(node, tail.Opset);
             if (why is not null)
             {
@@ -62,7 +63,7 @@ internal static class TailOpGenerators
             }
         }
 
-        if (tail.InputValues.Concat(tail.OutputValues).Any(v => !Storable(v)))
+        if (tail.InputValues.Concat(tail.OutputValues).Any(v => !Storable(v) || v.Type == DataType.Bool))
         {
             problems.Add("an input or output without a static float32/int64 shape");
         }
@@ -70,5 +71,5 @@ internal static class TailOpGenerators
         return problems;
     }
 
-    private static bool Storable(Value v) => v.Shape is not null && v.Type is (DataType.Float32 or DataType.Int64);
+    private static bool Storable(Value v) => v.Shape is not null && v.Type is (DataType.Float32 or DataType.Int64 or DataType.Bool);
 }

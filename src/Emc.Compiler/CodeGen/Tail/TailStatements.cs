@@ -34,13 +34,13 @@ internal static class TailStatements
     }
 
     public static string Describe(Value v) =>
-        $"'{v.Name}' {(v.Type == DataType.Int64 ? "int64" : "float32")} [{string.Join(", ", v.Shape!.ToArray())}]";
+        $"'{v.Name}' {v.Type.Name()} [{string.Join(", ", v.Shape!.ToArray())}]";
 
     /// <summary>Array initializer items, eight a line.</summary>
     public static string Items(Tensor data, TailLanguage language, string indent)
     {
         var b = new StringBuilder();
-        var items = data.Type == DataType.Int64
+        var items = data.Type is DataType.Int64 or DataType.Bool
             ? data.ToInt64Array().Select(v => language.Int(v))
             : data.ToFloatArray().Select(language.Float);
         int i = 0;

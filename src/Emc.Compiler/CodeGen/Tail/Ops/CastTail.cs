@@ -2,8 +2,8 @@ using Emc.Compiler.Ir;
 
 namespace Emc.Compiler.CodeGen.Tail.Ops;
 
-/// <summary>Cast between float32 and int64 (the tail's storable types): float → int64 truncates toward zero, NaN gives 0
-/// and out-of-range values saturate, as the evaluator converts.</summary>
+/// <summary>Cast between the tail's types (float32, int64, bool): float → int64 truncates toward zero, NaN gives 0 and
+/// out-of-range values saturate, as the evaluator converts; to bool is "not zero"; from bool 0 or 1.</summary>
 internal sealed class CastTail : ITailOpGenerator
 {
     public IReadOnlyList<string> OpTypes { get; } = ["Cast"];
@@ -22,9 +22,13 @@ internal sealed class CastTail : ITailOpGenerator
                 e.Line($"float v = {rx}[i];");
                 e.Line($"{ry}[i] = {l.IsNan("v")} ? 0 : v >= 9.2233720368547758e18f ? {l.Int(long.MaxValue)} : v <= -9.2233720368547758e18f ? {l.Int(long.MinValue + 1)} - 1 : ({l.Int64})v;");
             }
+            else if (y.Type == DataType.Bool)
+            {
+                e.Line($"{ry}[i] = {l.Truth($"{rx}[i] != 0")};");
+            }
             else
             {
-                e.Line($"{ry}[i] = ({l.TypeOf(y.Type == DataType.Int64)}){rx}[i];");
+                e.Line($"{ry}[i] = ({l.TypeOf(y.Type)}){rx}[i];");
             }
         });
     }
