@@ -30,7 +30,7 @@ internal static class InPlaceReuse
             lastUse[MemoryPlanner.Root(t)] = int.MaxValue;
         }
 
-        var result = new Dictionary<K210Tensor, K210Tensor>();
+        var result = ChannelGroupInPlace.Find(model).ToDictionary(p => p.Output, p => p.Input);
         for (int i = 0; i < model.Layers.Count; i++)
         {
             var layer = model.Layers[i];
