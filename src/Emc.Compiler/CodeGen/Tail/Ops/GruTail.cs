@@ -21,10 +21,9 @@ internal sealed class GruTail : ITailOpGenerator
         var l = e.Language;
         int hidden = p.Hidden, inputSize = p.InputSize, batch = p.Batch;
         string x = e.Ref(node.Inputs[0]!), w = e.Ref(node.Inputs[1]!), r = e.Ref(node.Inputs[2]!);
-        string? Optional(int i) => node.Inputs.Count > i && node.Inputs[i] is { } v ? e.Ref(v) : null;
-        string? bias = Optional(3), initialH = Optional(5);
+        string? bias = RecurrentTailCode.InputOrNull(node, e, 3), initialH = RecurrentTailCode.InputOrNull(node, e, 5);
         string y = e.Ref(node.Outputs[0]);
-        string? hLast = node.Outputs.Count > 1 ? e.Ref(node.Outputs[1]) : null;
+        string? hLast = RecurrentTailCode.OutputOrNull(node, e, 1);
         string Act(string name, string v) => RecurrentTailCode.Activate(l, name, v, p.Clip);
         foreach (string local in gru.LinearBeforeReset ? ["h", "hn", "z", "rg"] : new[] { "h", "hn", "z", "rg", "gated" })
         {

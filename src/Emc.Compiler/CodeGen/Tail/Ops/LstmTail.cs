@@ -21,10 +21,10 @@ internal sealed class LstmTail : ITailOpGenerator
         var l = e.Language;
         int hidden = p.Hidden, inputSize = p.InputSize, batch = p.Batch;
         string x = e.Ref(node.Inputs[0]!), w = e.Ref(node.Inputs[1]!), r = e.Ref(node.Inputs[2]!);
-        string? Optional(int i) => node.Inputs.Count > i && node.Inputs[i] is { } v ? e.Ref(v) : null;
-        string? bias = Optional(3), initialH = Optional(5), initialC = Optional(6), peepholes = Optional(7);
+        string? bias = RecurrentTailCode.InputOrNull(node, e, 3), initialH = RecurrentTailCode.InputOrNull(node, e, 5);
+        string? initialC = RecurrentTailCode.InputOrNull(node, e, 6), peepholes = RecurrentTailCode.InputOrNull(node, e, 7);
         string y = e.Ref(node.Outputs[0]);
-        string? hLast = node.Outputs.Count > 1 ? e.Ref(node.Outputs[1]) : null, cLast = node.Outputs.Count > 2 ? e.Ref(node.Outputs[2]) : null;
+        string? hLast = RecurrentTailCode.OutputOrNull(node, e, 1), cLast = RecurrentTailCode.OutputOrNull(node, e, 2);
         string Act(string name, string v) => RecurrentTailCode.Activate(l, name, v, p.Clip);
 
         e.Line(l.LocalFloats("h", hidden));
