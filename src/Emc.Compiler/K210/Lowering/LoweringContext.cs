@@ -167,6 +167,12 @@ internal sealed class LoweringContext
             }
 
             var full = EnsureConvMainOutput(slot.KpuProducer);
+            if (slot.Kpu is { } map && full.Channels != map.Channels)
+            {
+                // The producer wrote the map as its row blocks (RowBlockView): the same planar bytes.
+                full = Fusions.RowBlockView.Reshaped(this, full, map.Channels, map.Height, ".map");
+            }
+
             if (slot.Sample is { } s)
             {
                 var picked = NewTensor(value.Name + ".pick", K210ElementType.UInt8, K210MemoryKind.Main, full.Channels, s.Height, s.Width);

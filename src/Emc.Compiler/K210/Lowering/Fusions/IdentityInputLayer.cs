@@ -28,8 +28,9 @@ internal sealed class IdentityInputLayer : IPass
     /// True when the device input can go straight to its consumer: one Conv, not also a graph output, and not a conv
     /// that reads padding or shifted copies under a map the input's quantization cannot be (per-channel mean/std, a
     /// channel swap, a fractional zero point) — one pad_value cannot be real zero in every channel, so that map is
-    /// applied by this identity layer first and the conv reads one quantization (issue 16 item 6). A map over 65536
-    /// pixels cannot be one layer's output (channel_byte_num); the first conv then reports EMC0507.
+    /// applied by this identity layer first and the conv reads one quantization (issue 16 item 6). Over 65536 pixels the
+    /// conv keeps the device input: the large-stem rewrites (<see cref="Rewrites.StridedInputConvAsPhases"/>) apply the map
+    /// themselves, and where none does the first conv reports EMC0507.
     /// </summary>
     public static bool FeedsOneConv(LoweringContext ctx, Value fed) =>
         fed.Consumers.Count == 1 && fed.Consumers[0].OpType == "Conv" && !ctx.Graph.Outputs.Contains(fed)
@@ -50,42 +51,69 @@ internal sealed class IdentityInputLayer : IPass
         return (!pre.IsQuantization && (padding || copies)) || (pre.SwapRedBlue && copies);
     }
 
-    /// <summary>Adds the identity layer reading <paramref name="device"/>; false after a diagnostic.</summary>
+    /// <summary>Adds the identity layer reading <paramref name="device"/>; false after a diagnostic. A map over 65536 pixels
+    /// runs as its row blocks (<see cref="RowBlockView"/>): the same bytes, each output plane within channel_byte_num.</summary>
     public bool Apply(LoweringContext ctx, Value fed, K210Tensor device)
     {
         var pre = ctx.Preprocessing!;
         int c = device.Channels, h = device.Height, w = device.Width;
-        if (!ConvLowering.FitsKpuMap(c, h, w))
+        int k = RowBlockView.Factor(c, h, w);
+        if (!ConvLowering.FitsKpuMap(c, h, w) || k == 0)
         {
             ctx.Diagnostics.Add(CompilerDiagnostics.UnsupportedInput.Create(
-                $"the input '{fed.Name}' feeds {Consumers(fed)}, so it must pass through a KPU identity layer, but its {c}×{h}×{w} map is outside the KPU's limits (4×4 to {ConvLowering.MaxHeight}×{ConvLowering.MaxWidth}, ≤ {ConvLowering.MaxChannels} channels)",
+                $"the input '{fed.Name}' feeds {Consumers(fed)}, so it must pass through a KPU identity layer, but its {c}×{h}×{w} map is outside the KPU's limits (4×4 to {ConvLowering.MaxHeight}×{ConvLowering.MaxWidth}, ≤ {ConvLowering.MaxChannels} channels, a plane over 65536 pixels only as row blocks of a map wider than 32)",
                 ctx.Graph.SourcePath));
             return false;
         }
 
         bool uniform = pre.IsQuantization;
-        var weights = Weights(pre, c, uniform);
-        var output = ctx.NewTensor(fed.Name + ".identity", K210ElementType.UInt8, K210MemoryKind.Kpu, c, h, w);
+        var weights = Weights(pre, c, uniform, k);
+        var source = k == 1 ? device : RowBlockView.Reshaped(ctx, device, c * k, h / k, ".rows");
+        var written = ctx.NewTensor(fed.Name + ".identity", K210ElementType.UInt8, K210MemoryKind.Kpu, c * k, h / k, w);
         if (uniform)
         {
-            output.QuantFrom = device; // weight 1 between equal quantizations: every byte passes unchanged
+            written.QuantFrom = device; // weight 1 between equal quantizations: every byte passes unchanged
         }
         else
         {
-            output.RangeSource = fed;
+            written.RangeSource = fed;
+            written.RangeChannels = k == 1 ? null : [.. Enumerable.Range(0, c * k).Select(i => i / k)];
         }
 
-        var layer = ctx.Add(new KpuConvLayer("(input) " + fed.Name, device, output, weights, KpuActivationFunction.Linear, KpuPoolType.Bypass));
+        var layer = ctx.Add(new KpuConvLayer("(input) " + fed.Name, source, written, weights, KpuActivationFunction.Linear, KpuPoolType.Bypass));
         var slot = ctx.Slot(fed);
-        slot.Kpu = output;
+        slot.Kpu = k == 1 ? written : RowBlockView.Reshaped(ctx, written, c, h, ".map");
         slot.KpuProducer = layer;
         ctx.Passes.Record(this);
         return true;
     }
 
-    /// <summary>Depthwise weight 1 (or Scale[c], bias Offset[c] for a per-channel map); a channel swap needs a regular conv.</summary>
-    private static KpuConvWeights Weights(Preprocessing pre, int channels, bool uniform)
+    /// <summary>Depthwise weight 1 (or Scale[c], bias Offset[c] for a per-channel map); a channel swap needs a regular conv.
+    /// Over <paramref name="blocks"/> row blocks every channel's entries repeat for each of its blocks.</summary>
+    private static KpuConvWeights Weights(Preprocessing pre, int channels, bool uniform, int blocks)
     {
+        if (blocks > 1)
+        {
+            var one = Weights(pre, channels, uniform, 1);
+            int n = channels * blocks;
+            var repeated = Enumerable.Range(0, n).Select(i => one.Bias[i / blocks]).ToArray();
+            if (one.Depthwise)
+            {
+                return new KpuConvWeights(n, n, 1, true, [.. Enumerable.Range(0, n).Select(i => one.Weights[i / blocks])], repeated);
+            }
+
+            var matrix = new float[n * n];
+            for (int o = 0; o < n; o++)
+            {
+                for (int i = 0; i < n; i++)
+                {
+                    matrix[(o * n) + i] = o % blocks == i % blocks ? one.Weights[((o / blocks) * channels) + (i / blocks)] : 0;
+                }
+            }
+
+            return new KpuConvWeights(n, n, 1, false, matrix, repeated);
+        }
+
         var bias = new float[channels];
         if (!pre.SwapRedBlue)
         {
