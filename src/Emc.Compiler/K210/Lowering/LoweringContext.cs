@@ -167,7 +167,7 @@ internal sealed class LoweringContext
             }
 
             var full = EnsureConvMainOutput(slot.KpuProducer);
-            if (slot.Kpu is { } map && full.Channels != map.Channels)
+            if (slot.Kpu is { } map && map.AliasOf == slot.KpuProducer.Output && map.Channels != full.Channels)
             {
                 // The producer wrote the map as its row blocks (RowBlockView): the same planar bytes.
                 full = Fusions.RowBlockView.Reshaped(this, full, map.Channels, map.Height, ".map");
