@@ -57,6 +57,7 @@ internal sealed class ConvLowering : INodeLowering
         StrideByKpuPool.Instance,
         DeferStrideSample.Instance,
         OddStemByEdges.Instance,
+        PointwiseConvOnRowBlocks.Instance,
         FuseMaxPoolIntoKpuConv.Instance,
         FoldPreprocessingIntoFirstConv.Instance,
         SplitKpuConv.Instance,
@@ -288,6 +289,16 @@ internal sealed class ConvLowering : INodeLowering
                 PickUnequalStrides(ctx, conv, output, r0, c0, s, sw, oh, ow);
             }
 
+            return;
+        }
+
+        if (windows is null && !halves && pool == KpuPoolType.Bypass && sample is null && !unequalStrides && !rowShift
+            && PointwiseConvOnRowBlocks.Factor(ctx, input, convWeights) is > 1 and var blocks)
+        {
+            bool raw = input.IsDeviceInput && ctx.Preprocessing is { IsQuantization: false };
+            var (rowLayer, map) = PointwiseConvOnRowBlocks.Instance.Lower(ctx, conv.Name, input, convWeights, activation, blocks, rangeSource, raw ? null : inputValue);
+            ctx.Slot(output).Kpu = map;
+            ctx.Slot(output).KpuProducer = rowLayer;
             return;
         }
 
