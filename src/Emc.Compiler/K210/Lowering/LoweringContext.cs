@@ -43,6 +43,10 @@ internal sealed class LoweringContext
     /// <summary>Set when every lowering error lies in the graph's tail: the tensors to compile up to instead.</summary>
     public IReadOnlyList<string>? SuggestedOutputs { get; set; }
 
+    /// <summary>The device input's planar copy in main memory, where device-input-to-main made one (it can then be a
+    /// device output too, e.g. for a host tail that reads the input).</summary>
+    public K210Tensor? DeviceInputInMain { get; set; }
+
     /// <summary>How often each fusion, realisation choice and lowering applied.</summary>
     public PassLog Passes { get; }
 

@@ -174,7 +174,7 @@ internal sealed class OddStemByEdges : IPass
     }
 
     /// <summary>The input's KPU RAM bytes (its layout, rows padded to 64-byte units) in main memory.</summary>
-    private static K210Tensor CopyToMain(LoweringContext ctx, string name, K210Tensor input)
+    internal static K210Tensor CopyToMain(LoweringContext ctx, string name, K210Tensor input)
     {
         long units = KpuTensorLayout.SizeInUnits(input.Width, input.Height, input.Channels);
         var raw = ctx.NewTensor(input.Name + ".raw", K210ElementType.UInt8, K210MemoryKind.Main, 1, (int)units, KpuTensorLayout.UnitBytes);

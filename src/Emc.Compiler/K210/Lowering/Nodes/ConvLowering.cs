@@ -57,6 +57,7 @@ internal sealed class ConvLowering : INodeLowering
         StrideByKpuPool.Instance,
         DeferStrideSample.Instance,
         OddStemByEdges.Instance,
+        ConvByRowBands.Instance,
         FuseMaxPoolIntoKpuConv.Instance,
         FoldPreprocessingIntoFirstConv.Instance,
         SplitKpuConv.Instance,
@@ -166,6 +167,22 @@ internal sealed class ConvLowering : INodeLowering
 
         // A stride-1 output smaller than the map (a "valid" 2×2 kernel: 4×4 → 3×3) is a crop, i.e. a pending sample too.
         bool identity = r0 == 0 && c0 == 0 && s == 1 && sw == 1 && oh == ih && ow == iw;
+        if (windows is null && !halves && inSlot.Sample is null && inSlot.Kpu is not { IsDeviceInput: true } && ConvByRowBands.Bandable(ctx, conv)
+            && !FuseMaxPoolIntoKpuConv.Instance.Fuses(ctx, output, ih, iw))
+        {
+            var inputMain = ctx.GetMainU8(inputValue, conv);
+            if (inputMain is null)
+            {
+                ctx.Slot(output).Failed = true;
+                return;
+            }
+
+            var bands = ConvByRowBands.Plan(inChannels, outChannels, k, ih, iw, ctx.Options.RowBandPlane)!;
+            ctx.Slot(output).MainU8 = ConvByRowBands.Instance.Lower(ctx, conv.Name, inputMain, new KpuConvWeights(inChannels, outChannels, k, depthwise, weights, bias),
+                activation, bands, output, inputValue);
+            return;
+        }
+
         var (input, pool, rowShift) = windows is null && k == 1 && identity && !depthwise && AbsorbStrideSampleIntoConv.Instance.TryApply(ctx, inSlot) is { } absorbed
             ? absorbed
             : (null, KpuPoolType.Bypass, false);

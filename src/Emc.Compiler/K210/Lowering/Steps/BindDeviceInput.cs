@@ -24,6 +24,12 @@ internal sealed class BindDeviceInput : ILoweringStep
         device.Quant = InputPreprocessing.DeviceQuant(ctx.Preprocessing!);
         ctx.Model.Input = device;
         ctx.Slot(input).Kpu = device;
+        if (!StrideTwoSliceByKpuPool.FeedsOnlyPhases(ctx, fed) && DeviceInputToMain.Applies(ctx, fed, device))
+        {
+            DeviceInputToMain.Instance.Apply(ctx, fed, device);
+            return true;
+        }
+
         if (IdentityInputLayer.FeedsOneConv(ctx, fed) || StrideTwoSliceByKpuPool.FeedsOnlyPhases(ctx, fed))
         {
             ctx.Slot(fed).Kpu = device;

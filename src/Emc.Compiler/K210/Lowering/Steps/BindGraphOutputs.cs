@@ -1,3 +1,5 @@
+using Emc.Compiler.K210.Graph;
+
 namespace Emc.Compiler.K210.Lowering.Steps;
 
 /// <summary>Each graph output that lowered becomes a float32 model output (dequantized where it is uint8).</summary>
@@ -23,6 +25,13 @@ internal sealed class BindGraphOutputs : ILoweringStep
             if (tensor is null && output.Producer is { } producer)
             {
                 tensor = ctx.GetFloat(output, producer);
+            }
+
+            if (tensor is null && output == ctx.DeviceInputValue && ctx.DeviceInputInMain is { } u8)
+            {
+                tensor = ctx.NewTensor(output.Name + ".f32", K210ElementType.Float32, K210MemoryKind.Main, u8.Channels, u8.Height, u8.Width);
+                ctx.Add(new DequantizeLayer("(input) " + output.Name, u8, tensor));
+                slot.Float = tensor;
             }
 
             if (tensor is not null)

@@ -48,7 +48,8 @@ internal sealed class SuggestOutputs : ILoweringStep
             cut.Add(output);
         }
 
-        if (cut.Count == 0 || cut.Any(v => graph.Inputs.Contains(v) || v == ctx.DeviceInputValue))
+        // The input itself can be a device output only where device-input-to-main copied it to main memory (exact).
+        if (cut.Count == 0 || cut.Any(v => (graph.Inputs.Contains(v) || v == ctx.DeviceInputValue) && !(v == ctx.DeviceInputValue && ctx.DeviceInputInMain is not null)))
         {
             return true;
         }
