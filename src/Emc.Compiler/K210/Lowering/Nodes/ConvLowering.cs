@@ -57,6 +57,7 @@ internal sealed class ConvLowering : INodeLowering
         StrideByKpuPool.Instance,
         DeferStrideSample.Instance,
         OddStemByEdges.Instance,
+        DeviceInputToMain.Instance, // applied by bind-device-input, listed here beside the banded convs it feeds
         ConvByRowBands.Instance,
         FuseMaxPoolIntoKpuConv.Instance,
         FoldPreprocessingIntoFirstConv.Instance,
