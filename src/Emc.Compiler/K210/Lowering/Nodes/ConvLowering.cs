@@ -282,7 +282,7 @@ internal sealed class ConvLowering : INodeLowering
         if (plan is null)
         {
             string via = windows is { Direct: false }
-                ? $"kernel {taps!.Height}×{taps.Width} as one 3×3 conv over {windows.Slots} shifted copies of the input ({inChannels} channels; row-band tiling is not implemented): "
+                ? $"kernel {taps!.Height}×{taps.Width} as one 3×3 conv over {windows.Slots} shifted copies of the input ({inChannels} channels; row bands are not implemented over shifted copies): "
                 : string.Empty;
             ctx.Error(CompilerDiagnostics.KpuLimit, conv, via + limitProblem!);
             return;
