@@ -20,8 +20,8 @@ namespace Emc.Compiler.K210.Lowering.Fusions;
 /// <item>when rows are padded in KPU RAM (width not a multiple of 64) one CONCAT of ranges takes each row's pixels into a
 /// planar [C, H, W] map; otherwise the copy is that map already.</item>
 /// </list>
-/// Only for an input map that is the device input's quantization (one scale and an exact zero point), so every byte
-/// passes unchanged; other maps stay EMC0503 as before.
+/// Only for an input map that is the device input's quantization (one scale and an exact zero point) in the device's
+/// channel order, so every byte passes unchanged; other maps (and channel order bgr) stay EMC0503 as before.
 /// </summary>
 internal sealed class DeviceInputToMain : IPass
 {
@@ -33,7 +33,7 @@ internal sealed class DeviceInputToMain : IPass
 
     /// <summary>True where the identity first layer would break the plane limit and a planar copy is exact.</summary>
     public static bool Applies(LoweringContext ctx, Value fed, K210Tensor device) =>
-        (long)device.Height * device.Width > CheckKpuLimits.MaxMainOutputPlane && ctx.Preprocessing is { IsQuantization: true }
+        (long)device.Height * device.Width > CheckKpuLimits.MaxMainOutputPlane && ctx.Preprocessing is { IsQuantization: true, SwapRedBlue: false }
         && KpuTensorLayout.ForWidth(device.Width).Groups == 1 && device.Height / 4 >= Nodes.ConvLowering.MinSize && device.Width / 4 >= Nodes.ConvLowering.MinSize
         && (fed.Consumers.Count != 1 || fed.Consumers[0].OpType != "Conv" || ctx.Graph.Outputs.Contains(fed) || ConvByRowBands.Bandable(ctx, fed.Consumers[0]));
 
