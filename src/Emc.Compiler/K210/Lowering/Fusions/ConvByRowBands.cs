@@ -88,8 +88,44 @@ internal sealed class ConvByRowBands : IPass
         return null;
     }
 
-    /// <summary>Adds the layers; returns the planar [OC, H, W] output in main memory.</summary>
-    public K210Tensor Lower(LoweringContext ctx, string name, K210Tensor input, KpuConvWeights w, KpuActivationFunction activation,
+    /// <summary>
+    /// A [C, H, W] map in main memory as row bands: band b's [C, InRows, W] output lies at <see cref="Offset"/>(b) in
+    /// <see cref="Parts"/>, rows OutFirst… of the map being its rows OutFirst − InFirst…. A planar map is one band.
+    /// </summary>
+    internal sealed record BandedMap(string Name, K210Tensor Parts, IReadOnlyList<RowBand> Bands, int Channels, int Height, int Width)
+    {
+        public static BandedMap Planar(K210Tensor map) => new(map.Name, map, [new RowBand(0, map.Height, 0, map.Height)], map.Channels, map.Height, map.Width);
+
+        public long Offset(int band) => Bands.Take(band).Sum(b => (long)Channels * b.InRows * Width);
+
+        /// <summary>Rows [first, first + count) of channel <paramref name="channel"/>: one run per band they come from.</summary>
+        public IEnumerable<ElementRun> Rows(int channel, int first, int count)
+        {
+            long offset = 0;
+            foreach (var band in Bands)
+            {
+                int lo = Math.Max(first, band.OutFirst), hi = Math.Min(first + count, band.OutFirst + band.OutRows);
+                if (lo < hi)
+                {
+                    yield return new ElementRun(offset + ((long)channel * band.InRows * Width) + ((long)(lo - band.InFirst) * Width), (long)(hi - lo) * Width);
+                }
+
+                offset += (long)Channels * band.InRows * Width;
+            }
+        }
+    }
+
+    /// <summary>
+    /// True when every reader of <paramref name="value"/> is a conv that will be banded too: it then gathers its bands'
+    /// rows from this conv's bands, and no planar join is made (one CONCAT less per conv in a chain). A reader that
+    /// still needs the planar map gets the join when it asks (<see cref="LoweringContext.GetMainU8"/>).
+    /// </summary>
+    public static bool OnlyBandedReaders(LoweringContext ctx, Value value) =>
+        !ctx.Graph.Outputs.Contains(value) && value.Consumers.Count > 0
+        && value.Consumers.All(n => n.OpType == "Conv" && n.Inputs[0] == value && n.Inputs.Skip(1).All(i => i != value) && Bandable(ctx, n));
+
+    /// <summary>Adds the layers; returns the output as row bands in main memory (see <see cref="Join"/>).</summary>
+    public BandedMap Lower(LoweringContext ctx, string name, BandedMap input, KpuConvWeights w, KpuActivationFunction activation,
         IReadOnlyList<RowBand> bands, Value rangeSource, Value inputValue)
     {
         ctx.Passes.Record(this);
@@ -100,23 +136,12 @@ internal sealed class ConvByRowBands : IPass
         long total = bands.Sum(b => (long)oc * b.InRows * wd);
         var parts = ctx.NewTensor(name + ".bands", K210ElementType.UInt8, K210MemoryKind.Main, 1, 1, (int)total);
         K210Tensor? quant = null;
-        var join = new List<ElementRun>[oc];
-        for (int o = 0; o < oc; o++)
-        {
-            join[o] = [];
-        }
-
         long offset = 0;
         foreach (var band in bands)
         {
             string bandName = string.Create(CultureInfo.InvariantCulture, $"{name} (rows {band.OutFirst}:{band.OutFirst + band.OutRows})");
-            var runs = new List<ElementRun>(c);
-            for (int ch = 0; ch < c; ch++)
-            {
-                runs.Add(new ElementRun(((long)ch * h * wd) + ((long)band.InFirst * wd), (long)band.InRows * wd));
-            }
-
-            var gathered = GatherRunsByConcat.Instance.Apply(ctx, bandName, input, runs, input.Name + ".band", (c, band.InRows, wd));
+            var runs = Enumerable.Range(0, c).SelectMany(ch => input.Rows(ch, band.InFirst, band.InRows)).ToList();
+            var gathered = GatherRunsByConcat.Instance.Apply(ctx, bandName, input.Parts, runs, input.Parts.Name + ".band", (c, band.InRows, wd));
             var kpu = ctx.NewTensor(gathered.Name + ".kpu", K210ElementType.UInt8, K210MemoryKind.Kpu, c, band.InRows, wd);
             kpu.QuantFrom = gathered;
             ctx.Add(new UploadLayer(bandName, gathered, kpu));
@@ -137,24 +162,31 @@ internal sealed class ConvByRowBands : IPass
             main.AliasOffset = offset;
             main.QuantFrom = quant;
             ctx.Add(new KpuConvLayer(bandName, kpu, output, w, activation, KpuPoolType.Bypass) { MainOutput = main, InputValue = inputValue });
-            long plane = (long)band.InRows * wd;
-            for (int o = 0; o < oc; o++)
-            {
-                join[o].Add(new ElementRun(offset + (o * plane) + ((long)(band.OutFirst - band.InFirst) * wd), (long)band.OutRows * wd));
-            }
-
-            offset += oc * plane;
+            offset += (long)oc * band.InRows * wd;
         }
 
-        var joined = GatherRunsByConcat.Instance.Apply(ctx, name, parts, join.SelectMany(r => r).ToList(), name + ".joined", (oc, h, wd));
-        string what = string.Create(CultureInfo.InvariantCulture, $"row bands {h}×{wd} in {bands.Count}: ");
         foreach (var layer in ctx.Model.Layers.Skip(before))
         {
-            layer.Tiling = what + (layer.Name == name ? "the bands' valid rows joined per channel"
-                : layer is KpuConvLayer conv ? string.Create(CultureInfo.InvariantCulture, $"band of {conv.Inputs[0].Height} input rows ({conv.Inputs[0].Height * wd} px)")
+            layer.Tiling = Tiling(h, wd, bands.Count) + (layer is KpuConvLayer conv ? string.Create(CultureInfo.InvariantCulture, $"band of {conv.Inputs[0].Height} input rows ({conv.Inputs[0].Height * wd} px)")
                 : layer is UploadLayer ? "band uploaded" : "band's input rows gathered with their halo");
+        }
+
+        return new BandedMap(name, parts, bands, oc, h, wd);
+    }
+
+    /// <summary>The valid rows of every band, per channel, into one planar [C, H, W] map (one CONCAT of ranges).</summary>
+    public K210Tensor Join(LoweringContext ctx, BandedMap map)
+    {
+        int before = ctx.Model.Layers.Count;
+        var runs = Enumerable.Range(0, map.Channels).SelectMany(ch => map.Rows(ch, 0, map.Height)).ToList();
+        var joined = GatherRunsByConcat.Instance.Apply(ctx, map.Name, map.Parts, runs, map.Name + ".joined", (map.Channels, map.Height, map.Width));
+        foreach (var layer in ctx.Model.Layers.Skip(before))
+        {
+            layer.Tiling = Tiling(map.Height, map.Width, map.Bands.Count) + "the bands' valid rows joined per channel";
         }
 
         return joined;
     }
+
+    private static string Tiling(int h, int w, int bands) => string.Create(CultureInfo.InvariantCulture, $"row bands {h}×{w} in {bands}: ");
 }

@@ -171,16 +171,23 @@ internal sealed class ConvLowering : INodeLowering
         if (windows is null && !halves && inSlot.Sample is null && inSlot.Kpu is not { IsDeviceInput: true } && ConvByRowBands.Bandable(ctx, conv)
             && !FuseMaxPoolIntoKpuConv.Instance.Fuses(ctx, output, ih, iw))
         {
-            var inputMain = ctx.GetMainU8(inputValue, conv);
-            if (inputMain is null)
+            var source = inSlot.Bands ?? (ctx.GetMainU8(inputValue, conv) is { } inputMain ? ConvByRowBands.BandedMap.Planar(inputMain) : null);
+            if (source is null)
             {
                 ctx.Slot(output).Failed = true;
                 return;
             }
 
             var bands = ConvByRowBands.Plan(inChannels, outChannels, k, ih, iw, ctx.Options.RowBandPlane)!;
-            ctx.Slot(output).MainU8 = ConvByRowBands.Instance.Lower(ctx, conv.Name, inputMain, new KpuConvWeights(inChannels, outChannels, k, depthwise, weights, bias),
+            var banded = ConvByRowBands.Instance.Lower(ctx, conv.Name, source, new KpuConvWeights(inChannels, outChannels, k, depthwise, weights, bias),
                 activation, bands, output, inputValue);
+            var outSlot = ctx.Slot(output);
+            outSlot.Bands = banded;
+            if (!ConvByRowBands.OnlyBandedReaders(ctx, output))
+            {
+                outSlot.MainU8 = ConvByRowBands.Instance.Join(ctx, banded);
+            }
+
             return;
         }
 
