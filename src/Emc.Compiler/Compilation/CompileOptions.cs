@@ -50,6 +50,10 @@ public sealed record CompileOptions
 
     public ChannelOrder ChannelOrder { get; init; } = ChannelOrder.Rgb;
 
+    /// <summary>Output plane above which a stride-1 conv is tiled into row bands (<c>conv-by-row-bands</c>): the KPU's
+    /// 65536-pixel limit. Tests set it lower to compare banded layers with the one layer they replace.</summary>
+    internal int RowBandPlane { get; init; } = K210.Lowering.Steps.CheckKpuLimits.MaxMainOutputPlane;
+
     /// <summary>KPU weight width: 8 (default) or 16.</summary>
     public int WeightBits { get; init; } = 8;
 

@@ -5,7 +5,7 @@ namespace Emc.Compiler.Tests.Compilation;
 /// <summary>
 /// Random compositions (seeded) of conv 1×1/3×3, depthwise, stride 2 with symmetric and TF-SAME padding, max/avg
 /// pools, add, concat, resize, global average pool, gemm and softmax (seeds 101…: also k×k, 1×N, dilated, grouped and
-/// unequal-stride convs; seeds 301…: linear resizes ×2/×4, or stride-2 ConvTranspose; seeds 501…: large input maps): each compiles, simulates, and its max abs error
+/// unequal-stride convs; seeds 301…: linear resizes ×2/×4, or stride-2 ConvTranspose; seeds 501…: large input maps; seeds 601…: row bands): each compiles, simulates, and its max abs error
 /// against the float evaluator stays within the bound derived in <see cref="RandomNetwork"/>.
 /// </summary>
 [TestClass]
@@ -136,11 +136,22 @@ public sealed class GeneratedNetworkTests
         CheckNetwork(seed, FullyConnectedTarget.Default, bigMaps: true);
     }
 
+    /// <summary>Row bands (conv-by-row-bands): stride-1 convs on inputs over 65536 pixels, then the usual random steps.</summary>
+    public static IEnumerable<object[]> RowBandSeeds => Enumerable.Range(601, 10).Select(s => new object[] { s });
+
+    [TestMethod]
+    [TestCategory(Emc.Tests.TestCategories.Slow)]
+    [DynamicData(nameof(RowBandSeeds))]
+    public void RowBandNetworksStayWithinTheBound(int seed)
+    {
+        CheckNetwork(seed, FullyConnectedTarget.Default, rowBands: true);
+    }
+
     private static void CheckNetwork(int seed, FullyConnectedTarget fc, bool convKernels = false, bool layout = false, bool perChannelPRelu = false,
         bool linearResize = false, bool transposedConv = false, ActivationRanges ranges = ActivationRanges.PerTensor, bool layerRewrites = false,
-        bool differences = false, bool tables = false, bool bigMaps = false)
+        bool differences = false, bool tables = false, bool bigMaps = false, bool rowBands = false)
     {
-        var net = new RandomNetwork(seed, convKernels, layout, perChannelPRelu, linearResize, transposedConv, layerRewrites, differences, tables, bigMaps);
+        var net = new RandomNetwork(seed, convKernels, layout, perChannelPRelu, linearResize, transposedConv, layerRewrites, differences, tables, bigMaps, rowBands);
         var samples = CompiledNet.RandomSamples(8, 3 * net.Height * net.Width, seed);
         var compiled = CompiledNet.Compile(net.Model, samples, new CompileOptions { Calibration = CalibrationMethod.MinMax, FullyConnected = fc, ActivationRanges = ranges }, net.ModelOrder);
         Assert.IsTrue(compiled.Result.Succeeded, $"{net.Description}: {string.Join(Environment.NewLine, compiled.Result.Diagnostics)}");

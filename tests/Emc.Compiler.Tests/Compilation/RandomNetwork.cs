@@ -43,9 +43,13 @@ internal sealed class RandomNetwork
     /// <param name="bigMaps">Start at a large input (257×257, 257×260, 256×259, 129×129 or 160×160): a 3×3 stem (stride 2
     /// on inputs over 65536 pixels, odd sides included) and a MobileNetV2 block (1×1 to 48 channels, 3×3 depthwise of
     /// stride 1 or 2, 1×1 projection) whose depthwise conv overflows KPU RAM, then the usual random steps.</param>
+    /// <param name="rowBands">Start at an input over 65536 pixels (240×320, 300×256, 256×300 or 200×400) with stride-1
+    /// convs whose output planes no KPU layer holds (3×3, 1×1 to 16 channels, 3×3 depthwise: row bands), then a 3×3
+    /// stride-2 conv and the usual random steps.</param>
     public RandomNetwork(int seed, bool convKernels = false, bool layout = false, bool perChannelPRelu = false, bool linearResize = false,
-        bool transposedConv = false, bool layerRewrites = false, bool differences = false, bool tables = false, bool bigMaps = false)
+        bool transposedConv = false, bool layerRewrites = false, bool differences = false, bool tables = false, bool bigMaps = false, bool rowBands = false)
     {
+        _rowBands = rowBands;
         _differences = differences;
         _tables = tables;
         _bigMaps = bigMaps;
@@ -56,9 +60,10 @@ internal sealed class RandomNetwork
         _perChannelPRelu = perChannelPRelu;
         _random = new Random(seed);
         _layout = layout;
-        if (bigMaps)
+        if (bigMaps || rowBands)
         {
-            (Height, Width) = _bigSizes[_random.Next(_bigSizes.Length)];
+            var sizes = rowBands ? _bandSizes : _bigSizes;
+            (Height, Width) = sizes[_random.Next(sizes.Length)];
         }
         else
         {
@@ -81,7 +86,10 @@ internal sealed class RandomNetwork
 
     private static readonly (int H, int W)[] _bigSizes = [(257, 257), (257, 260), (256, 259), (129, 129), (160, 160)];
 
+    private static readonly (int H, int W)[] _bandSizes = [(240, 320), (300, 256), (256, 300), (200, 400)];
+
     private readonly bool _bigMaps;
+    private readonly bool _rowBands;
     private readonly bool _layout;
     private readonly bool _differences;
     private readonly bool _widthMajor;
@@ -146,7 +154,11 @@ internal sealed class RandomNetwork
             t = Unary(t, "Transpose", _widthMajor ? "nwhc→nchw" : "nhwc→nchw", ("perm", _widthMajor ? new[] { 0, 3, 2, 1 } : new[] { 0, 3, 1, 2 }));
         }
 
-        if (_bigMaps)
+        if (_rowBands)
+        {
+            (t, h, w) = RowBandStart(t, h, w);
+        }
+        else if (_bigMaps)
         {
             (t, h, w) = BigMapStart(t, h, w);
         }
@@ -316,6 +328,16 @@ internal sealed class RandomNetwork
         t = Activation(Depthwise(t, 48, dwStride, [1, 1, 1, 1]), Act());
         (h, w) = ((h + dwStride - 1) / dwStride, (w + dwStride - 1) / dwStride);
         return (Conv(t, 48, 8, 1, 1, [0, 0, 0, 0], null), h, w);
+    }
+
+    /// <summary>The start of <c>rowBands</c>: three stride-1 convs in row bands, then a stride-2 conv (KPU pool type 5)
+    /// that brings the map under 65536 pixels: (output, height, width).</summary>
+    private (string Value, int H, int W) RowBandStart(string x, int h, int w)
+    {
+        string t = Conv(x, 3, 8, 3, 1, [1, 1, 1, 1], Act());
+        t = Conv(t, 8, 16, 1, 1, [0, 0, 0, 0], Act());
+        t = Activation(Depthwise(t, 16, 1, [1, 1, 1, 1]), Act());
+        return (Conv(t, 16, 8, 3, 2, [1, 1, 1, 1], null), h / 2, w / 2);
     }
 
     /// <summary>One of the kernels that go through shifted windows, groups or dilation; the map stays at least 4×4.</summary>

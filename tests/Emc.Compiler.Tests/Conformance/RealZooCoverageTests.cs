@@ -24,7 +24,7 @@ public sealed class RealZooCoverageTests
 {
     /// <summary>Models that compile today (as published or with the options below) for the K210, within its 6 MiB (the
     /// device-memory check stays on); only goes up.</summary>
-    private const int MinimumCompiled = 18;
+    private const int MinimumCompiled = 19;
 
     /// <summary>A misplaced pixel, channel or parameter gives about 0 dB; a model that compiles must beat this.</summary>
     private const double SanityFloorDb = 10;
@@ -70,7 +70,7 @@ public sealed class RealZooCoverageTests
         ("ppocr-cls-mobile-v2", "range=-1,1 bgr tail=auto", true),
         ("ppocr-det-mobile-v2", "mean=0.485,0.456,0.406 std=0.229,0.224,0.225 bgr", true),
         ("ppocr-rec-en-number", "range=-1,1 bgr tail=auto", true),
-        ("sci-lowlight-240x320", "range=0,1", true),
+        ("sci-lowlight-240x320", "range=0,1 tail=auto", true),
         ("seeta-face-detector", "mean=0.48235294,0.45882353,0.40784314 std=0.0039215686 tail=auto ranges=channel", true),
         ("seeta-landmark-pts5", "range=0,255", true),
         ("yunet-120x160", "range=0,255 tail=auto ranges=channel", true),
@@ -205,7 +205,8 @@ public sealed class RealZooCoverageTests
             return names.Select(n => TensorProtoConverter.ReadFile(Path.Combine(set, $"output_{graphOutputs.IndexOf(n)}.pb")).Value!.ToFloatArray()).ToList();
         }
 
-        var captured = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        // The input itself may be a device output (passed through for a host tail that reads it, e.g. SCI's Div).
+        var captured = new Dictionary<string, float[]>(StringComparer.Ordinal) { [graph.Inputs[0].Name] = x.ToFloatArray() };
         var observing = new ReferenceEvaluator(graph, new EvaluatorOptions { Observer = (v, t) => captured[v.Name] = t.ToFloatArray() });
         observing.Run(x);
         return names.Select(n => captured[n]).ToList();

@@ -157,6 +157,12 @@ internal sealed class LoweringContext
             return slot.MainU8;
         }
 
+        if (slot.Bands is { } bands)
+        {
+            slot.MainU8 = Fusions.ConvByRowBands.Instance.Join(this, bands);
+            return slot.MainU8;
+        }
+
         if (slot.Kpu is not null)
         {
             if (slot.KpuProducer is null)
@@ -243,7 +249,7 @@ internal sealed class LoweringContext
     public bool IsUInt8(Value value)
     {
         var slot = Slot(value);
-        return slot.MainU8 is not null || slot.KpuProducer is not null;
+        return slot.MainU8 is not null || slot.Bands is not null || slot.KpuProducer is not null;
     }
 
     /// <summary>The single consumer of a value, or null (several consumers, or a graph output).</summary>

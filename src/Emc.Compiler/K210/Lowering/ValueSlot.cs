@@ -24,6 +24,9 @@ internal sealed class ValueSlot
 
     public K210Tensor? MainU8 { get; set; }
 
+    /// <summary>uint8 in main memory as row bands (<see cref="Fusions.ConvByRowBands"/>), before or instead of a planar join.</summary>
+    public Fusions.ConvByRowBands.BandedMap? Bands { get; set; }
+
     public K210Tensor? Float { get; set; }
 
     /// <summary>

@@ -29,6 +29,11 @@ internal sealed class FuseMaxPoolIntoKpuConv : IPass
         return null;
     }
 
+    /// <summary>Whether <see cref="TryApply"/> would fuse, without consuming anything.</summary>
+    public bool Fuses(LoweringContext ctx, Value output, int height, int width) =>
+        ctx.SoleConsumer(output) is { OpType: "MaxPool" } mp && mp.Parameters is PoolParameters pp && mp.Outputs.Count == 1
+        && FusablePool(pp.Geometry, height, width) is not null;
+
     private static KpuPoolType? FusablePool(Evaluation.Kernels.Pool2DGeometry pg, int h, int w)
     {
         bool noPad = pg.PadTop == 0 && pg.PadLeft == 0 && pg.DilationHeight == 1 && pg.DilationWidth == 1;

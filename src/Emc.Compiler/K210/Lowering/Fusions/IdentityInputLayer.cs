@@ -34,6 +34,8 @@ internal sealed class IdentityInputLayer : IPass
     /// </summary>
     public static bool FeedsOneConv(LoweringContext ctx, Value fed) =>
         fed.Consumers.Count == 1 && fed.Consumers[0].OpType == "Conv" && !ctx.Graph.Outputs.Contains(fed)
+        && !(fed.Shape is { Rank: 4 } big && (long)big[2] * big[3] > Steps.CheckKpuLimits.MaxMainOutputPlane
+            && ConvByRowBands.Bandable(ctx, fed.Consumers[0]) && !PointwiseConvOnRowBlocks.Takes(ctx, fed.Consumers[0]))
         && !(ctx.Preprocessing is { } pre && NeedsNormalizedInput(pre, fed.Consumers[0])
             && fed.Shape is { Rank: 4 } s && (long)s[2] * s[3] <= Steps.CheckKpuLimits.MaxMainOutputPlane);
 

@@ -21,21 +21,38 @@ internal sealed class PointwiseConvOnRowBlocks : IPass
 
     /// <summary>The row-block factor for this conv, or 0 when it does not apply (not 1×1, a plane that fits, no legal k, or
     /// the enlarged weights do not fit one layer).</summary>
-    public static int Factor(LoweringContext ctx, K210Tensor input, KpuConvWeights w)
+    public static int Factor(LoweringContext ctx, K210Tensor input, KpuConvWeights w) =>
+        input.Memory == K210MemoryKind.Kpu ? Factor(ctx, input.Height, input.Width, w) : 0;
+
+    /// <summary>True for a conv that <see cref="ConvByRowBands"/> could band but this rewrite takes instead (a 1×1 conv on
+    /// row blocks needs no copy through main memory); decided from the shapes alone.</summary>
+    public static bool Takes(LoweringContext ctx, Ir.Node conv)
     {
-        if (w.KernelSize != 1 || input.Memory != K210MemoryKind.Kpu || (long)input.Height * input.Width <= Steps.CheckKpuLimits.MaxMainOutputPlane)
+        if (!ConvByRowBands.Bandable(ctx, conv) || conv.Parameters is not Ops.ConvParameters { Geometry: { KernelHeight: 1 } g })
+        {
+            return false;
+        }
+
+        int weights = (g.IsDepthwise ? 1 : g.InputChannels) * g.OutputChannels;
+        var probe = new KpuConvWeights(g.IsDepthwise ? g.OutputChannels : g.InputChannels, g.OutputChannels, 1, g.IsDepthwise, new float[weights], new float[g.OutputChannels]);
+        return Factor(ctx, g.InputHeight, g.InputWidth, probe) > 1;
+    }
+
+    private static int Factor(LoweringContext ctx, int h, int w, KpuConvWeights weights)
+    {
+        if (weights.KernelSize != 1 || (long)h * w <= Steps.CheckKpuLimits.MaxMainOutputPlane)
         {
             return 0;
         }
 
-        int k = RowBlockView.Factor(Math.Max(w.InChannels, w.OutChannels), input.Height, input.Width);
+        int k = RowBlockView.Factor(Math.Max(weights.InChannels, weights.OutChannels), h, w);
         if (k < 2)
         {
             return 0;
         }
 
-        var probe = new K210Tensor(input.Name, input.Type, input.Memory, w.InChannels * k, input.Height / k, input.Width);
-        var plan = SplitKpuConv.Plan(Blocks(w, k), probe, input.Height / k, input.Width, ctx.Options.WeightBits, out _);
+        var probe = new K210Tensor("row blocks", K210ElementType.UInt8, K210MemoryKind.Kpu, weights.InChannels * k, h / k, w);
+        var plan = SplitKpuConv.Plan(Blocks(weights, k), probe, h / k, w, ctx.Options.WeightBits, out _);
         return plan is { Count: 1, Tiled: false } ? k : 0;
     }
 

@@ -58,6 +58,7 @@ internal sealed class ConvLowering : INodeLowering
         DeferStrideSample.Instance,
         OddStemByEdges.Instance,
         PointwiseConvOnRowBlocks.Instance,
+        ConvByRowBands.Instance,
         FuseMaxPoolIntoKpuConv.Instance,
         FoldPreprocessingIntoFirstConv.Instance,
         SplitKpuConv.Instance,
@@ -167,6 +168,29 @@ internal sealed class ConvLowering : INodeLowering
 
         // A stride-1 output smaller than the map (a "valid" 2×2 kernel: 4×4 → 3×3) is a crop, i.e. a pending sample too.
         bool identity = r0 == 0 && c0 == 0 && s == 1 && sw == 1 && oh == ih && ow == iw;
+        if (windows is null && !halves && inSlot.Sample is null && inSlot.Kpu is not { IsDeviceInput: true } && ConvByRowBands.Bandable(ctx, conv)
+            && !FuseMaxPoolIntoKpuConv.Instance.Fuses(ctx, output, ih, iw) && (inSlot.Bands is not null || !PointwiseConvOnRowBlocks.Takes(ctx, conv)))
+        {
+            var source = inSlot.Bands ?? (ctx.GetMainU8(inputValue, conv) is { } inputMain ? ConvByRowBands.BandedMap.Planar(inputMain) : null);
+            if (source is null)
+            {
+                ctx.Slot(output).Failed = true;
+                return;
+            }
+
+            var bands = ConvByRowBands.Plan(inChannels, outChannels, k, ih, iw, ctx.Options.RowBandPlane)!;
+            var banded = ConvByRowBands.Instance.Lower(ctx, conv.Name, source, new KpuConvWeights(inChannels, outChannels, k, depthwise, weights, bias),
+                activation, bands, output, inputValue);
+            var outSlot = ctx.Slot(output);
+            outSlot.Bands = banded;
+            if (!ConvByRowBands.OnlyBandedReaders(ctx, output))
+            {
+                outSlot.MainU8 = ConvByRowBands.Instance.Join(ctx, banded);
+            }
+
+            return;
+        }
+
         var (input, pool, rowShift) = windows is null && k == 1 && identity && !depthwise && AbsorbStrideSampleIntoConv.Instance.TryApply(ctx, inSlot) is { } absorbed
             ? absorbed
             : (null, KpuPoolType.Bypass, false);
@@ -265,7 +289,7 @@ internal sealed class ConvLowering : INodeLowering
         if (plan is null)
         {
             string via = windows is { Direct: false }
-                ? $"kernel {taps!.Height}×{taps.Width} as one 3×3 conv over {windows.Slots} shifted copies of the input ({inChannels} channels; row-band tiling is not implemented): "
+                ? $"kernel {taps!.Height}×{taps.Width} as one 3×3 conv over {windows.Slots} shifted copies of the input ({inChannels} channels; row bands are not implemented over shifted copies): "
                 : string.Empty;
             ctx.Error(CompilerDiagnostics.KpuLimit, conv, via + limitProblem!);
             return;

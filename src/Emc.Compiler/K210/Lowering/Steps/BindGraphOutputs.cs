@@ -9,6 +9,15 @@ internal sealed class BindGraphOutputs : ILoweringStep
 
     public string Summary => "each graph output becomes a float32 kmodel output, dequantized where its data is uint8";
 
+    /// <summary>
+    /// The (normalized) input as a device output, e.g. for a host tail that reads it: only a map over 65536 pixels, which
+    /// the identity first layer writes as row blocks and can copy to main memory. (A smaller input that is also a graph
+    /// output has no such copy and is left out, as before.)
+    /// </summary>
+    internal static bool CanOutputInput(LoweringContext ctx, Ir.Value value) =>
+        value == ctx.DeviceInputValue && ctx.Slot(value).KpuProducer is not null && value.Consumers.Count > 0
+        && value.Shape is { Rank: 4 } shape && (long)shape[2] * shape[3] > CheckKpuLimits.MaxMainOutputPlane;
+
     public bool Run(LoweringContext ctx)
     {
         foreach (var output in ctx.Graph.Outputs)
@@ -23,6 +32,11 @@ internal sealed class BindGraphOutputs : ILoweringStep
             if (tensor is null && output.Producer is { } producer)
             {
                 tensor = ctx.GetFloat(output, producer);
+            }
+
+            if (tensor is null && CanOutputInput(ctx, output))
+            {
+                tensor = ctx.GetFloat(output, output.Consumers[0]);
             }
 
             if (tensor is not null)

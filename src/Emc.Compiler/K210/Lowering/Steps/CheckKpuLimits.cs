@@ -27,7 +27,7 @@ internal sealed class CheckKpuLimits : ILoweringStep
                 var node = ctx.Graph.Nodes.FirstOrDefault(n => n.Name == conv.Name);
                 string message = conv.MainOutput is not null
                     ? string.Create(CultureInfo.InvariantCulture, $"its {o.Height}×{o.Width} output is read by a CPU layer, but a KPU output sent to main memory holds at most {MaxMainOutputPlane} bytes per channel (channel_byte_num is 16 bits)")
-                    : string.Create(CultureInfo.InvariantCulture, $"its {o.Height}×{o.Width} output plane has more than {MaxMainOutputPlane} pixels, which a KPU layer's channel_byte_num (16 bits) cannot count; a stride 2 or pooling in the same layer, or row-band tiling (not implemented), would be needed");
+                    : string.Create(CultureInfo.InvariantCulture, $"its {o.Height}×{o.Width} output plane has more than {MaxMainOutputPlane} pixels, which a KPU layer's channel_byte_num (16 bits) cannot count; a stride 2 or pooling in the same layer would be needed (row bands, conv-by-row-bands, take only stride-1 1×1/3×3 convs without shifted copies, a fused pool or a per-channel PRelu, whose bands fit KPU RAM)");
                 if (node is not null)
                 {
                     ctx.Error(CompilerDiagnostics.KpuLimit, node, message);

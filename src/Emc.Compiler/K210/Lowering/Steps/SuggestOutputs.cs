@@ -48,7 +48,7 @@ internal sealed class SuggestOutputs : ILoweringStep
             cut.Add(output);
         }
 
-        if (cut.Count == 0 || cut.Any(v => graph.Inputs.Contains(v) || v == ctx.DeviceInputValue))
+        if (cut.Count == 0 || cut.Any(v => (graph.Inputs.Contains(v) || v == ctx.DeviceInputValue) && !BindGraphOutputs.CanOutputInput(ctx, v)))
         {
             return true;
         }
