@@ -7,8 +7,9 @@ namespace Emc.Compiler.Quantization;
 /// <summary>
 /// Which KPU convs get error-feedback weight rounding (<see cref="ErrorFeedbackRounding"/>), the input patch statistics
 /// calibration gathers for them, and the per-channel factors that drive it. A conv takes part when it reads an IR value
-/// channel for channel (no stacked shifted copies, <see cref="KpuConvLayer.InputChannelSources"/>) and its patch vector
-/// holds at most <see cref="PatchMoments.MaxSize"/> numbers; every other conv keeps rounding to nearest.
+/// channel for channel (no stacked shifted copies, <see cref="KpuConvLayer.InputChannelSources"/>) — a part of a split
+/// conv its channel range of the whole conv's input (<see cref="KpuConvLayer.PartOf"/>) — and its patch vector holds at
+/// most <see cref="PatchMoments.MaxSize"/> numbers; every other conv keeps rounding to nearest.
 /// </summary>
 internal static class WeightRoundingFactors
 {
@@ -43,6 +44,8 @@ internal static class WeightRoundingFactors
             return null;
         }
 
+        int first = Origin(conv).FirstChannel;
+
         int n = m.Size, oc = weights.OutChannels;
         var factors = new double[]?[oc];
         if (weights.Depthwise)
@@ -51,7 +54,7 @@ internal static class WeightRoundingFactors
             // ratios U_ij/U_ii do not see.
             for (int o = 0; o < oc; o++)
             {
-                factors[o] = m.Matrix(o) is { } h ? ErrorFeedbackRounding.Factor(h, n) : null;
+                factors[o] = m.Matrix(first + o) is { } h ? ErrorFeedbackRounding.Factor(h, n) : null;
             }
 
             return factors;
@@ -92,12 +95,17 @@ internal static class WeightRoundingFactors
     private static (Value, PatchShape)? Source(KpuConvLayer conv)
     {
         var w = conv.Weights;
-        if (conv.InputValue is not { Shape: { Rank: 4 } shape } value || conv.InputChannelSources is not null
-            || shape[1] != (w.Depthwise ? w.OutChannels : w.InChannels))
+        var (source, first) = Origin(conv);
+        if (source is not { Shape: { Rank: 4 } shape } value || conv.InputChannelSources is not null
+            || (w.Depthwise ? first + w.OutChannels > shape[1] : shape[1] != w.InChannels))
         {
             return null;
         }
 
         return (value, new PatchShape(w.KernelSize, w.Depthwise));
     }
+
+    /// <summary>The IR value the conv's input channels are (a split conv's part: the whole conv's, from its first channel).</summary>
+    private static (Value? Value, int FirstChannel) Origin(KpuConvLayer conv) =>
+        conv.InputValue is { } whole ? (whole, 0) : conv.PartOf is { } part ? (part.Value, part.FirstChannel) : (null, 0);
 }

@@ -2,6 +2,7 @@ using Emc.Compiler.Compilation;
 using Emc.Compiler.Evaluation;
 using Emc.Compiler.Import;
 using Emc.Compiler.Ir;
+using Emc.Compiler.K210.Graph;
 using Emc.Kmodel;
 using Emc.Kmodel.Simulation;
 using Emc.Tests;
@@ -72,5 +73,43 @@ public sealed class WeightRoundingCompileTests
         {
             Directory.Delete(dataset, true);
         }
+    }
+
+    /// <summary>
+    /// A depthwise conv too large for KPU RAM is lowered as several K210_CONVs over channel groups (SplitKpuConv), which
+    /// have no <see cref="KpuConvLayer.InputValue"/>: each part still takes the patch statistics of its channels of the
+    /// whole conv's input. Smooth inputs make neighbouring taps correlated, so error feedback changes codes in every part.
+    /// </summary>
+    [TestMethod]
+    public void PartsOfASplitDepthwiseConvAreRoundedWithFeedback()
+    {
+        const int inner = 48, size = 129;
+        var b = new OnnxNetBuilder("x", 1, 8, size, size);
+        var random = new Random(3);
+        string expand = b.Node("Clip", [b.RandomConv("x", 8, inner, 1, random), b.Constant([0f]), b.Constant([6f])]);
+        var dwWeights = Enumerable.Range(0, inner * 9).Select(_ => (float)((random.NextDouble() * 2) - 1) / 3).ToArray();
+        string depthwise = b.Conv(expand, dwWeights, new float[inner], inner, inner, 3, 1, [1, 1, 1, 1], group: inner);
+        var model = b.Build(depthwise);
+        var samples = Enumerable.Range(0, 2).Select(n => Enumerable.Range(0, 8 * size * size).Select(i =>
+        {
+            int c = i / (size * size), y = i / size % size, x = i % size;
+            return (byte)(128 + (100 * Math.Sin((x / 7.0) + c + n) * Math.Cos(y / 9.0)) + random.Next(-8, 9));
+        }).ToArray()).ToList();
+
+        var nearest = Parts(CompiledNet.CompileArtifacts(model, samples, new CompileOptions { Calibration = CalibrationMethod.MinMax }));
+        var feedback = Parts(CompiledNet.CompileArtifacts(model, samples, new CompileOptions { Calibration = CalibrationMethod.MinMax, WeightRounding = WeightRounding.ErrorFeedback }));
+        Assert.IsGreaterThanOrEqualTo(2, nearest.Count, "the depthwise conv is split into channel groups");
+        Assert.AreEqual(nearest.Count, feedback.Count);
+        for (int i = 0; i < nearest.Count; i++)
+        {
+            Assert.IsTrue(feedback[i].Weights.Depthwise);
+            CollectionAssert.AreNotEqual(nearest[i].Parameters!.WeightBytes, feedback[i].Parameters!.WeightBytes, $"part {i} was rounded to nearest");
+        }
+    }
+
+    private static List<KpuConvLayer> Parts(CompilationArtifacts artifacts)
+    {
+        Assert.IsTrue(artifacts.Result.Succeeded, string.Join(Environment.NewLine, artifacts.Result.Diagnostics));
+        return [.. artifacts.Model!.Layers.OfType<KpuConvLayer>().Where(l => l.PartOf is not null)];
     }
 }
