@@ -31,6 +31,7 @@ internal static class ModelOptionsParser
             WeightBits = v.WeightBits ?? defaults.WeightBits,
             Calibration = v.Calibration is null ? defaults.Calibration : Enum.Parse<CalibrationMethod>(v.Calibration),
             ActivationRanges = v.ActivationRanges is null ? defaults.ActivationRanges : Enum.Parse<ActivationRanges>(v.ActivationRanges),
+            WeightRounding = v.WeightRounding is null ? defaults.WeightRounding : Enum.Parse<WeightRounding>(v.WeightRounding),
             MaxCalibrationSamples = v.MaxCalibrationSamples ?? defaults.MaxCalibrationSamples,
             FullyConnected = v.FullyConnected is null ? defaults.FullyConnected : Enum.Parse<FullyConnectedTarget>(v.FullyConnected),
             InputShapes = v.InputShapes,
@@ -69,6 +70,11 @@ internal static class ModelOptionsParser
         if (o.ActivationRanges != ActivationRanges.PerTensor)
         {
             lines.Add("activationRanges=" + o.ActivationRanges); // only when set, as deviceMemory
+        }
+
+        if (o.WeightRounding != WeightRounding.Nearest)
+        {
+            lines.Add("weightRounding=" + o.WeightRounding); // only when set, as deviceMemory
         }
 
         if (item.GetMetadata(ModelMetadata.CSharpUtf8Literal).Length > 0)

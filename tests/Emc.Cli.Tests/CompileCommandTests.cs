@@ -111,6 +111,7 @@ public sealed class CompileCommandTests
     [DataRow("--weight-bits", "4")]
     [DataRow("--fully-connected", "gpu")]
     [DataRow("--activation-ranges", "both")]
+    [DataRow("--weight-rounding", "gptq")]
     public void InvalidOptionValuesAreDiagnosed(string option, string value)
     {
         var model = new FileInfo(TestData.Path("real-onnx", "mnist-tiny-3x3_pytorch_joeylical", "mnist.onnx"));
@@ -127,6 +128,7 @@ public sealed class CompileCommandTests
                 "--calibration" => a with { Calibration = value },
                 "--fully-connected" => a with { FullyConnected = value },
                 "--activation-ranges" => a with { ActivationRanges = value },
+                "--weight-rounding" => a with { WeightRounding = value },
                 _ => a with { WeightBits = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) },
             };
             var stderr = new StringWriter();

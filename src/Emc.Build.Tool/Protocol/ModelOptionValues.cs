@@ -24,6 +24,8 @@ internal sealed class ModelOptionValues
 
     private static readonly string[] s_activationRanges = ["PerTensor", "PerChannel"];
 
+    private static readonly string[] s_weightRoundings = ["Nearest", "ErrorFeedback"];
+
     private static readonly string[] s_fullyConnected = ["Default", "Cpu", "Kpu"];
 
     public IReadOnlyList<string> Dataset { get; private set; } = [];
@@ -42,6 +44,8 @@ internal sealed class ModelOptionValues
     public string? FullyConnected { get; private set; }
 
     public string? ActivationRanges { get; private set; }
+
+    public string? WeightRounding { get; private set; }
 
     public int? WeightBits { get; private set; }
 
@@ -116,6 +120,7 @@ internal sealed class ModelOptionValues
 
         o.Calibration = Name(item, ModelMetadata.Calibration, s_calibrations, "Default, MinMax, Percentile, Mse, Kld or Consumer", Bad);
         o.ActivationRanges = Name(item, ModelMetadata.ActivationRanges, s_activationRanges, "PerTensor or PerChannel", Bad);
+        o.WeightRounding = Name(item, ModelMetadata.WeightRounding, s_weightRoundings, "Nearest or ErrorFeedback", Bad);
         o.FullyConnected = Name(item, ModelMetadata.FullyConnected, s_fullyConnected, "Default, Cpu or Kpu", Bad);
 
         string samples = item.GetMetadata(ModelMetadata.MaxCalibrationSamples);
@@ -220,6 +225,11 @@ internal sealed class ModelOptionValues
         if (ActivationRanges is { } ranges && ranges != s_activationRanges[0])
         {
             lines.Add("activationRanges=" + ranges); // only when set, as deviceMemory
+        }
+
+        if (WeightRounding is { } rounding && rounding != s_weightRoundings[0])
+        {
+            lines.Add("weightRounding=" + rounding); // only when set, as deviceMemory
         }
 
         if (item.GetMetadata(ModelMetadata.CSharpUtf8Literal).Length > 0)

@@ -8,7 +8,7 @@ namespace Emc.Cli.Commands;
 
 /// <summary>
 /// <c>emc compile model.onnx -o model.kmodel [--dataset DIR|FILE…] [--input-range lo,hi | --mean m[,m,m] --std s[,s,s]]
-/// [--channel-order rgb|bgr] [--weight-bits 8|16] [--calibration default|minmax|percentile|mse|kld] [--activation-ranges tensor|channel]
+/// [--channel-order rgb|bgr] [--weight-bits 8|16] [--calibration default|minmax|percentile|mse|kld] [--activation-ranges tensor|channel] [--weight-rounding nearest|feedback]
 /// [--fully-connected default|cpu|kpu]
 /// [--report report.json|report.html] [--input-shape NAME=d0,d1,…] [--outputs t1,t2 | --tail auto] [--verbose]</c>.
 /// Progress goes to stderr only when it is a terminal, the report table to stdout; the kmodel is written atomically and only on success.
@@ -34,7 +34,8 @@ public static class CompileCommand
         string Tail = "none",
         bool? Progress = null,
         long? DeviceMemory = null,
-        string ActivationRanges = "tensor");
+        string ActivationRanges = "tensor",
+        string WeightRounding = "nearest");
 
     public static Command Create()
     {
@@ -52,6 +53,11 @@ public static class CompileCommand
             Description = "tensor (default) | channel: a scale per channel where every reader can take it (finer, if the dataset is representative).",
             DefaultValueFactory = _ => "tensor",
         };
+        var rounding = new Option<string>("--weight-rounding")
+        {
+            Description = "nearest (default) | feedback: round KPU conv weights against the calibration inputs (error feedback, GPTQ-style).",
+            DefaultValueFactory = _ => "nearest",
+        };
         var report = new Option<FileInfo>("--report") { Description = "Write the compile report here: .html → a self-contained page (charts, layer table), anything else → JSON." };
         var fc = new Option<string>("--fully-connected") { Description = "Gemm/MatMul on: default | cpu (float FULLY_CONNECTED) | kpu (4x4 padding trick).", DefaultValueFactory = _ => "default" };
         var inputShape = new Option<string[]>("--input-shape") { Description = "Static shape of a graph input with dynamic dimensions: NAME=1,3,240,320 (or 1,3,240,320 for the only input); repeatable.", AllowMultipleArgumentsPerToken = true };
@@ -61,13 +67,13 @@ public static class CompileCommand
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Also print the compiler's passes in order, with how often each applied." };
         var command = new Command("compile", "Compile an ONNX model to a K210 kmodel v3, calibrated on a dataset and checked in the simulator.")
         {
-            model, output, dataset, range, mean, std, order, bits, calibration, ranges, report, fc, inputShape, outputs, tail, deviceMemory, verbose,
+            model, output, dataset, range, mean, std, order, bits, calibration, ranges, rounding, report, fc, inputShape, outputs, tail, deviceMemory, verbose,
         };
         command.SetAction(p => Run(
             new Arguments(p.GetValue(model)!, p.GetValue(output)!, p.GetValue(dataset) ?? [], p.GetValue(range), p.GetValue(mean), p.GetValue(std),
                 p.GetValue(order) ?? "rgb", p.GetValue(bits), p.GetValue(calibration) ?? "default", p.GetValue(report), p.GetValue(fc) ?? "default", p.GetValue(verbose),
                 p.GetValue(inputShape), p.GetValue(outputs), p.GetValue(tail) ?? "none", DeviceMemory: p.GetValue(deviceMemory),
-                ActivationRanges: p.GetValue(ranges) ?? "tensor"),
+                ActivationRanges: p.GetValue(ranges) ?? "tensor", WeightRounding: p.GetValue(rounding) ?? "nearest"),
             Console.Out,
             Console.Error));
         return command;
@@ -202,6 +208,17 @@ public static class CompileCommand
             Bad($"--activation-ranges '{a.ActivationRanges}': expected tensor or channel");
         }
 
+        var weightRounding = a.WeightRounding.ToLowerInvariant() switch
+        {
+            "nearest" => (WeightRounding?)WeightRounding.Nearest,
+            "feedback" => WeightRounding.ErrorFeedback,
+            _ => null,
+        };
+        if (weightRounding is null)
+        {
+            Bad($"--weight-rounding '{a.WeightRounding}': expected nearest or feedback");
+        }
+
         var fullyConnected = a.FullyConnected.ToLowerInvariant() switch
         {
             "default" => (FullyConnectedTarget?)FullyConnectedTarget.Default,
@@ -267,6 +284,7 @@ public static class CompileCommand
             WeightBits = a.WeightBits,
             Calibration = method!.Value,
             ActivationRanges = activationRanges!.Value,
+            WeightRounding = weightRounding!.Value,
             FullyConnected = fullyConnected!.Value,
             InputShapes = shapes,
             Outputs = outputNames,

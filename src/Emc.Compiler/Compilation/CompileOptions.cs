@@ -33,6 +33,17 @@ public enum ActivationRanges
     PerChannel,
 }
 
+/// <summary>How KPU conv weights are rounded to their integer codes.</summary>
+public enum WeightRounding
+{
+    /// <summary>Each weight to the nearest code.</summary>
+    Nearest,
+
+    /// <summary>One weight at a time, each one's rounding error fed back onto the channel's later weights through the
+    /// calibration inputs' correlations (GPTQ-style), so the conv's output error is minimised rather than the weights'.</summary>
+    ErrorFeedback,
+}
+
 /// <summary>Everything that changes the compiled kmodel. Equal options + equal inputs → identical bytes.</summary>
 public sealed record CompileOptions
 {
@@ -60,6 +71,10 @@ public sealed record CompileOptions
     public CalibrationMethod Calibration { get; init; } = CalibrationMethod.Default;
 
     public ActivationRanges ActivationRanges { get; init; } = ActivationRanges.PerTensor;
+
+    /// <summary>How KPU conv weights are rounded; error feedback is not the default because it loses on some models of the
+    /// real-zoo yardstick (docs/accuracy.md).</summary>
+    public WeightRounding WeightRounding { get; init; } = WeightRounding.Nearest;
 
     /// <summary>Where Gemm/MatMul run: CPU float FULLY_CONNECTED or the KPU 4×4 padding trick.</summary>
     public FullyConnectedTarget FullyConnected { get; init; } = FullyConnectedTarget.Default;

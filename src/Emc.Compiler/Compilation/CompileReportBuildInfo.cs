@@ -64,6 +64,7 @@ internal static class CompileReportBuildInfo
         w.WriteNumber("weightBits", o.WeightBits);
         w.WriteString("calibration", o.Calibration.ToString().ToLowerInvariant());
         w.WriteString("activationRanges", o.ActivationRanges == ActivationRanges.PerChannel ? "channel" : "tensor");
+        w.WriteString("weightRounding", o.WeightRounding == WeightRounding.ErrorFeedback ? "feedback" : "nearest");
         w.WriteString("fullyConnected", o.FullyConnected.ToString().ToLowerInvariant());
         w.WriteNumber("maxCalibrationSamples", o.MaxCalibrationSamples);
         if (o.InputShapes is { Count: > 0 } shapes)

@@ -20,7 +20,8 @@ internal static class QuantizationResolver
             .Concat(model.Layers.OfType<KpuConvLayer>().Select(c => c.InputValue))
             .OfType<Value>().Distinct().ToList();
 
-    public static void Resolve(K210Model model, IReadOnlyDictionary<Value, TensorStatistics> stats, CompileOptions options, DiagnosticBag diagnostics, string? path)
+    public static void Resolve(K210Model model, IReadOnlyDictionary<Value, TensorStatistics> stats, CompileOptions options, DiagnosticBag diagnostics, string? path,
+        IReadOnlyDictionary<(Value, PatchShape), PatchMoments>? patches = null)
     {
         var method = options.Calibration == CalibrationMethod.Default ? DefaultMethod : options.Calibration;
         foreach (var t in AllTensors(model))
@@ -63,7 +64,7 @@ internal static class QuantizationResolver
             var failed = new List<(KpuConvLayer Conv, string Error)>();
             foreach (var conv in convs)
             {
-                conv.Parameters = Derive(conv, stats, options, out string? error);
+                conv.Parameters = Derive(conv, stats, patches, options, out string? error);
                 if (conv.Parameters is null)
                 {
                     failed.Add((conv, error!));
@@ -106,7 +107,8 @@ internal static class QuantizationResolver
         }
     }
 
-    private static KpuConvQuantization? Derive(KpuConvLayer conv, IReadOnlyDictionary<Value, TensorStatistics> stats, CompileOptions options, out string? error)
+    private static KpuConvQuantization? Derive(KpuConvLayer conv, IReadOnlyDictionary<Value, TensorStatistics> stats,
+        IReadOnlyDictionary<(Value, PatchShape), PatchMoments>? patches, CompileOptions options, out string? error)
     {
         double[]? means = conv.InputValue is { } iv && stats.TryGetValue(iv, out var ivStats) ? ivStats.ChannelMeans : null;
         if (means is not null && conv.InputChannelSources is { } sources)
@@ -121,7 +123,8 @@ internal static class QuantizationResolver
             (weights, means) = PerChannelActivationRanges.FoldInputScales(weights, channels, input.Quant!.Value, means);
         }
 
-        return KpuConvQuantizer.Derive(weights, input.Quant!.Value, conv.Output.Quant!.Value, conv.Activation, options.WeightBits, out error, means, conv.Output.ChannelQuant);
+        var feedback = WeightRoundingFactors.For(conv, weights, input.ChannelQuant, input.Quant!.Value, patches);
+        return KpuConvQuantizer.Derive(weights, input.Quant!.Value, conv.Output.Quant!.Value, conv.Activation, options.WeightBits, out error, means, conv.Output.ChannelQuant, feedback);
     }
 
     /// <summary>

@@ -23,6 +23,7 @@ public sealed class ModelOptionsParserTests
         item.SetMetadata("FullyConnected", "kpu");
         item.SetMetadata("MaxCalibrationSamples", "12");
         item.SetMetadata("ActivationRanges", "perchannel");
+        item.SetMetadata("WeightRounding", "errorfeedback");
         var diagnostics = new DiagnosticBag();
 
         var o = ModelOptionsParser.Parse(item.AsToolModel(), ["calib/a.bmp"], "/p/models/net.onnx", diagnostics);
@@ -35,6 +36,7 @@ public sealed class ModelOptionsParserTests
         Assert.AreEqual(FullyConnectedTarget.Kpu, o.FullyConnected);
         Assert.AreEqual(12, o.MaxCalibrationSamples);
         Assert.AreEqual(ActivationRanges.PerChannel, o.ActivationRanges);
+        Assert.AreEqual(WeightRounding.ErrorFeedback, o.WeightRounding);
     }
 
     [TestMethod]
@@ -42,6 +44,7 @@ public sealed class ModelOptionsParserTests
     [DataRow("WeightBits", "4")]
     [DataRow("Calibration", "best")]
     [DataRow("ActivationRanges", "both")]
+    [DataRow("WeightRounding", "gptq")]
     public void BadMetadataIsACodedErrorNamingTheMetadata(string name, string value)
     {
         var item = new TaskItem("models/net.onnx");

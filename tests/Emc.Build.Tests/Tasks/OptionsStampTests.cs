@@ -48,6 +48,7 @@ public sealed class OptionsStampTests
         ["", "Calibration=Kld"],
         ["", "MaxCalibrationSamples=12"],
         ["", "ActivationRanges=PerChannel"],
+        ["", "WeightRounding=ErrorFeedback"],
         ["", "FullyConnected=Cpu"],
         ["", "FullyConnected=Kpu"],
         ["", "InputShape=1,3,8,8"],

@@ -17,11 +17,13 @@ internal sealed class Calibrate : ICompileStage
     public bool Run(CompileState state)
     {
         int count = state.Split!.Calibration.Count;
+        state.PatchMoments = state.Options.WeightRounding == WeightRounding.ErrorFeedback ? WeightRoundingFactors.Requests(state.Model!) : null;
         state.Statistics = Calibrator.Collect(
             state.Graph,
             QuantizationResolver.RangeSources(state.Model!),
             Inputs(state),
-            progress: n => state.Progress?.Invoke($"calibration {n}/{count}"));
+            progress: n => state.Progress?.Invoke($"calibration {n}/{count}"),
+            state.PatchMoments);
         if (state.Diagnostics.HasErrors)
         {
             return false;

@@ -52,6 +52,9 @@ internal sealed class CompileState(Ir.Graph graph, CompileOptions options, Diagn
 
     public Dictionary<Ir.Value, TensorStatistics>? Statistics { get; set; }
 
+    /// <summary>Input patch moments of the KPU convs whose weights are rounded with error feedback.</summary>
+    public Dictionary<(Ir.Value, PatchShape), PatchMoments>? PatchMoments { get; set; }
+
     public MemoryPlan? Plan { get; set; }
 
     public byte[]? Bytes { get; set; }

@@ -9,11 +9,11 @@ internal sealed class ResolveQuantization : ICompileStage
 
     public string Name => "resolve-quantization";
 
-    public string Summary => "activation ranges by the calibration method; per-channel weight scales, bias correction, layer parameters";
+    public string Summary => "activation ranges by the calibration method; per-channel weight scales, weight rounding, bias correction, layer parameters";
 
     public bool Run(CompileState state)
     {
-        QuantizationResolver.Resolve(state.Model!, state.Statistics!, state.Options, state.Diagnostics, state.SourcePath);
+        QuantizationResolver.Resolve(state.Model!, state.Statistics!, state.Options, state.Diagnostics, state.SourcePath, state.PatchMoments);
         return !state.Diagnostics.HasErrors;
     }
 }

@@ -43,6 +43,11 @@ internal sealed class KpuConvLayer : K210Layer
     /// the device input under per-channel preprocessing). Its per-channel calibration means drive bias correction.</summary>
     public Ir.Value? InputValue { get; set; }
 
+    /// <summary>For one part of a conv split over output-channel ranges (<c>SplitKpuConv</c>), which has no
+    /// <see cref="InputValue"/>: the IR value the whole conv reads and, for a depthwise part, the first of its channels
+    /// there. Only error-feedback weight rounding reads it (the statistics of the input patches).</summary>
+    public (Ir.Value Value, int FirstChannel)? PartOf { get; set; }
+
     /// <summary>For an input that stacks copies of <see cref="InputValue"/>'s channels: the channel each input channel
     /// copies (−1: a zero filler), so bias correction sees the right means.</summary>
     public int[]? InputChannelSources { get; set; }

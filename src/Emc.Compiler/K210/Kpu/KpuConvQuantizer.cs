@@ -20,11 +20,13 @@ internal static class KpuConvQuantizer
     /// not fit its register field. With <paramref name="inputChannelMeans"/> (calibration means of the input
     /// channels) the bias is corrected for the mean error the weight rounding causes: β_o −= Σ (ŵ − w)·E[x_c].
     /// With <paramref name="outputChannels"/> (per-channel scales around <paramref name="output"/>'s zero point) each
-    /// channel's batch-norm word requantizes to its own scale.
+    /// channel's batch-norm word requantizes to its own scale. With <paramref name="feedback"/> (per output channel, the
+    /// factor <see cref="ErrorFeedbackRounding.Factor"/> of its input patches' moments, or null) that channel's weights
+    /// are rounded with error feedback instead of to nearest.
     /// </summary>
     public static KpuConvQuantization? Derive(
         KpuConvWeights conv, QuantParam input, QuantParam output, KpuActivationFunction activation, int weightBits, out string? error,
-        IReadOnlyList<double>? inputChannelMeans = null, IReadOnlyList<QuantParam>? outputChannels = null)
+        IReadOnlyList<double>? inputChannelMeans = null, IReadOnlyList<QuantParam>? outputChannels = null, IReadOnlyList<double[]?>? feedback = null)
     {
         error = null;
         int oc = conv.OutChannels;
@@ -47,9 +49,10 @@ internal static class KpuConvQuantizer
         for (int o = 0; o < oc; o++)
         {
             var channel = conv.Channel(o);
+            var codes = feedback?[o] is { } u ? ErrorFeedbackRounding.Round(channel, scales[o] * wq.S, wq.B, qMax, u) : null;
             for (int i = 0; i < per; i++)
             {
-                double q = Math.Clamp(Rounding.Even((channel[i] * scales[o] * wq.S) - wq.B), 0, qMax);
+                double q = codes?[i] ?? Math.Clamp(Rounding.Even((channel[i] * scales[o] * wq.S) - wq.B), 0, qMax);
                 int index = (o * per) + i;
                 if (bytesPer == 1)
                 {

@@ -120,7 +120,7 @@ internal sealed class SplitKpuConv : IPass
 
     public static void Lower(LoweringContext ctx, Node conv, ConvSplitPlan plan, K210Tensor input, KpuConvWeights w, KpuActivationFunction activation,
         KpuPoolType pool, bool rowShift, PendingSample? sample, Value output, Value rangeSource, int outH, int outW,
-        Func<int, int, K210Tensor>? partInput = null)
+        Func<int, int, K210Tensor>? partInput = null, Value? inputValue = null)
     {
         int oc = w.OutChannels, per = w.WeightsPerOutput;
         var main = ctx.NewTensor(output.Name, K210ElementType.UInt8, K210MemoryKind.Main, oc, outH, outW);
@@ -159,7 +159,12 @@ internal sealed class SplitKpuConv : IPass
             slice.AliasOf = main;
             slice.AliasOffset = (long)c0 * outH * outW;
             slice.QuantFrom = tile;
-            var layer = ctx.Add(new KpuConvLayer(conv.Name, partInput?.Invoke(c0, count) ?? input, tile, part, activation, pool) { InputRowShift = rowShift, MainOutput = slice });
+            var layer = ctx.Add(new KpuConvLayer(conv.Name, partInput?.Invoke(c0, count) ?? input, tile, part, activation, pool)
+            {
+                InputRowShift = rowShift,
+                MainOutput = slice,
+                PartOf = inputValue is null ? null : (inputValue, depthwise ? c0 : 0),
+            });
             if (plan.TiledInput)
             {
                 layer.Tiling = string.Create(CultureInfo.InvariantCulture, $"depthwise channel group {c0}..{c0 + count - 1} of {oc}: output to main memory");

@@ -306,8 +306,10 @@ internal sealed class ConvLowering : INodeLowering
         {
             ctx.Passes.Record(SplitKpuConv.Instance);
             var inputMain = plan.TiledInput ? ctx.GetMainU8(inputValue, conv) : null;
+            bool preprocessed = input.IsDeviceInput && ctx.Preprocessing is { IsQuantization: false };
             SplitKpuConv.Lower(ctx, conv, plan, input, convWeights, activation, pool, rowShift, sample, output, rangeSource, outH, outW,
-                inputMain is null ? null : (first, count) => SplitKpuConv.UploadChannels(ctx, conv, inputMain, first, count));
+                inputMain is null ? null : (first, count) => SplitKpuConv.UploadChannels(ctx, conv, inputMain, first, count),
+                windows is { Direct: false } || preprocessed ? null : inputValue);
             if (unequalStrides)
             {
                 PickUnequalStrides(ctx, conv, output, r0, c0, s, sw, oh, ow);
