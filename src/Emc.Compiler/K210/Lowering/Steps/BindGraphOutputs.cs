@@ -10,13 +10,11 @@ internal sealed class BindGraphOutputs : ILoweringStep
     public string Summary => "each graph output becomes a float32 kmodel output, dequantized where its data is uint8";
 
     /// <summary>
-    /// The (normalized) input as a device output, e.g. for a host tail that reads it: only a map over 65536 pixels, which
-    /// the identity first layer writes as row blocks and can copy to main memory. (A smaller input that is also a graph
-    /// output has no such copy and is left out, as before.)
+    /// The (normalized) input as a device output — listed among the graph's outputs, or named by a cut for a host tail that
+    /// reads it: the identity first layer (which a graph output or several readers put first) copies it to main memory.
     /// </summary>
     internal static bool CanOutputInput(LoweringContext ctx, Ir.Value value) =>
-        value == ctx.DeviceInputValue && ctx.Slot(value).KpuProducer is not null && value.Consumers.Count > 0
-        && value.Shape is { Rank: 4 } shape && (long)shape[2] * shape[3] > CheckKpuLimits.MaxMainOutputPlane;
+        value == ctx.DeviceInputValue && ctx.Slot(value).KpuProducer is not null && value.Consumers.Count > 0;
 
     public bool Run(LoweringContext ctx)
     {

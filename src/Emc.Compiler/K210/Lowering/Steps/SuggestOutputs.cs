@@ -48,7 +48,9 @@ internal sealed class SuggestOutputs : ILoweringStep
             cut.Add(output);
         }
 
-        if (cut.Count == 0 || cut.Any(v => (graph.Inputs.Contains(v) || v == ctx.DeviceInputValue) && !BindGraphOutputs.CanOutputInput(ctx, v)))
+        // The input can be passed through for a tail that reads it, beside something the device computes.
+        if (cut.Count == 0 || cut.All(v => v == ctx.DeviceInputValue)
+            || cut.Any(v => (graph.Inputs.Contains(v) || v == ctx.DeviceInputValue) && !BindGraphOutputs.CanOutputInput(ctx, v)))
         {
             return true;
         }
