@@ -71,6 +71,7 @@ public static class CompilerPipeline
             foreach (var step in GraphLowering.Steps)
             {
                 entries.Add((PassStage.Lowering, 1, step));
+                entries.AddRange(step.Rewrites.Where(r => seen.Add(r.Name)).Select(r => (PassStage.Fusion, 2, r)));
                 if (step is not K210.Lowering.Steps.LowerNodes)
                 {
                     continue;

@@ -7,4 +7,7 @@ internal interface ILoweringStep : IPass
 {
     /// <summary>Runs the step; false stops lowering (a diagnostic was reported).</summary>
     bool Run(LoweringContext ctx);
+
+    /// <summary>The named rewrites the step applies itself (listed and counted under it in the pass report).</summary>
+    IReadOnlyList<IPass> Rewrites => [];
 }

@@ -22,7 +22,7 @@ internal sealed class IdentityInputLayer : IPass
 
     public string Name => "identity-input-layer";
 
-    public string Summary => "a graph input that feeds anything but exactly one Conv lands in a 1×1 identity KPU conv, the first layer, which its consumers read";
+    public string Summary => "a graph input that feeds anything but one Conv able to read the device image lands in a 1×1 identity KPU conv, the first layer (as row blocks over 65536 pixels), which its consumers read";
 
     /// <summary>
     /// True when the device input can go straight to its consumer: one Conv, not also a graph output, and not a conv

@@ -12,6 +12,8 @@ internal sealed class BindDeviceInput : ILoweringStep
 
     public string Name => "bind-device-input";
 
+    public IReadOnlyList<Passes.IPass> Rewrites { get; } = [IdentityInputLayer.Instance];
+
     public string Summary => "the uint8 device image becomes the KPU map the first Conv reads (or an identity layer, see identity-input-layer), quantized by the input map";
 
     public bool Run(LoweringContext ctx)
