@@ -107,6 +107,28 @@ public sealed class WeightRoundingCompileTests
         }
     }
 
+    /// <summary>The parts of a split conv read the whole conv's input channels, so they get its bias correction too
+    /// (β −= Σ (ŵ − w)·E[x] over their channels); they got none before.</summary>
+    [TestMethod]
+    public void PartsOfASplitDepthwiseConvGetBiasCorrection()
+    {
+        const int inner = 48, size = 129;
+        var b = new OnnxNetBuilder("x", 1, 8, size, size);
+        var random = new Random(4);
+        string expand = b.Node("Clip", [b.RandomConv("x", 8, inner, 1, random), b.Constant([0f]), b.Constant([6f])]);
+        var dwWeights = Enumerable.Range(0, inner * 9).Select(_ => (float)((random.NextDouble() * 2) - 1) / 3).ToArray();
+        var model = b.Build(b.Conv(expand, dwWeights, new float[inner], inner, inner, 3, 1, [1, 1, 1, 1], group: inner));
+        var parts = Parts(CompiledNet.CompileArtifacts(model, CompiledNet.RandomSamples(2, 8 * size * size, 7), new CompileOptions { Calibration = CalibrationMethod.MinMax }));
+
+        Assert.IsGreaterThanOrEqualTo(2, parts.Count, "the depthwise conv is split into channel groups");
+        foreach (var part in parts)
+        {
+            var corrected = part.Parameters!.EffectiveBias!;
+            int moved = Enumerable.Range(0, corrected.Length).Count(o => corrected[o] != part.Weights.Bias[o]);
+            Assert.IsGreaterThan(corrected.Length / 2, moved, $"part from channel {part.PartOf!.Value.FirstChannel}: bias not corrected");
+        }
+    }
+
     private static List<KpuConvLayer> Parts(CompilationArtifacts artifacts)
     {
         Assert.IsTrue(artifacts.Result.Succeeded, string.Join(Environment.NewLine, artifacts.Result.Diagnostics));
