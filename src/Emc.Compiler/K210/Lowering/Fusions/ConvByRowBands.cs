@@ -47,6 +47,11 @@ internal sealed class ConvByRowBands : IPass
             return false;
         }
 
+        if (StridedConvByRowBands.Matches(ctx, p))
+        {
+            return !PoolOrHalvesFollow(conv.Outputs[0], 2);
+        }
+
         var g = p.Geometry;
         int k = g.KernelHeight;
         bool same = g.StrideHeight == 1 && g.OutputHeight == g.InputHeight && g.OutputWidth == g.InputWidth
@@ -141,11 +146,7 @@ internal sealed class ConvByRowBands : IPass
         foreach (var band in bands)
         {
             string bandName = string.Create(CultureInfo.InvariantCulture, $"{name} (rows {band.OutFirst}:{band.OutFirst + band.OutRows})");
-            var runs = Enumerable.Range(0, c).SelectMany(ch => input.Rows(ch, band.InFirst, band.InRows)).ToList();
-            var gathered = GatherRunsByConcat.Instance.Apply(ctx, bandName, input.Parts, runs, input.Parts.Name + ".band", (c, band.InRows, wd));
-            var kpu = ctx.NewTensor(gathered.Name + ".kpu", K210ElementType.UInt8, K210MemoryKind.Kpu, c, band.InRows, wd);
-            kpu.QuantFrom = gathered;
-            ctx.Add(new UploadLayer(bandName, gathered, kpu));
+            var kpu = UploadBand(ctx, bandName, input, band.InFirst, band.InRows);
             var output = ctx.NewTensor(bandName + ".out", K210ElementType.UInt8, K210MemoryKind.Kpu, oc, band.InRows, wd);
             if (quant is null)
             {
@@ -173,6 +174,18 @@ internal sealed class ConvByRowBands : IPass
         }
 
         return new BandedMap(name, parts, bands, oc, h, wd);
+    }
+
+    /// <summary>Rows [first, first + rows) of every channel of <paramref name="input"/> gathered (CONCAT of ranges) and uploaded.</summary>
+    internal static K210Tensor UploadBand(LoweringContext ctx, string bandName, BandedMap input, int first, int rows)
+    {
+        int c = input.Channels, wd = input.Width;
+        var runs = Enumerable.Range(0, c).SelectMany(ch => input.Rows(ch, first, rows)).ToList();
+        var gathered = GatherRunsByConcat.Instance.Apply(ctx, bandName, input.Parts, runs, input.Parts.Name + ".band", (c, rows, wd));
+        var kpu = ctx.NewTensor(gathered.Name + ".kpu", K210ElementType.UInt8, K210MemoryKind.Kpu, c, rows, wd);
+        kpu.QuantFrom = gathered;
+        ctx.Add(new UploadLayer(bandName, gathered, kpu));
+        return kpu;
     }
 
     /// <summary>The valid rows of every band, per channel, into one planar [C, H, W] map (one CONCAT of ranges).</summary>
