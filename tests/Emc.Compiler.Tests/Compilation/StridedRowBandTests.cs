@@ -38,23 +38,25 @@ public sealed class StridedRowBandTests
 
     /// <summary>Bands forced on a map one layer can still hold (a lower plane limit): the same output bytes.</summary>
     [TestMethod]
-    [DataRow(false, true, false, DisplayName = "stem reading the device input (pool type 5)")]
-    [DataRow(false, false, false, DisplayName = "regular conv (pool type 5)")]
-    [DataRow(true, false, false, DisplayName = "depthwise (CPU pick)")]
-    [DataRow(false, true, true, DisplayName = "stem, then a banded 3x3 conv that reads its bands (no join between)")]
-    [DataRow(true, false, true, DisplayName = "depthwise, then a banded 3x3 conv that reads its bands (no join between)")]
-    public void BandsGiveTheBytesOfTheOneLayer(bool depthwise, bool stem, bool chain)
+    [DataRow(false, true, 0, DisplayName = "stem reading the device input (pool type 5)")]
+    [DataRow(false, false, 0, DisplayName = "regular conv (pool type 5)")]
+    [DataRow(true, false, 0, DisplayName = "depthwise (CPU pick)")]
+    [DataRow(false, true, 3, DisplayName = "stem, then a banded 3x3 conv that reads its bands (no join between)")]
+    [DataRow(true, false, 3, DisplayName = "depthwise, then a banded 3x3 conv that reads its bands (no join between)")]
+    [DataRow(true, false, 1, DisplayName = "depthwise, then a 1x1 conv that pools each band in KPU RAM (no pick)")]
+    public void BandsGiveTheBytesOfTheOneLayer(bool depthwise, bool stem, int next)
     {
+        bool chain = next == 3, pooledByReader = next == 1;
         const int h = 128, w = 160;
         var b = new OnnxNetBuilder("x", 1, 3, h, w);
-        var random = new Random((depthwise ? 10 : 0) + (stem ? 20 : 0) + (chain ? 1 : 0));
+        var random = new Random((depthwise ? 10 : 0) + (stem ? 20 : 0) + next);
         string first = stem ? "x" : b.Node("Relu", [b.Conv("x", Weights(random, 8 * 3, 3), Bias(random, 8), 8, 3, 1, 1, [0, 0, 0, 0])]);
         int c = stem ? 3 : 8;
         string second = b.Node("Relu", [depthwise
             ? b.Conv(first, Weights(random, c * 9, 9), Bias(random, c), c, c, 3, 2, [1, 1, 1, 1], group: c)
             : b.Conv(first, Weights(random, 8 * c * 9, c * 9), Bias(random, 8), 8, c, 3, 2, [1, 1, 1, 1])]);
         int oc = depthwise ? c : 8;
-        var model = b.Build(chain ? b.Conv(second, Weights(random, 8 * oc * 9, oc * 9), Bias(random, 8), 8, oc, 3, 1, [1, 1, 1, 1]) : second);
+        var model = b.Build(next == 0 ? second : b.Conv(second, Weights(random, 8 * oc * next * next, oc * next * next), Bias(random, 8), 8, oc, next, 1, next == 3 ? [1, 1, 1, 1] : [0, 0, 0, 0]));
         var samples = CompiledNet.RandomSamples(2, 3 * h * w, 9);
         var options = new CompileOptions { Calibration = CalibrationMethod.MinMax };
         var one = CompiledNet.Compile(model, samples, options);
@@ -68,6 +70,7 @@ public sealed class StridedRowBandTests
         Assert.AreEqual(chain ? 1 : 0, banded.Result.Report.Passes.Single(p => p.Name == "conv-by-row-bands").Applied);
         // The first layer (the identity layer or the 1×1 conv) is not banded.
         Assert.IsFalse(banded.File!.Layers.Select(l => l.Body).OfType<K210ConvBody>().Skip(1).Any(kc => kc.Registers.OutWidth * kc.Registers.OutHeight > 4096));
+        Assert.AreEqual(depthwise && !pooledByReader, banded.LayerTypes.Contains(KmodelLayerType.QuantizedMaxPool2D), "a depthwise band is picked by the CPU unless a 1×1 conv pools it");
         int joins = banded.Result.Report.Layers.Count(l => l.Tiling?.EndsWith("joined per channel", StringComparison.Ordinal) == true);
         Assert.AreEqual(1, joins); // the last banded conv's output only
         Console.WriteLine($"one layer: {string.Join(",", one.LayerTypes.GroupBy(t => t).Select(g => $"{g.Key}×{g.Count()}"))}; banded: {string.Join(",", banded.LayerTypes.GroupBy(t => t).Select(g => $"{g.Key}×{g.Count()}"))}");

@@ -44,6 +44,7 @@ public sealed class VgaDetectorTests
             + $"estimated {report.EstimatedMicroseconds / 1000:F1} ms; SQNR {net.SqnrDb():F1} dB");
         Assert.AreEqual(2, report.Passes.Single(p => p.Name == "strided-conv-by-row-bands").Applied, "the stem and the stride-2 depthwise at 240×320");
         Assert.IsLessThanOrEqualTo(CompileOptions.K210DeviceMemoryBytes, net.Result.Kmodel.Length + report.MainMemoryUsage);
+        Assert.IsFalse(net.LayerTypes.Contains(KmodelLayerType.QuantizedMaxPool2D), "every stride-2 depthwise is pooled by the 1×1 conv after it");
         Assert.IsGreaterThan(44, net.SqnrDb()); // 47.2 dB measured
     }
 }

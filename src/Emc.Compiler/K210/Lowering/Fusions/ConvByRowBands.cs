@@ -62,7 +62,7 @@ internal sealed class ConvByRowBands : IPass
 
     /// <summary>A MaxPool (fused into the conv) or PRelu (computed as halves) within <paramref name="depth"/> consumers
     /// (conservative: through any op but a conv).</summary>
-    private static bool PoolOrHalvesFollow(Value value, int depth) =>
+    internal static bool PoolOrHalvesFollow(Value value, int depth) =>
         depth > 0 && value.Consumers.Any(n => n.OpType is "MaxPool" or "PRelu" || (n.OpType != "Conv" && n.Outputs.Any(o => PoolOrHalvesFollow(o, depth - 1))));
 
     /// <summary>

@@ -70,6 +70,108 @@ internal sealed class StridedConvByRowBands : IPass
         return null;
     }
 
+    /// <summary>
+    /// The sole reader of a banded depthwise conv's <paramref name="output"/> when it is a native regular 1×1 conv (no
+    /// pool or PRelu after it) that one KPU layer per band can run on the band's stride-1 map in KPU RAM, taking the
+    /// sample as pool type 5 (as <see cref="DeferStrideSample"/> does after one layer): no stride-1 copy to main memory
+    /// and no CPU pick.
+    /// </summary>
+    public static Node? PoolingReader(LoweringContext ctx, Value output, int channels, int width, IReadOnlyList<RowBand> bands)
+    {
+        if (ctx.SoleConsumer(output) is not { OpType: "Conv" } reader || reader.Inputs[0] != output || reader.Inputs.Skip(1).Any(i => i == output)
+            || reader.Parameters is not ConvParameters p || ConvLowering.Problems(reader, p).Count > 0 || PoolOrHalvesFollow(reader.Outputs[0], 2))
+        {
+            return null;
+        }
+
+        var g = p.Geometry;
+        if (g.KernelHeight != 1 || g.StrideHeight != 1 || g.StrideWidth != 1 || g.IsDepthwise || g.InputChannels != channels)
+        {
+            return null;
+        }
+
+        int rows = bands.Max(b => b.InRows);
+        var probe = new KpuConvWeights(channels, g.OutputChannels, 1, false, new float[channels * g.OutputChannels], new float[g.OutputChannels]);
+        var band = new K210Tensor("band", K210ElementType.UInt8, K210MemoryKind.Kpu, channels, rows, width);
+        return SplitKpuConv.Plan(probe, band, rows / 2, width / 2, ctx.Options.WeightBits, out _) is { Count: 1, Tiled: false } ? reader : null;
+    }
+
+    /// <summary>
+    /// A depthwise conv's bands each followed by its <see cref="PoolingReader"/>: per band the gather, upload and depthwise
+    /// conv (its stride-1 output stays in KPU RAM), then the 1×1 conv with pool type 5 sending [OC, rows/2, W/2] to main
+    /// memory. Returns the reader's output value (its folded followers and activation included) and its bands.
+    /// </summary>
+    public (Value Output, BandedMap Map) LowerWithReader(LoweringContext ctx, string name, BandedMap input, KpuConvWeights w, KpuActivationFunction activation,
+        IReadOnlyList<RowBand> bands, Value rangeSource, Value inputValue, Node reader)
+    {
+        ctx.Passes.Record(this);
+        var rg = ((ConvParameters)reader.Parameters!).Geometry;
+        float[] readerWeights = reader.Inputs[1]!.Constant!.ToFloatArray();
+        float[] readerBias = reader.Inputs.Count > 2 && reader.Inputs[2]?.Constant is { } bc ? bc.ToFloatArray() : new float[rg.OutputChannels];
+        var linear = LinearFollowers.Fold(ctx, reader.Outputs[0], new LinearWeights(readerWeights, readerBias, rg.InputChannels));
+        var (readerOutput, readerActivation) = FuseActivationIntoKpuConv.Instance.Apply(ctx, linear, KpuActivationFunction.Linear);
+        ctx.Consume(reader);
+        ctx.Passes.Record(DeferStrideSample.Instance);
+        var pw = new KpuConvWeights(rg.InputChannels, rg.OutputChannels, 1, false, readerWeights, readerBias);
+
+        int before = ctx.Model.Layers.Count;
+        int h = input.Height, wd = input.Width, ow = wd / 2, oc = pw.OutChannels;
+        var outBands = bands.Select(b => new RowBand(b.InFirst / 2, b.InRows / 2, b.OutFirst / 2, b.OutRows / 2)).ToList();
+        var parts = ctx.NewTensor(reader.Name + ".bands", K210ElementType.UInt8, K210MemoryKind.Main, 1, 1, (int)outBands.Sum(b => (long)oc * b.InRows * ow));
+        K210Tensor? quant = null, readerQuant = null;
+        long offset = 0;
+        foreach (var band in bands)
+        {
+            string rows = string.Create(CultureInfo.InvariantCulture, $" (rows {band.OutFirst / 2}:{(band.OutFirst + band.OutRows) / 2})");
+            var kpu = UploadBand(ctx, name + rows, input, band.InFirst, band.InRows);
+            var map = ctx.NewTensor(name + rows + ".out", K210ElementType.UInt8, K210MemoryKind.Kpu, w.OutChannels, band.InRows, wd);
+            if (quant is null)
+            {
+                map.RangeSource = rangeSource;
+                quant = map;
+            }
+            else
+            {
+                map.QuantFrom = quant;
+            }
+
+            ctx.Add(new KpuConvLayer(name + rows, kpu, map, w, activation, KpuPoolType.Bypass) { InputValue = inputValue });
+
+            var pooled = ctx.NewTensor(reader.Name + rows + ".out", K210ElementType.UInt8, K210MemoryKind.Kpu, oc, band.InRows / 2, ow);
+            if (readerQuant is null)
+            {
+                pooled.RangeSource = readerOutput;
+                parts.QuantFrom = pooled;
+                readerQuant = pooled;
+            }
+            else
+            {
+                pooled.QuantFrom = readerQuant;
+            }
+
+            var main = ctx.NewTensor(pooled.Name + ".main", K210ElementType.UInt8, K210MemoryKind.Main, oc, band.InRows / 2, ow);
+            main.AliasOf = parts;
+            main.AliasOffset = offset;
+            main.QuantFrom = readerQuant;
+            ctx.Add(new KpuConvLayer(reader.Name + rows, map, pooled, pw, readerActivation, KpuPoolType.LeftTop2S2) { MainOutput = main, InputValue = rangeSource });
+            offset += (long)oc * (band.InRows / 2) * ow;
+        }
+
+        string tiling = string.Create(CultureInfo.InvariantCulture, $"stride-2 row bands {h}×{wd} in {bands.Count}: ");
+        foreach (var layer in ctx.Model.Layers.Skip(before))
+        {
+            layer.Tiling = tiling + layer switch
+            {
+                KpuConvLayer conv when conv.Weights == pw => "band's 1×1 reader, pooled by the KPU (type 5), output to main memory",
+                KpuConvLayer conv => string.Create(CultureInfo.InvariantCulture, $"band of {conv.Inputs[0].Height} input rows, stride-1 output kept in KPU RAM"),
+                UploadLayer => "band uploaded",
+                _ => "band's input rows gathered with their halo",
+            };
+        }
+
+        return (readerOutput, new BandedMap(reader.Name, parts, outBands, oc, h / 2, ow));
+    }
+
     /// <summary>Adds the layers; returns the [OC, H/2, W/2] output as row bands in main memory (see <see cref="ConvByRowBands.Join"/>).</summary>
     public BandedMap Lower(LoweringContext ctx, string name, BandedMap input, KpuConvWeights w, KpuActivationFunction activation,
         IReadOnlyList<RowBand> bands, Value rangeSource, Value inputValue)

@@ -180,11 +180,24 @@ internal sealed class ConvLowering : INodeLowering
             }
 
             var bandWeights = new KpuConvWeights(inChannels, outChannels, k, depthwise, weights, bias);
-            var banded = s == 2
-                ? StridedConvByRowBands.Instance.Lower(ctx, conv.Name, source, bandWeights, activation,
-                    StridedConvByRowBands.Plan(inChannels, outChannels, depthwise, ih, iw, ctx.Options.RowBandPlane)!, output, inputValue)
-                : ConvByRowBands.Instance.Lower(ctx, conv.Name, source, bandWeights, activation,
+            ConvByRowBands.BandedMap banded;
+            if (s == 2)
+            {
+                var strided = StridedConvByRowBands.Plan(inChannels, outChannels, depthwise, ih, iw, ctx.Options.RowBandPlane)!;
+                if (depthwise && StridedConvByRowBands.PoolingReader(ctx, output, outChannels, iw, strided) is { } reader)
+                {
+                    (output, banded) = StridedConvByRowBands.Instance.LowerWithReader(ctx, conv.Name, source, bandWeights, activation, strided, output, inputValue, reader);
+                }
+                else
+                {
+                    banded = StridedConvByRowBands.Instance.Lower(ctx, conv.Name, source, bandWeights, activation, strided, output, inputValue);
+                }
+            }
+            else
+            {
+                banded = ConvByRowBands.Instance.Lower(ctx, conv.Name, source, bandWeights, activation,
                     ConvByRowBands.Plan(inChannels, outChannels, k, ih, iw, ctx.Options.RowBandPlane)!, output, inputValue);
+            }
             var outSlot = ctx.Slot(output);
             outSlot.Bands = banded;
             if (!ConvByRowBands.OnlyBandedReaders(ctx, output))
