@@ -36,8 +36,8 @@ internal sealed class ConvByRowBands : IPass
     /// <summary>
     /// True when <paramref name="conv"/> would be banded: a native stride-1 "same" 1×1/3×3 conv (no shifted windows,
     /// no pool fused after it, no per-channel PRelu) whose output plane exceeds <paramref name="maxPlane"/> and whose
-    /// bands fit the KPU. A device input then passes through the identity first layer, which copies it to main memory
-    /// (<see cref="IdentityInputLayer"/>, as row blocks).
+    /// bands fit the KPU; or a 3×3 stride-2 conv that <see cref="StridedConvByRowBands"/> bands. A device input then
+    /// passes through the identity first layer, which copies it to main memory (<see cref="IdentityInputLayer"/>, as row blocks).
     /// </summary>
     public static bool Bandable(LoweringContext ctx, Node conv)
     {
