@@ -36,8 +36,8 @@ internal sealed class ConvByRowBands : IPass
     /// <summary>
     /// True when <paramref name="conv"/> would be banded: a native stride-1 "same" 1×1/3×3 conv (no shifted windows,
     /// no pool fused after it, no per-channel PRelu) whose output plane exceeds <paramref name="maxPlane"/> and whose
-    /// bands fit the KPU. A device input then passes through the identity first layer, which copies it to main memory
-    /// (<see cref="IdentityInputLayer"/>, as row blocks).
+    /// bands fit the KPU; or a 3×3 stride-2 conv that <see cref="StridedConvByRowBands"/> bands. A device input then
+    /// passes through the identity first layer, which copies it to main memory (<see cref="IdentityInputLayer"/>, as row blocks).
     /// </summary>
     public static bool Bandable(LoweringContext ctx, Node conv)
     {
@@ -45,6 +45,11 @@ internal sealed class ConvByRowBands : IPass
         if (conv.Parameters is not ConvParameters p || ConvLowering.KernelProblems(p).Count > 0 || ConvLowering.ResourceProblems(conv, p).Count > 0)
         {
             return false;
+        }
+
+        if (StridedConvByRowBands.Matches(ctx, p))
+        {
+            return !PoolOrHalvesFollow(conv.Outputs[0], 2);
         }
 
         var g = p.Geometry;
@@ -57,7 +62,7 @@ internal sealed class ConvByRowBands : IPass
 
     /// <summary>A MaxPool (fused into the conv) or PRelu (computed as halves) within <paramref name="depth"/> consumers
     /// (conservative: through any op but a conv).</summary>
-    private static bool PoolOrHalvesFollow(Value value, int depth) =>
+    internal static bool PoolOrHalvesFollow(Value value, int depth) =>
         depth > 0 && value.Consumers.Any(n => n.OpType is "MaxPool" or "PRelu" || (n.OpType != "Conv" && n.Outputs.Any(o => PoolOrHalvesFollow(o, depth - 1))));
 
     /// <summary>
@@ -141,11 +146,7 @@ internal sealed class ConvByRowBands : IPass
         foreach (var band in bands)
         {
             string bandName = string.Create(CultureInfo.InvariantCulture, $"{name} (rows {band.OutFirst}:{band.OutFirst + band.OutRows})");
-            var runs = Enumerable.Range(0, c).SelectMany(ch => input.Rows(ch, band.InFirst, band.InRows)).ToList();
-            var gathered = GatherRunsByConcat.Instance.Apply(ctx, bandName, input.Parts, runs, input.Parts.Name + ".band", (c, band.InRows, wd));
-            var kpu = ctx.NewTensor(gathered.Name + ".kpu", K210ElementType.UInt8, K210MemoryKind.Kpu, c, band.InRows, wd);
-            kpu.QuantFrom = gathered;
-            ctx.Add(new UploadLayer(bandName, gathered, kpu));
+            var kpu = UploadBand(ctx, bandName, input, band.InFirst, band.InRows);
             var output = ctx.NewTensor(bandName + ".out", K210ElementType.UInt8, K210MemoryKind.Kpu, oc, band.InRows, wd);
             if (quant is null)
             {
@@ -173,6 +174,18 @@ internal sealed class ConvByRowBands : IPass
         }
 
         return new BandedMap(name, parts, bands, oc, h, wd);
+    }
+
+    /// <summary>Rows [first, first + rows) of every channel of <paramref name="input"/> gathered (CONCAT of ranges) and uploaded.</summary>
+    internal static K210Tensor UploadBand(LoweringContext ctx, string bandName, BandedMap input, int first, int rows)
+    {
+        int c = input.Channels, wd = input.Width;
+        var runs = Enumerable.Range(0, c).SelectMany(ch => input.Rows(ch, first, rows)).ToList();
+        var gathered = GatherRunsByConcat.Instance.Apply(ctx, bandName, input.Parts, runs, input.Parts.Name + ".band", (c, rows, wd));
+        var kpu = ctx.NewTensor(gathered.Name + ".kpu", K210ElementType.UInt8, K210MemoryKind.Kpu, c, rows, wd);
+        kpu.QuantFrom = gathered;
+        ctx.Add(new UploadLayer(bandName, gathered, kpu));
+        return kpu;
     }
 
     /// <summary>The valid rows of every band, per channel, into one planar [C, H, W] map (one CONCAT of ranges).</summary>

@@ -59,6 +59,7 @@ internal sealed class ConvLowering : INodeLowering
         OddStemByEdges.Instance,
         PointwiseConvOnRowBlocks.Instance,
         ConvByRowBands.Instance,
+        StridedConvByRowBands.Instance,
         FuseMaxPoolIntoKpuConv.Instance,
         FoldPreprocessingIntoFirstConv.Instance,
         SplitKpuConv.Instance,
@@ -178,9 +179,25 @@ internal sealed class ConvLowering : INodeLowering
                 return;
             }
 
-            var bands = ConvByRowBands.Plan(inChannels, outChannels, k, ih, iw, ctx.Options.RowBandPlane)!;
-            var banded = ConvByRowBands.Instance.Lower(ctx, conv.Name, source, new KpuConvWeights(inChannels, outChannels, k, depthwise, weights, bias),
-                activation, bands, output, inputValue);
+            var bandWeights = new KpuConvWeights(inChannels, outChannels, k, depthwise, weights, bias);
+            ConvByRowBands.BandedMap banded;
+            if (s == 2)
+            {
+                var strided = StridedConvByRowBands.Plan(inChannels, outChannels, depthwise, ih, iw, ctx.Options.RowBandPlane)!;
+                if (depthwise && StridedConvByRowBands.PoolingReader(ctx, output, outChannels, iw, strided) is { } reader)
+                {
+                    (output, banded) = StridedConvByRowBands.Instance.LowerWithReader(ctx, conv.Name, source, bandWeights, activation, strided, output, inputValue, reader);
+                }
+                else
+                {
+                    banded = StridedConvByRowBands.Instance.Lower(ctx, conv.Name, source, bandWeights, activation, strided, output, inputValue);
+                }
+            }
+            else
+            {
+                banded = ConvByRowBands.Instance.Lower(ctx, conv.Name, source, bandWeights, activation,
+                    ConvByRowBands.Plan(inChannels, outChannels, k, ih, iw, ctx.Options.RowBandPlane)!, output, inputValue);
+            }
             var outSlot = ctx.Slot(output);
             outSlot.Bands = banded;
             if (!ConvByRowBands.OnlyBandedReaders(ctx, output))
