@@ -147,11 +147,23 @@ public sealed class GeneratedNetworkTests
         CheckNetwork(seed, FullyConnectedTarget.Default, rowBands: true);
     }
 
+    /// <summary>Strided row bands (strided-conv-by-row-bands): a 640×480-class input's stride-2 stem and depthwise conv,
+    /// then the usual random steps.</summary>
+    public static IEnumerable<object[]> StridedBandSeeds => Enumerable.Range(611, 6).Select(s => new object[] { s });
+
+    [TestMethod]
+    [TestCategory(Emc.Tests.TestCategories.Slow)]
+    [DynamicData(nameof(StridedBandSeeds))]
+    public void StridedRowBandNetworksStayWithinTheBound(int seed)
+    {
+        CheckNetwork(seed, FullyConnectedTarget.Default, stridedBands: true);
+    }
+
     private static void CheckNetwork(int seed, FullyConnectedTarget fc, bool convKernels = false, bool layout = false, bool perChannelPRelu = false,
         bool linearResize = false, bool transposedConv = false, ActivationRanges ranges = ActivationRanges.PerTensor, bool layerRewrites = false,
-        bool differences = false, bool tables = false, bool bigMaps = false, bool rowBands = false)
+        bool differences = false, bool tables = false, bool bigMaps = false, bool rowBands = false, bool stridedBands = false)
     {
-        var net = new RandomNetwork(seed, convKernels, layout, perChannelPRelu, linearResize, transposedConv, layerRewrites, differences, tables, bigMaps, rowBands);
+        var net = new RandomNetwork(seed, convKernels, layout, perChannelPRelu, linearResize, transposedConv, layerRewrites, differences, tables, bigMaps, rowBands, stridedBands);
         var samples = CompiledNet.RandomSamples(8, 3 * net.Height * net.Width, seed);
         var compiled = CompiledNet.Compile(net.Model, samples, new CompileOptions { Calibration = CalibrationMethod.MinMax, FullyConnected = fc, ActivationRanges = ranges }, net.ModelOrder);
         Assert.IsTrue(compiled.Result.Succeeded, $"{net.Description}: {string.Join(Environment.NewLine, compiled.Result.Diagnostics)}");

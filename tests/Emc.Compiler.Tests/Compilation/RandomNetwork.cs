@@ -46,10 +46,15 @@ internal sealed class RandomNetwork
     /// <param name="rowBands">Start at an input over 65536 pixels (240×320, 300×256, 256×300 or 200×400) with stride-1
     /// convs whose output planes no KPU layer holds (3×3, 1×1 to 16 channels, 3×3 depthwise: row bands), then a 3×3
     /// stride-2 conv and the usual random steps.</param>
+    /// <param name="stridedBands">Start at a 640×480-class input (480×640 or 512×576) whose stride-2 stem and stride-2
+    /// depthwise conv write planes over 65536 pixels (strided row bands), with a 1×1 conv on row blocks or in bands between
+    /// them, then the usual random steps.</param>
     public RandomNetwork(int seed, bool convKernels = false, bool layout = false, bool perChannelPRelu = false, bool linearResize = false,
-        bool transposedConv = false, bool layerRewrites = false, bool differences = false, bool tables = false, bool bigMaps = false, bool rowBands = false)
+        bool transposedConv = false, bool layerRewrites = false, bool differences = false, bool tables = false, bool bigMaps = false, bool rowBands = false,
+        bool stridedBands = false)
     {
         _rowBands = rowBands;
+        _stridedBands = stridedBands;
         _differences = differences;
         _tables = tables;
         _bigMaps = bigMaps;
@@ -60,9 +65,9 @@ internal sealed class RandomNetwork
         _perChannelPRelu = perChannelPRelu;
         _random = new Random(seed);
         _layout = layout;
-        if (bigMaps || rowBands)
+        if (bigMaps || rowBands || stridedBands)
         {
-            var sizes = rowBands ? _bandSizes : _bigSizes;
+            var sizes = stridedBands ? _stridedBandSizes : rowBands ? _bandSizes : _bigSizes;
             (Height, Width) = sizes[_random.Next(sizes.Length)];
         }
         else
@@ -88,8 +93,11 @@ internal sealed class RandomNetwork
 
     private static readonly (int H, int W)[] _bandSizes = [(240, 320), (300, 256), (256, 300), (200, 400)];
 
+    private static readonly (int H, int W)[] _stridedBandSizes = [(480, 640), (512, 576)];
+
     private readonly bool _bigMaps;
     private readonly bool _rowBands;
+    private readonly bool _stridedBands;
     private readonly bool _layout;
     private readonly bool _differences;
     private readonly bool _widthMajor;
@@ -154,7 +162,11 @@ internal sealed class RandomNetwork
             t = Unary(t, "Transpose", _widthMajor ? "nwhc→nchw" : "nhwc→nchw", ("perm", _widthMajor ? new[] { 0, 3, 2, 1 } : new[] { 0, 3, 1, 2 }));
         }
 
-        if (_rowBands)
+        if (_stridedBands)
+        {
+            (t, h, w) = StridedBandStart(t, h, w);
+        }
+        else if (_rowBands)
         {
             (t, h, w) = RowBandStart(t, h, w);
         }
@@ -338,6 +350,23 @@ internal sealed class RandomNetwork
         t = Conv(t, 8, 16, 1, 1, [0, 0, 0, 0], Act());
         t = Activation(Depthwise(t, 16, 1, [1, 1, 1, 1]), Act());
         return (Conv(t, 16, 8, 3, 2, [1, 1, 1, 1], null), h / 2, w / 2);
+    }
+
+    /// <summary>The start of <c>stridedBands</c>: a 3×3 stride-2 stem and, after a 1×1 conv, a 3×3 stride-2 depthwise conv,
+    /// each writing a plane over 65536 pixels at stride 1 or after the pool; then a 1×1 conv (or not, so the depthwise
+    /// bands are picked by the CPU): (output, height, width).</summary>
+    private (string Value, int H, int W) StridedBandStart(string x, int h, int w)
+    {
+        string t = Conv(x, 3, 8, 3, 2, [1, 1, 1, 1], Act());
+        t = Conv(t, 8, 8 + (8 * _random.Next(2)), 1, 1, [0, 0, 0, 0], Act());
+        int c = _lastChannels;
+        t = Activation(Depthwise(t, c, 2, [1, 1, 1, 1]), Act());
+        if (_random.Next(2) == 0)
+        {
+            t = Conv(t, c, 8, 1, 1, [0, 0, 0, 0], Act());
+        }
+
+        return (t, h / 4, w / 4);
     }
 
     /// <summary>One of the kernels that go through shifted windows, groups or dilation; the map stays at least 4×4.</summary>
