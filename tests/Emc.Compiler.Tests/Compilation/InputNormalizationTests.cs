@@ -99,6 +99,24 @@ public sealed class InputNormalizationTests
     }
 
     [TestMethod]
+    public void PerChannelOffsetsBeforeAPaddedPooledConvOnAMapOver65536PixelsGoThroughTheIdentityLayer()
+    {
+        // A padded 3×3 conv with a fused 2×2 max pool (its 128×160 output fits one plane, so no bands) after per-channel
+        // offsets on 256×320: the identity first layer applies the offsets as row blocks (was EMC0507).
+        var b = new OnnxNetBuilder("x", 1, 3, 256, 320);
+        string n = b.Node("Sub", ["x", b.Constant([0.485f, 0.456f, 0.406f], 3, 1, 1)]);
+        string pooled = b.Node("MaxPool", [b.Node("Relu", [Conv(b, n, 3, 8, 3)])], ("kernel_shape", new[] { 2, 2 }), ("strides", new[] { 2, 2 }));
+        var net = CompiledNet.Compile(b.Build(pooled), CompiledNet.RandomSamples(2, 3 * 256 * 320, 2), new CompileOptions { Calibration = CalibrationMethod.MinMax });
+        Assert.IsTrue(net.Result.Succeeded, string.Join(Environment.NewLine, net.Result.Diagnostics));
+        var convs = net.File!.Layers.Select(l => l.Body).OfType<K210ConvBody>().ToList();
+        Assert.HasCount(2, convs);
+        Assert.AreEqual((6, 128), (convs[0].Registers.InChannels, convs[0].Registers.InHeight));
+        double step = net.Expected.SelectMany(e => e).Max(Math.Abs) / 127.5;
+        Console.WriteLine($"layers {string.Join(",", net.LayerTypes)}: max error {net.MaxError():G4} ({net.MaxError() / step:F2} output steps), SQNR {net.SqnrDb():F1} dB");
+        Assert.IsLessThanOrEqualTo(3 * step, net.MaxError());
+    }
+
+    [TestMethod]
     public void ConstantMinusInputGoesThroughAnIdentityLayerAndATable()
     {
         // c − x cannot be the device input map (its scale is negative): the input lands in an identity KPU conv and

@@ -55,18 +55,20 @@ public sealed class OneCauseOneErrorTests
     [TestMethod]
     public void PreprocessingThatCannotFoldIntoTheFirstConvStopsLowering()
     {
-        // Per-channel offsets before a padded 3×3 conv on a map too big for a normalization layer (one pad_value cannot be
-        // real zero in every channel), with a fused max-pool and more convs after it: only the preprocessing error.
-        var b = new OnnxNetBuilder("x", 1, 3, 256, 320);
-        string n = b.Node("Sub", ["x", b.Constant([0.485f, 0.456f, 0.406f], 1, 3, 1, 1)]);
-        n = b.Node("MaxPool", [Conv(b, n, 3, 4, 3)], ("kernel_shape", new[] { 2, 2 }), ("strides", new[] { 2, 2 }));
-        n = Conv(b, b.Node("MaxPool", [Conv(b, n, 4, 4, 3)], ("kernel_shape", new[] { 2, 2 }), ("strides", new[] { 2, 2 })), 4, 4, 3);
+        // A bgr device input before a depthwise first conv (the swap needs a regular conv), with a fused max-pool and more
+        // convs after it: only the preprocessing error. (Per-channel offsets before a padded conv, this test's case until
+        // now, go through the identity first layer at any map size: InputNormalizationTests.)
+        var b = new OnnxNetBuilder("x", 1, 3, 32, 32);
+        var depthwise = Enumerable.Range(0, 27).Select(i => (float)Math.Sin(i)).ToArray();
+        string n = b.Node("MaxPool", [b.Conv("x", depthwise, new float[3], 3, 3, 3, 1, [1, 1, 1, 1], group: 3)], ("kernel_shape", new[] { 2, 2 }), ("strides", new[] { 2, 2 }));
+        n = Conv(b, b.Node("MaxPool", [Conv(b, n, 3, 4, 3)], ("kernel_shape", new[] { 2, 2 }), ("strides", new[] { 2, 2 })), 4, 4, 3);
 
-        var errors = CompiledNet.Compile(b.Build(n), CompiledNet.RandomSamples(1, 3 * 256 * 320, 1))
+        var errors = CompiledNet.Compile(b.Build(n), CompiledNet.RandomSamples(1, 3 * 32 * 32, 1), new CompileOptions { ChannelOrder = ChannelOrder.Bgr })
             .Result.Diagnostics.Where(d => d.IsError).ToList();
 
         Assert.AreEqual(1, errors.Count, string.Join("\n", errors));
         Assert.AreEqual("EMC0507", errors[0].Code);
+        StringAssert.Contains(errors[0].Message, "regular (not depthwise) first convolution");
     }
 
     private static string Conv(OnnxNetBuilder b, string x, int ic, int oc, int k) => b.RandomConv(x, ic, oc, k, s_random);

@@ -69,7 +69,7 @@ internal sealed class FoldPreprocessingIntoFirstConv : IPass
         {
             bool perChannel = !(pre.Scale.All(v => v == pre.Scale[0]) && pre.Offset.All(v => v == pre.Offset[0]));
             ctx.RejectInput(CompilerDiagnostics.Preprocessing, conv, perChannel
-                ? "per-channel mean/std cannot be folded exactly into a padded 3×3 first convolution: the KPU pads with one pad_value for all channels, but real zero is a different uint8 value in each channel, and a normalization layer in front would need an output plane over the KPU's 65536 pixels; use one mean/std for all channels or --input-range"
+                ? "per-channel mean/std cannot be folded exactly into a padded 3×3 first convolution: the KPU pads with one pad_value for all channels, but real zero is a different uint8 value in each channel; use one mean/std for all channels or --input-range"
                 : string.Create(System.Globalization.CultureInfo.InvariantCulture,
                     $"the input map puts real zero at {-pre.Offset[0] / pre.Scale[0]:G6}, between two uint8 values, so a padded 3×3 first convolution has no exact pad_value; choose a mean/std or --input-range whose zero falls on a whole pixel value"));
             return false;

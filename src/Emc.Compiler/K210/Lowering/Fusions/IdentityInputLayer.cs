@@ -30,16 +30,15 @@ internal sealed class IdentityInputLayer : IPass
     /// channel swap, a fractional zero point) — one pad_value cannot be real zero in every channel, so that map is
     /// applied by this identity layer first and the conv reads one quantization (issue 16 item 6). A conv that runs as
     /// row bands (<see cref="ConvByRowBands"/>, <see cref="StridedConvByRowBands"/>) reads this layer's main-memory copy
-    /// instead. Over 65536 pixels the conv otherwise keeps the device input: the large-stem rewrites (<see cref="Rewrites.StridedInputConvAsPhases"/>) apply the map
-    /// themselves, and where none does the first conv reports EMC0507.
+    /// instead. Over 65536 pixels this layer runs as row blocks (a large stride-2 stem usually reads the input's phases
+    /// instead, <see cref="Rewrites.StridedInputConvAsPhases"/>, which apply the map themselves).
     /// </summary>
     public static bool FeedsOneConv(LoweringContext ctx, Value fed) =>
         fed.Consumers.Count == 1 && fed.Consumers[0].OpType == "Conv" && !ctx.Graph.Outputs.Contains(fed)
         && !(fed.Shape is { Rank: 4 } big
             && ((long)big[2] * big[3] > Steps.CheckKpuLimits.MaxMainOutputPlane || (fed.Consumers[0].Parameters is ConvParameters strided && StridedConvByRowBands.Matches(ctx, strided)))
             && ConvByRowBands.Bandable(ctx, fed.Consumers[0]) && !PointwiseConvOnRowBlocks.Takes(ctx, fed.Consumers[0]))
-        && !(ctx.Preprocessing is { } pre && NeedsNormalizedInput(pre, fed.Consumers[0])
-            && fed.Shape is { Rank: 4 } s && (long)s[2] * s[3] <= Steps.CheckKpuLimits.MaxMainOutputPlane);
+        && !(ctx.Preprocessing is { } pre && NeedsNormalizedInput(pre, fed.Consumers[0]));
 
     /// <summary>A map that is not the input's quantization before a conv that reads padding or shifted copies; a channel
     /// swap alone folds into a native conv's weights, but not into shifted copies.</summary>

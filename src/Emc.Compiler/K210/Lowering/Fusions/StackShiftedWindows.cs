@@ -134,7 +134,7 @@ internal sealed class StackShiftedWindows : IPass
             && (pre.SwapRedBlue || !pre.IsQuantization))
         {
             ctx.Error(CompilerDiagnostics.Preprocessing, conv,
-                "a per-channel mean/std or channel swap cannot be folded into a first convolution whose kernel is decomposed into shifted windows (the shifted copies pad with one pad_value), and a normalization layer in front would need an output plane over the KPU's 65536 pixels; use one mean/std for all channels or --input-range");
+                "a per-channel mean/std or channel swap cannot be folded into a first convolution whose kernel is decomposed into shifted windows (the shifted copies pad with one pad_value); use one mean/std for all channels or --input-range");
             return null;
         }
 
