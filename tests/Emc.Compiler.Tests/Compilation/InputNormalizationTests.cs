@@ -93,9 +93,7 @@ public sealed class InputNormalizationTests
         var first = net.File!.Layers.Select(l => l.Body).OfType<K210ConvBody>().First().Registers;
         Assert.AreEqual((6, 128), (first.InChannels, first.InHeight));
         Assert.AreEqual(1, net.Result.Report!.Passes.Single(p => p.Name == "conv-by-row-bands").Applied);
-        double step = net.Expected.SelectMany(e => e).Max(Math.Abs) / 127.5;
-        Console.WriteLine($"layers {string.Join(",", net.LayerTypes)}: max error {net.MaxError():G4} ({net.MaxError() / step:F2} output steps), SQNR {net.SqnrDb():F1} dB");
-        Assert.IsLessThanOrEqualTo(3 * step, net.MaxError());
+        AssertWithinThreeOutputSteps(net);
     }
 
     [TestMethod]
@@ -111,9 +109,7 @@ public sealed class InputNormalizationTests
         var convs = net.File!.Layers.Select(l => l.Body).OfType<K210ConvBody>().ToList();
         Assert.HasCount(2, convs);
         Assert.AreEqual((6, 128), (convs[0].Registers.InChannels, convs[0].Registers.InHeight));
-        double step = net.Expected.SelectMany(e => e).Max(Math.Abs) / 127.5;
-        Console.WriteLine($"layers {string.Join(",", net.LayerTypes)}: max error {net.MaxError():G4} ({net.MaxError() / step:F2} output steps), SQNR {net.SqnrDb():F1} dB");
-        Assert.IsLessThanOrEqualTo(3 * step, net.MaxError());
+        AssertWithinThreeOutputSteps(net);
     }
 
     [TestMethod]
@@ -166,18 +162,22 @@ public sealed class InputNormalizationTests
     {
         var net = CompiledNet.Compile(model, CompiledNet.RandomSamples(6, Length, 3), new CompileOptions { Calibration = CalibrationMethod.MinMax });
         Assert.IsTrue(net.Result.Succeeded, string.Join(Environment.NewLine, net.Result.Diagnostics));
-        double step = net.Expected.SelectMany(e => e).Max(Math.Abs) / 127.5;
-        double error = net.MaxError();
-        Console.WriteLine($"layers {string.Join(",", net.LayerTypes)}: max error {error:G4} ({error / step:F2} output steps), SQNR {net.SqnrDb():F1} dB");
-
-        // Same bound as LayerLoweringTests: two convs deep stay well inside 3 output steps.
-        Assert.IsLessThanOrEqualTo(3 * step, error);
+        AssertWithinThreeOutputSteps(net);
 
         // The firmware still feeds the graph input's own map (CompiledNet compiles with --input-range 0,1).
         var input = net.Result.Interface!.Inputs.Single();
         Assert.AreEqual(1 / 255f, input.Scale, 1e-9f);
         Assert.AreEqual(0f, input.Bias);
         return net;
+    }
+
+    /// <summary>Same bound as LayerLoweringTests: two convs deep stay well inside 3 output steps.</summary>
+    private static void AssertWithinThreeOutputSteps(CompiledNet net)
+    {
+        double step = net.Expected.SelectMany(e => e).Max(Math.Abs) / 127.5;
+        double error = net.MaxError();
+        Console.WriteLine($"layers {string.Join(",", net.LayerTypes)}: max error {error:G4} ({error / step:F2} output steps), SQNR {net.SqnrDb():F1} dB");
+        Assert.IsLessThanOrEqualTo(3 * step, error);
     }
 
     private static string Conv(OnnxNetBuilder b, string x, int ic, int oc, int k) => b.RandomConv(x, ic, oc, k, s_random);

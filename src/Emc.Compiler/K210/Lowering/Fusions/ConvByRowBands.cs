@@ -148,16 +148,8 @@ internal sealed class ConvByRowBands : IPass
             string bandName = string.Create(CultureInfo.InvariantCulture, $"{name} (rows {band.OutFirst}:{band.OutFirst + band.OutRows})");
             var kpu = UploadBand(ctx, bandName, input, band.InFirst, band.InRows);
             var output = ctx.NewTensor(bandName + ".out", K210ElementType.UInt8, K210MemoryKind.Kpu, oc, band.InRows, wd);
-            if (quant is null)
-            {
-                output.RangeSource = rangeSource;
-                parts.QuantFrom = output;
-                quant = output;
-            }
-            else
-            {
-                output.QuantFrom = quant;
-            }
+            ShareBandRange(output, ref quant, rangeSource);
+            parts.QuantFrom = quant;
 
             var main = ctx.NewTensor(output.Name + ".main", K210ElementType.UInt8, K210MemoryKind.Main, oc, band.InRows, wd);
             main.AliasOf = parts;
@@ -203,4 +195,18 @@ internal sealed class ConvByRowBands : IPass
     }
 
     private static string Tiling(int h, int w, int bands) => string.Create(CultureInfo.InvariantCulture, $"row bands {h}×{w} in {bands}: ");
+
+    /// <summary>Every band's output shares one quantization: the first band's, from the conv's calibrated range.</summary>
+    internal static void ShareBandRange(K210Tensor output, ref K210Tensor? first, Value rangeSource)
+    {
+        if (first is null)
+        {
+            output.RangeSource = rangeSource;
+            first = output;
+        }
+        else
+        {
+            output.QuantFrom = first;
+        }
+    }
 }

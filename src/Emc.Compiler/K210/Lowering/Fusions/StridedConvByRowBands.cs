@@ -125,29 +125,13 @@ internal sealed class StridedConvByRowBands : IPass
             string rows = string.Create(CultureInfo.InvariantCulture, $" (rows {band.OutFirst / 2}:{(band.OutFirst + band.OutRows) / 2})");
             var kpu = UploadBand(ctx, name + rows, input, band.InFirst, band.InRows);
             var map = ctx.NewTensor(name + rows + ".out", K210ElementType.UInt8, K210MemoryKind.Kpu, w.OutChannels, band.InRows, wd);
-            if (quant is null)
-            {
-                map.RangeSource = rangeSource;
-                quant = map;
-            }
-            else
-            {
-                map.QuantFrom = quant;
-            }
+            ConvByRowBands.ShareBandRange(map, ref quant, rangeSource);
 
             ctx.Add(new KpuConvLayer(name + rows, kpu, map, w, activation, KpuPoolType.Bypass) { InputValue = inputValue });
 
             var pooled = ctx.NewTensor(reader.Name + rows + ".out", K210ElementType.UInt8, K210MemoryKind.Kpu, oc, band.InRows / 2, ow);
-            if (readerQuant is null)
-            {
-                pooled.RangeSource = readerOutput;
-                parts.QuantFrom = pooled;
-                readerQuant = pooled;
-            }
-            else
-            {
-                pooled.QuantFrom = readerQuant;
-            }
+            ConvByRowBands.ShareBandRange(pooled, ref readerQuant, readerOutput);
+            parts.QuantFrom = readerQuant;
 
             var main = ctx.NewTensor(pooled.Name + ".main", K210ElementType.UInt8, K210MemoryKind.Main, oc, band.InRows / 2, ow);
             main.AliasOf = parts;
@@ -191,16 +175,8 @@ internal sealed class StridedConvByRowBands : IPass
             var output = w.Depthwise
                 ? ctx.NewTensor(bandName + ".out", K210ElementType.UInt8, K210MemoryKind.Kpu, oc, rows, wd)
                 : ctx.NewTensor(bandName + ".out", K210ElementType.UInt8, K210MemoryKind.Kpu, oc, rows / 2, ow);
-            if (quant is null)
-            {
-                output.RangeSource = rangeSource;
-                parts.QuantFrom = output;
-                quant = output;
-            }
-            else
-            {
-                output.QuantFrom = quant;
-            }
+            ConvByRowBands.ShareBandRange(output, ref quant, rangeSource);
+            parts.QuantFrom = quant;
 
             var picked = ctx.NewTensor(bandName + ".main", K210ElementType.UInt8, K210MemoryKind.Main, oc, rows / 2, ow);
             picked.AliasOf = parts;
