@@ -41,4 +41,26 @@ public sealed class LayerAccuracyReportTests
         StringAssert.Contains(html, "id=\"worst-layers\"");
         Assert.IsFalse(html.Contains("not in this report", StringComparison.Ordinal));
     }
+
+    [TestMethod]
+    public void ShiftedCopiesOfAConvsInputAreNotComparedWithItsOutput()
+    {
+        // A 5×5 conv (8 → 8 channels) runs as one 3×3 conv over shifted copies of its input; the copies hold the input,
+        // not the conv's output they are named after (same shape here; they showed about −3 dB and topped the "lowest" list).
+        var b = new OnnxNetBuilder("x", 1, 3, 16, 16);
+        var random = new Random(9);
+        var w = Enumerable.Range(0, 8 * 8 * 25).Select(_ => (float)(random.NextDouble() - 0.5) * 0.2f).ToArray();
+        string y = b.Node("Relu", [b.Conv(b.Node("Relu", [b.RandomConv("x", 3, 8, 3, random)]), w, new float[8], 8, 8, 5, 1, [2, 2, 2, 2])]);
+        var artifacts = CompiledNet.CompileArtifacts(b.Build(y), CompiledNet.RandomSamples(6, 3 * 256, 3));
+        Assert.IsTrue(artifacts.Result.Succeeded, string.Join(Environment.NewLine, artifacts.Result.Diagnostics));
+        var report = artifacts.Result.Report!;
+        Assert.AreEqual(1, report.Passes.Single(p => p.Name == "stack-shifted-windows").Applied);
+
+        var measured = report.Layers.Where(l => l.SqnrDb is not null).ToList();
+        Assert.IsGreaterThanOrEqualTo(2, measured.Count, "the first conv and the 5×5 conv measured");
+        foreach (var l in measured)
+        {
+            Assert.IsGreaterThan(20.0, l.SqnrDb!.Value, $"layer {l.Index} {l.LayerType}: {l.SqnrDb} dB");
+        }
+    }
 }
