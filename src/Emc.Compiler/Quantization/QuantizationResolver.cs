@@ -17,7 +17,7 @@ internal static class QuantizationResolver
     /// no layer names directly).</summary>
     public static IReadOnlyCollection<Value> RangeSources(K210Model model) =>
         AllTensors(model).SelectMany(QuantChain).Select(t => t.RangeSource)
-            .Concat(model.Layers.OfType<KpuConvLayer>().Select(c => c.InputValue ?? c.PartOf?.Value))
+            .Concat(model.Layers.OfType<KpuConvLayer>().Select(c => c.InputOrigin.Value))
             .OfType<Value>().Distinct().ToList();
 
     public static void Resolve(K210Model model, IReadOnlyDictionary<Value, TensorStatistics> stats, CompileOptions options, DiagnosticBag diagnostics, string? path,
@@ -110,7 +110,7 @@ internal static class QuantizationResolver
     private static KpuConvQuantization? Derive(KpuConvLayer conv, IReadOnlyDictionary<Value, TensorStatistics> stats,
         IReadOnlyDictionary<(Value, PatchShape), PatchMoments>? patches, CompileOptions options, out string? error)
     {
-        double[]? means = conv.InputValue is { } iv && stats.TryGetValue(iv, out var ivStats) ? ivStats.ChannelMeans : PartMeans(conv, stats);
+        double[]? means = InputMeans(conv, stats);
         if (means is not null && conv.InputChannelSources is { } sources)
         {
             means = [.. sources.Select(c => c < 0 ? 0 : means[c])];
@@ -127,16 +127,23 @@ internal static class QuantizationResolver
         return KpuConvQuantizer.Derive(weights, input.Quant!.Value, conv.Output.Quant!.Value, conv.Activation, options.WeightBits, out error, means, conv.Output.ChannelQuant, feedback);
     }
 
-    /// <summary>The input channel means of one part of a split conv: its channels of the whole conv's input value.</summary>
-    private static double[]? PartMeans(KpuConvLayer conv, IReadOnlyDictionary<Value, TensorStatistics> stats)
+    /// <summary>The calibration means of the conv's input channels: its input value's, or a split conv part's channels
+    /// of the whole conv's input.</summary>
+    private static double[]? InputMeans(KpuConvLayer conv, IReadOnlyDictionary<Value, TensorStatistics> stats)
     {
-        if (conv.PartOf is not { } part || !stats.TryGetValue(part.Value, out var whole))
+        var (origin, first) = conv.InputOrigin;
+        if (origin is null || !stats.TryGetValue(origin, out var s))
         {
             return null;
         }
 
-        var means = whole.ChannelMeans;
-        int first = part.FirstChannel, count = conv.Weights.InChannels;
+        var means = s.ChannelMeans;
+        if (conv.InputValue is not null)
+        {
+            return means;
+        }
+
+        int count = conv.Weights.InChannels;
         return first + count <= means.Length ? means[first..(first + count)] : null;
     }
 

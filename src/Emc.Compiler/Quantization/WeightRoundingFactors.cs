@@ -44,7 +44,7 @@ internal static class WeightRoundingFactors
             return null;
         }
 
-        int first = Origin(conv).FirstChannel;
+        int first = conv.InputOrigin.FirstChannel;
 
         int n = m.Size, oc = weights.OutChannels;
         var factors = new double[]?[oc];
@@ -95,7 +95,7 @@ internal static class WeightRoundingFactors
     private static (Value, PatchShape)? Source(KpuConvLayer conv)
     {
         var w = conv.Weights;
-        var (source, first) = Origin(conv);
+        var (source, first) = conv.InputOrigin;
         if (source is not { Shape: { Rank: 4 } shape } value || conv.InputChannelSources is not null
             || (w.Depthwise ? first + w.OutChannels > shape[1] : shape[1] != w.InChannels))
         {
@@ -104,8 +104,4 @@ internal static class WeightRoundingFactors
 
         return (value, new PatchShape(w.KernelSize, w.Depthwise));
     }
-
-    /// <summary>The IR value the conv's input channels are (a split conv's part: the whole conv's, from its first channel).</summary>
-    private static (Value? Value, int FirstChannel) Origin(KpuConvLayer conv) =>
-        conv.InputValue is { } whole ? (whole, 0) : conv.PartOf is { } part ? (part.Value, part.FirstChannel) : (null, 0);
 }

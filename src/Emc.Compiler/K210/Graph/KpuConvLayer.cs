@@ -45,8 +45,14 @@ internal sealed class KpuConvLayer : K210Layer
 
     /// <summary>For one part of a conv split over output-channel ranges (<c>SplitKpuConv</c>), which has no
     /// <see cref="InputValue"/>: the IR value the whole conv reads and, for a depthwise part, the first of its channels
-    /// there. Only error-feedback weight rounding reads it (the statistics of the input patches).</summary>
+    /// there.</summary>
     public (Ir.Value Value, int FirstChannel)? PartOf { get; set; }
+
+    /// <summary>The IR value whose channels this conv's input channels are, from which channel: <see cref="InputValue"/>
+    /// from 0, or a part's <see cref="PartOf"/>; null for neither. Bias correction and weight rounding take their
+    /// statistics from it.</summary>
+    public (Ir.Value? Value, int FirstChannel) InputOrigin =>
+        InputValue is { } whole ? (whole, 0) : PartOf is { } part ? (part.Value, part.FirstChannel) : (null, 0);
 
     /// <summary>For an input that stacks copies of <see cref="InputValue"/>'s channels: the channel each input channel
     /// copies (−1: a zero filler), so bias correction sees the right means.</summary>

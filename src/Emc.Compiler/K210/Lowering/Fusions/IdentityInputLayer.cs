@@ -35,10 +35,16 @@ internal sealed class IdentityInputLayer : IPass
     /// </summary>
     public static bool FeedsOneConv(LoweringContext ctx, Value fed) =>
         fed.Consumers.Count == 1 && fed.Consumers[0].OpType == "Conv" && !ctx.Graph.Outputs.Contains(fed)
-        && !(fed.Shape is { Rank: 4 } big
-            && ((long)big[2] * big[3] > Steps.CheckKpuLimits.MaxMainOutputPlane || (fed.Consumers[0].Parameters is ConvParameters strided && StridedConvByRowBands.Matches(ctx, strided)))
-            && ConvByRowBands.Bandable(ctx, fed.Consumers[0]) && !PointwiseConvOnRowBlocks.Takes(ctx, fed.Consumers[0]))
+        && !RunsInBands(ctx, fed, fed.Consumers[0])
         && !(ctx.Preprocessing is { } pre && NeedsNormalizedInput(pre, fed.Consumers[0]));
+
+    /// <summary>The conv runs as row bands over the input's main-memory copy: bands that exist because the input is over
+    /// 65536 pixels (forced bands on a smaller map keep reading the device input), or strided bands; a 1×1 conv on row
+    /// blocks reads the device input itself.</summary>
+    private static bool RunsInBands(LoweringContext ctx, Value fed, Node conv) =>
+        fed.Shape is { Rank: 4 } shape && conv.Parameters is ConvParameters p
+        && ((long)shape[2] * shape[3] > Steps.CheckKpuLimits.MaxMainOutputPlane || StridedConvByRowBands.Matches(ctx, p))
+        && ConvByRowBands.Bandable(ctx, conv) && !PointwiseConvOnRowBlocks.Takes(ctx, conv);
 
     /// <summary>A map that is not the input's quantization before a conv that reads padding or shifted copies; a channel
     /// swap alone folds into a native conv's weights, but not into shifted copies.</summary>
