@@ -303,12 +303,18 @@ public sealed class RealZooCoverageTests
             options = options with { Dataset = CalibrationData(name, calibrate["calibrate=".Length..], options) };
         }
 
-        // EMC_ZOO_CALIBRATION=minmax|percentile|mse|kld and EMC_ZOO_RANGES=pertensor|perchannel compare calibration
+        // EMC_ZOO_CALIBRATION=minmax|percentile|mse|kld, EMC_ZOO_RANGES=pertensor|perchannel and
+        // EMC_ZOO_ROUNDING=nearest|errorfeedback compare calibration
         // methods and activation ranges on the same yardstick (issue 10); EMC_ZOO_ONLY=name,... runs only those models
         // (the minimum-compiled count then fails by design).
         if (Environment.GetEnvironmentVariable("EMC_ZOO_RANGES") is { Length: > 0 } ranges)
         {
             options = options with { ActivationRanges = Enum.Parse<ActivationRanges>(ranges, ignoreCase: true) };
+        }
+
+        if (Environment.GetEnvironmentVariable("EMC_ZOO_ROUNDING") is { Length: > 0 } rounding)
+        {
+            options = options with { WeightRounding = Enum.Parse<WeightRounding>(rounding, ignoreCase: true) };
         }
 
         return Environment.GetEnvironmentVariable("EMC_ZOO_CALIBRATION") is { Length: > 0 } method
