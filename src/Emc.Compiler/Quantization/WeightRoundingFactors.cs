@@ -39,35 +39,42 @@ internal static class WeightRoundingFactors
     public static IReadOnlyList<double[]?>? For(KpuConvLayer conv, KpuConvWeights weights, IReadOnlyList<QuantParam>? inputChannels, QuantParam input,
         IReadOnlyDictionary<(Value, PatchShape), PatchMoments>? moments)
     {
-        if (moments is null || Source(conv) is not { } key || !moments.TryGetValue(key, out var m) || m.Size != weights.WeightsPerOutput)
+        if (moments is null || Source(conv) is not { } key || !moments.TryGetValue(key, out var m))
         {
             return null;
         }
 
         int first = conv.InputOrigin.FirstChannel;
-
-        int n = m.Size, oc = weights.OutChannels;
-        var factors = new double[]?[oc];
-        if (weights.Depthwise)
-        {
-            // One channel per output: a per-channel input scale multiplies its matrix by a constant, which the feedback
-            // ratios U_ij/U_ii do not see.
-            for (int o = 0; o < oc; o++)
-            {
-                factors[o] = m.Matrix(first + o) is { } h ? ErrorFeedbackRounding.Factor(h, n) : null;
-            }
-
-            return factors;
-        }
-
-        if (m.Matrix(0) is not { } matrix)
+        int k2 = weights.KernelSize * weights.KernelSize;
+        if (m.Size != weights.WeightsPerOutput && (weights.Depthwise || m.Size != key.Item1.Shape![1] * k2))
         {
             return null;
         }
 
+        if (weights.Depthwise)
+        {
+            // One channel per output: a per-channel input scale multiplies its matrix by a constant, which the feedback
+            // ratios U_ij/U_ii do not see.
+            var perChannel = new double[]?[weights.OutChannels];
+            for (int o = 0; o < weights.OutChannels; o++)
+            {
+                perChannel[o] = m.Matrix(first + o) is { } h ? ErrorFeedbackRounding.Factor(h, m.Size) : null;
+            }
+
+            return perChannel;
+        }
+
+        if (m.Matrix(0) is not { } whole)
+        {
+            return null;
+        }
+
+        // A part reading channels first.. of the value (a chunk of a grouped conv): their block of the moments.
+        var matrix = m.Size == weights.WeightsPerOutput ? whole : Block(whole, m.Size, first * k2, weights.WeightsPerOutput);
+        int n = weights.WeightsPerOutput, oc = weights.OutChannels;
+        var factors = new double[]?[oc];
         if (inputChannels is not null)
         {
-            int k2 = weights.KernelSize * weights.KernelSize;
             var d = new double[n];
             for (int i = 0; i < n; i++)
             {
@@ -92,12 +99,23 @@ internal static class WeightRoundingFactors
         return u is null ? null : factors;
     }
 
+    private static double[] Block(double[] matrix, int size, int start, int count)
+    {
+        var block = new double[count * count];
+        for (int i = 0; i < count; i++)
+        {
+            Array.Copy(matrix, ((start + i) * size) + start, block, i * count, count);
+        }
+
+        return block;
+    }
+
     private static (Value, PatchShape)? Source(KpuConvLayer conv)
     {
         var w = conv.Weights;
         var (source, first) = conv.InputOrigin;
         if (source is not { Shape: { Rank: 4 } shape } value || conv.InputChannelSources is not null
-            || (w.Depthwise ? first + w.OutChannels > shape[1] : shape[1] != w.InChannels))
+            || first + (w.Depthwise ? w.OutChannels : w.InChannels) > shape[1])
         {
             return null;
         }

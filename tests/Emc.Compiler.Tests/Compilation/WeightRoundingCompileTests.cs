@@ -129,6 +129,32 @@ public sealed class WeightRoundingCompileTests
         }
     }
 
+    /// <summary>A grouped conv runs as one KPU layer per group chunk, each reading its channels of the conv's input: those
+    /// channels' statistics give it bias correction and error-feedback rounding (it had neither before).</summary>
+    [TestMethod]
+    public void ChunksOfAGroupedConvGetTheirChannelsStatistics()
+    {
+        const int channels = 8, groups = 4, size = 40;
+        var b = new OnnxNetBuilder("x", 1, channels, size, size);
+        var random = new Random(6);
+        string relu = b.Node("Relu", [b.RandomConv("x", channels, channels, 1, random)]);
+        var w = Enumerable.Range(0, channels * (channels / groups) * 9).Select(_ => (float)((random.NextDouble() * 2) - 1) / 3).ToArray();
+        var model = b.Build(b.Conv(relu, w, new float[channels], channels, channels, 3, 1, [1, 1, 1, 1], group: groups));
+        var samples = CompiledNet.RandomSamples(4, channels * size * size, 9);
+        var nearest = Parts(CompiledNet.CompileArtifacts(model, samples, new CompileOptions { Calibration = CalibrationMethod.MinMax }));
+        var feedback = Parts(CompiledNet.CompileArtifacts(model, samples, new CompileOptions { Calibration = CalibrationMethod.MinMax, WeightRounding = WeightRounding.ErrorFeedback }));
+
+        Assert.HasCount(groups, nearest, "one KPU layer per group");
+        CollectionAssert.AreEqual(new[] { 0, 2, 4, 6 }, nearest.Select(p => p.PartOf!.Value.FirstChannel).ToArray(), "each chunk's first input channel");
+        foreach (var part in nearest)
+        {
+            var corrected = part.Parameters!.EffectiveBias!;
+            Assert.IsGreaterThan(corrected.Length / 2, Enumerable.Range(0, corrected.Length).Count(o => corrected[o] != part.Weights.Bias[o]), "bias corrected");
+        }
+
+        Assert.IsTrue(nearest.Zip(feedback).Any(p => !p.First.Parameters!.WeightBytes.SequenceEqual(p.Second.Parameters!.WeightBytes)), "error feedback chose other codes");
+    }
+
     private static List<KpuConvLayer> Parts(CompilationArtifacts artifacts)
     {
         Assert.IsTrue(artifacts.Result.Succeeded, string.Join(Environment.NewLine, artifacts.Result.Diagnostics));

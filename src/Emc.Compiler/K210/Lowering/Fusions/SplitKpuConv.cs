@@ -120,7 +120,7 @@ internal sealed class SplitKpuConv : IPass
 
     public static void Lower(LoweringContext ctx, Node conv, ConvSplitPlan plan, K210Tensor input, KpuConvWeights w, KpuActivationFunction activation,
         KpuPoolType pool, bool rowShift, PendingSample? sample, Value output, Value rangeSource, int outH, int outW,
-        Func<int, int, K210Tensor>? partInput = null, Value? inputValue = null)
+        Func<int, int, K210Tensor>? partInput = null, Value? inputValue = null, Func<int, int>? firstInputChannel = null)
     {
         int oc = w.OutChannels, per = w.WeightsPerOutput;
         var main = ctx.NewTensor(output.Name, K210ElementType.UInt8, K210MemoryKind.Main, oc, outH, outW);
@@ -163,7 +163,7 @@ internal sealed class SplitKpuConv : IPass
             {
                 InputRowShift = rowShift,
                 MainOutput = slice,
-                PartOf = inputValue is null ? null : (inputValue, depthwise ? c0 : 0),
+                PartOf = inputValue is null ? null : (inputValue, depthwise ? c0 : firstInputChannel?.Invoke(c0) ?? 0),
             });
             if (plan.TiledInput)
             {

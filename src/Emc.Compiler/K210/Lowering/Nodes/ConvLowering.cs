@@ -281,8 +281,9 @@ internal sealed class ConvLowering : INodeLowering
             long stackUnits = windows!.Direct ? 0 : KpuTensorLayout.SizeInUnits(whole.Width, whole.Height, (long)windows.Slots * chunks.InChannels);
             bool tiled = MemoryPlanner.KpuUnits(whole) + stackUnits + KpuTensorLayout.SizeInUnits(outW, outH, outChannels) > KpuTensorLayout.TotalUnits;
             int before = ctx.Model.Layers.Count;
+            // A chunk of a direct kernel reads a channel range of the conv's input: its statistics are those channels'.
             SplitKpuConv.Lower(ctx, conv, new ConvSplitPlan(chunks.OutChannels, chunks.Count, tiled), input, convWeights, activation, pool, rowShift, sample, output, rangeSource, outH, outW,
-                (first, _) => ChunkInput(first));
+                (first, _) => ChunkInput(first), windows.Direct ? inputValue : null, first => first / chunks.OutChannels * chunks.InChannels);
             if (tiled)
             {
                 foreach (var part in ctx.Model.Layers.Skip(before).OfType<KpuConvLayer>().Where(l => l.MainOutput is not null && l.Output.Channels == Math.Min(chunks.OutChannels, outChannels)))
