@@ -14,7 +14,7 @@ internal sealed class LayerErrorAccount
 {
     private readonly K210Model _model;
     private readonly bool _localErrors;
-    private readonly Dictionary<string, Ir.Value> _values;
+    private readonly LoweredValueNames _names;
     private readonly Sum?[] _sums;
 
     /// <param name="localErrors">Also run each KPU conv's float model on its simulated input (the LSB columns of
@@ -23,7 +23,7 @@ internal sealed class LayerErrorAccount
     {
         _model = model;
         _localErrors = localErrors;
-        _values = graph.Nodes.SelectMany(n => n.Outputs).Concat(graph.Inputs).GroupBy(v => v.Name).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        _names = new LoweredValueNames(graph);
         _sums = new Sum?[model.Layers.Count];
     }
 
@@ -70,9 +70,7 @@ internal sealed class LayerErrorAccount
             }
 
             simulated[t] = got;
-            // Shifted copies of a conv's input (StackShiftedWindows: "<output>.windows…") are named after the conv's output
-            // but hold its input: no value to compare them with.
-            if (ValueOf(t.Name) is not { } value || t.Name.AsSpan(value.Name.Length).StartsWith(StackShiftedWindowsSuffix, StringComparison.Ordinal)
+            if (_names.ValueHeldBy(t) is not { } value
                 || !reference.TryGetValue(value.Name, out var want) || value.Shape is null)
             {
                 continue;
@@ -185,30 +183,6 @@ internal sealed class LayerErrorAccount
         }
 
         return result;
-    }
-
-    private const string StackShiftedWindowsSuffix = ".windows";
-
-    /// <summary>The IR value a lowered tensor's name ("value[.suffix]#n") refers to.</summary>
-    private Ir.Value? ValueOf(string tensorName)
-    {
-        int hash = tensorName.LastIndexOf('#');
-        string name = hash >= 0 ? tensorName[..hash] : tensorName;
-        while (true)
-        {
-            if (_values.TryGetValue(name, out var v))
-            {
-                return v;
-            }
-
-            int dot = name.LastIndexOf('.');
-            if (dot <= 0)
-            {
-                return null;
-            }
-
-            name = name[..dot];
-        }
     }
 
     /// <summary>One layer's running sums.</summary>

@@ -48,6 +48,10 @@ public sealed record OutputAccuracy(string Name, double SqnrDb, double MaxAbsErr
     /// <summary>What the <see cref="Samples"/> inputs were: synthetic, the calibration samples, or held-out samples.</summary>
     public AccuracyData Data { get; init; } = AccuracyData.CalibrationSamples;
 
+    /// <summary>SQNR of the float model with only the kmodel's activation rounding (<c>Analysis/ActivationGridModel</c>),
+    /// same samples: about the best any weight rounding could reach with these activation grids. Null: not measured.</summary>
+    public double? ActivationRoundingSqnrDb { get; init; }
+
     /// <summary>The phrase every accuracy figure carries: what data it comes from.</summary>
     public string DataNote => AccuracyDataText.Describe(Data, Samples);
 }

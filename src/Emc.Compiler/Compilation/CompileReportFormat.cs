@@ -40,6 +40,11 @@ public static class CompileReportFormat
                 w.WriteString("name", a.Name);
                 WriteDouble(w, "sqnrDb", a.SqnrDb);
                 WriteDouble(w, "maxAbsError", a.MaxAbsError);
+                if (a.ActivationRoundingSqnrDb is { } bound)
+                {
+                    WriteDouble(w, "activationRoundingSqnrDb", bound);
+                }
+
                 w.WriteNumber("samples", a.Samples);
                 w.WriteString("data", AccuracyDataText.Key(a.Data));
                 w.WriteString("dataNote", a.DataNote);
@@ -133,7 +138,8 @@ public static class CompileReportFormat
         sb.AppendLine(string.Create(ic, $"estimated device time {report.EstimatedMicroseconds / 1000:F2} ms per inference ({EstimateNote})"));
         foreach (var a in report.Accuracy)
         {
-            sb.AppendLine(string.Create(ic, $"output '{Emc.Diagnostics.DiagnosticText.Escape(a.Name)}': SQNR {a.SqnrDb:F2} dB, max |error| {a.MaxAbsError:G4} (simulated kmodel vs float; {report.SamplesNote(a)})"));
+            string bound = a.ActivationRoundingSqnrDb is { } db ? string.Create(ic, $"; activation rounding alone: {db:F2} dB") : "";
+            sb.AppendLine(string.Create(ic, $"output '{Emc.Diagnostics.DiagnosticText.Escape(a.Name)}': SQNR {a.SqnrDb:F2} dB, max |error| {a.MaxAbsError:G4} (simulated kmodel vs float; {report.SamplesNote(a)}){bound}"));
         }
 
         if (WorstLayers(report) is { Count: > 0 } worst)

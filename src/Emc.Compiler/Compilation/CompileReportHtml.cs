@@ -74,7 +74,7 @@ public static class CompileReportHtml
         {
             sb.Append("<p class=\"note\" id=\"accuracy-data\">Simulated kmodel (bit-exact) against the float model; ")
               .Append(E(r.SamplesNote(r.Accuracy[0]))).Append(".</p>")
-              .Append("<table><thead><tr><th>output</th><th>SQNR</th><th></th><th>max |error|</th><th>samples</th></tr></thead><tbody>");
+              .Append("<table><thead><tr><th>output</th><th>SQNR</th><th></th><th>max |error|</th><th title=\"the float model with only the kmodel's activation rounding: about the best any weight rounding could reach\">activation rounding alone</th><th>samples</th></tr></thead><tbody>");
             foreach (var a in r.Accuracy)
             {
                 double shown = double.IsFinite(a.SqnrDb) ? a.SqnrDb : 99;
@@ -84,7 +84,9 @@ public static class CompileReportHtml
                   .Append(double.IsFinite(a.SqnrDb) ? F(a.SqnrDb, "F2") + " dB" : "exact")
                   .Append("</td><td><svg width=\"124\" height=\"12\" role=\"img\" aria-label=\"SQNR bar\"><rect class=\"bar-")
                   .Append(cls).Append("\" x=\"0\" y=\"1\" height=\"10\" width=\"").Append(F(width, "F1")).Append("\"/></svg></td><td class=\"num\">")
-                  .Append(F(a.MaxAbsError, "G4")).Append("</td><td class=\"num\">").Append(a.Samples).Append("</td></tr>");
+                  .Append(F(a.MaxAbsError, "G4")).Append("</td><td class=\"num\">")
+                  .Append(a.ActivationRoundingSqnrDb is { } bound ? (double.IsFinite(bound) ? F(bound, "F2") + " dB" : "exact") : "—")
+                  .Append("</td><td class=\"num\">").Append(a.Samples).Append("</td></tr>");
             }
 
             sb.Append("</tbody></table>");

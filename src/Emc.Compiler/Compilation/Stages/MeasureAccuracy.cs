@@ -37,7 +37,8 @@ internal sealed class MeasureAccuracy : ICompileStage
     }
 
     /// <summary>SQNR and max error of the simulated kmodel against the float evaluator over the accuracy samples, per
-    /// output and (into <paramref name="layers"/>) per layer, from one evaluator run and one traced simulation per sample.</summary>
+    /// output and (into <paramref name="layers"/>) per layer, from one evaluator run and one traced simulation per sample;
+    /// and per output the SQNR of the float model with the activation rounding alone (a second evaluator run).</summary>
     private static List<OutputAccuracy> Measure(Ir.Graph graph, KmodelFile file, K210Model model, CalibrationDataset samples, Action<string>? progress,
         LayerErrorAccount layers)
     {
@@ -54,7 +55,10 @@ internal sealed class MeasureAccuracy : ICompileStage
         {
             Observer = (value, tensor) => reference[value.Name] = tensor.ToFloatArray(),
         });
+        var rounding = new ActivationGridModel(graph, model);
+        var rounded = rounding.Evaluator(graph);
         int n = samples.Count;
+        var roundingNoise = new double[model.Outputs.Count];
         var signal = new double[model.Outputs.Count];
         var noise = new double[model.Outputs.Count];
         var maxError = new double[model.Outputs.Count];
@@ -67,6 +71,9 @@ internal sealed class MeasureAccuracy : ICompileStage
             Array.Clear(traced);
             var expected = evaluator.Run(Tensor.Create(graph.Inputs[0].Shape!, sample.ModelInput));
             reference[graph.Inputs[0].Name] = sample.ModelInput;
+            var roundedInput = sample.ModelInput.ToArray();
+            rounding.Round(graph.Inputs[0], roundedInput);
+            var activationsOnly = rounded.Run(Tensor.Create(graph.Inputs[0].Shape!, roundedInput));
             var run = simulator.Value.TryRun(sample.DeviceInput);
             if (run.Value is null)
             {
@@ -77,7 +84,15 @@ internal sealed class MeasureAccuracy : ICompileStage
             for (int o = 0; o < model.Outputs.Count; o++)
             {
                 var got = run.Value.Outputs[o].AsFloat32() ?? [];
-                var want = expected[graph.Outputs.FindIndex(v => v.Name == model.Outputs[o].Name)].ToFloatArray();
+                int index = graph.Outputs.FindIndex(v => v.Name == model.Outputs[o].Name);
+                var want = expected[index].ToFloatArray();
+                var roundedOnly = activationsOnly[index].ToFloatArray();
+                for (int i = 0; i < Math.Min(roundedOnly.Length, want.Length); i++)
+                {
+                    double d = roundedOnly[i] - want[i];
+                    roundingNoise[o] += d * d;
+                }
+
                 for (int i = 0; i < Math.Min(got.Length, want.Length); i++)
                 {
                     double d = got[i] - want[i];
@@ -91,7 +106,10 @@ internal sealed class MeasureAccuracy : ICompileStage
         for (int o = 0; o < model.Outputs.Count; o++)
         {
             double sqnr = noise[o] == 0 ? double.PositiveInfinity : 10 * Math.Log10(signal[o] / noise[o]);
-            result.Add(new OutputAccuracy(model.Outputs[o].Name, sqnr, maxError[o], s));
+            result.Add(new OutputAccuracy(model.Outputs[o].Name, sqnr, maxError[o], s)
+            {
+                ActivationRoundingSqnrDb = roundingNoise[o] == 0 ? double.PositiveInfinity : 10 * Math.Log10(signal[o] / roundingNoise[o]),
+            });
         }
 
         return result;
