@@ -38,6 +38,7 @@ internal static class ModelOptionsParser
             Outputs = v.Outputs,
             AutoTail = v.AutoTail,
             DeviceMemoryBytes = v.DeviceMemoryBytes ?? defaults.DeviceMemoryBytes,
+            FineActivationsPercent = v.FineActivationsPercent ?? defaults.FineActivationsPercent,
         };
     }
 
@@ -75,6 +76,11 @@ internal static class ModelOptionsParser
         if (o.WeightRounding != WeightRounding.Nearest)
         {
             lines.Add("weightRounding=" + o.WeightRounding); // only when set, as deviceMemory
+        }
+
+        if (o.FineActivationsPercent > 0)
+        {
+            lines.Add("fineActivations=" + o.FineActivationsPercent.ToString(CultureInfo.InvariantCulture)); // only when set, as deviceMemory
         }
 
         if (item.GetMetadata(ModelMetadata.CSharpUtf8Literal).Length > 0)

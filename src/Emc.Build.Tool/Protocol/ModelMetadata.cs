@@ -13,6 +13,7 @@ internal static class ModelMetadata
     public const string Calibration = "Calibration";
     public const string ActivationRanges = "ActivationRanges";
     public const string WeightRounding = "WeightRounding";
+    public const string FineActivations = "FineActivations";
     public const string MaxCalibrationSamples = "MaxCalibrationSamples";
     public const string FullyConnected = "FullyConnected";
     public const string InputShape = "InputShape";

@@ -60,6 +60,9 @@ internal sealed class ModelOptionValues
 
     public long? DeviceMemoryBytes { get; private set; }
 
+    /// <summary>FineActivations: percent of the KPU multiply-adds to spend on finer early activations (0 = none).</summary>
+    public int? FineActivationsPercent { get; private set; }
+
     /// <param name="problems">Receives one message per bad value (the caller reports each as EMC0801).</param>
     public static ModelOptionValues Parse(IModelItem item, IReadOnlyList<string> datasetFiles, List<string> problems)
     {
@@ -176,6 +179,19 @@ internal sealed class ModelOptionValues
             }
         }
 
+        string fine = item.GetMetadata(ModelMetadata.FineActivations);
+        if (fine.Length > 0)
+        {
+            if (int.TryParse(fine, NumberStyles.None, CultureInfo.InvariantCulture, out int percent) && percent <= 1000)
+            {
+                o.FineActivationsPercent = percent;
+            }
+            else
+            {
+                Bad(ModelMetadata.FineActivations, fine, "a percentage from 0 to 1000 (of the model's KPU multiply-adds)");
+            }
+        }
+
         string deviceMemory = item.GetMetadata(ModelMetadata.DeviceMemory);
         if (deviceMemory.Length > 0)
         {
@@ -230,6 +246,11 @@ internal sealed class ModelOptionValues
         if (WeightRounding is { } rounding && rounding != s_weightRoundings[0])
         {
             lines.Add("weightRounding=" + rounding); // only when set, as deviceMemory
+        }
+
+        if (FineActivationsPercent is > 0 and var percent)
+        {
+            lines.Add("fineActivations=" + I(percent)); // only when set, as deviceMemory
         }
 
         if (item.GetMetadata(ModelMetadata.CSharpUtf8Literal).Length > 0)

@@ -8,7 +8,7 @@ namespace Emc.Cli.Commands;
 
 /// <summary>
 /// <c>emc compile model.onnx -o model.kmodel [--dataset DIR|FILE…] [--input-range lo,hi | --mean m[,m,m] --std s[,s,s]]
-/// [--channel-order rgb|bgr] [--weight-bits 8|16] [--calibration default|minmax|percentile|mse|kld] [--activation-ranges tensor|channel] [--weight-rounding nearest|feedback]
+/// [--channel-order rgb|bgr] [--weight-bits 8|16] [--calibration default|minmax|percentile|mse|kld] [--activation-ranges tensor|channel] [--weight-rounding nearest|feedback] [--fine-activations PERCENT]
 /// [--fully-connected default|cpu|kpu]
 /// [--report report.json|report.html] [--input-shape NAME=d0,d1,…] [--outputs t1,t2 | --tail auto] [--verbose]</c>.
 /// Progress goes to stderr only when it is a terminal, the report table to stdout; the kmodel is written atomically and only on success.
@@ -35,7 +35,8 @@ public static class CompileCommand
         bool? Progress = null,
         long? DeviceMemory = null,
         string ActivationRanges = "tensor",
-        string WeightRounding = "nearest");
+        string WeightRounding = "nearest",
+        int FineActivations = 0);
 
     public static Command Create()
     {
@@ -58,6 +59,11 @@ public static class CompileCommand
             Description = "nearest (default) | feedback: round KPU conv weights against the calibration inputs (error feedback, GPTQ-style).",
             DefaultValueFactory = _ => "nearest",
         };
+        var fine = new Option<int>("--fine-activations")
+        {
+            Description = "Percent of the model's KPU multiply-adds to spend on finer early activations: bounded ReLU outputs (ReLU6) from the input on carried in two uint8 pieces, 4x less rounding noise (default 0: none).",
+            DefaultValueFactory = _ => 0,
+        };
         var report = new Option<FileInfo>("--report") { Description = "Write the compile report here: .html → a self-contained page (charts, layer table), anything else → JSON." };
         var fc = new Option<string>("--fully-connected") { Description = "Gemm/MatMul on: default | cpu (float FULLY_CONNECTED) | kpu (4x4 padding trick).", DefaultValueFactory = _ => "default" };
         var inputShape = new Option<string[]>("--input-shape") { Description = "Static shape of a graph input with dynamic dimensions: NAME=1,3,240,320 (or 1,3,240,320 for the only input); repeatable.", AllowMultipleArgumentsPerToken = true };
@@ -67,13 +73,13 @@ public static class CompileCommand
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Also print the compiler's passes in order, with how often each applied." };
         var command = new Command("compile", "Compile an ONNX model to a K210 kmodel v3, calibrated on a dataset and checked in the simulator.")
         {
-            model, output, dataset, range, mean, std, order, bits, calibration, ranges, rounding, report, fc, inputShape, outputs, tail, deviceMemory, verbose,
+            model, output, dataset, range, mean, std, order, bits, calibration, ranges, rounding, fine, report, fc, inputShape, outputs, tail, deviceMemory, verbose,
         };
         command.SetAction(p => Run(
             new Arguments(p.GetValue(model)!, p.GetValue(output)!, p.GetValue(dataset) ?? [], p.GetValue(range), p.GetValue(mean), p.GetValue(std),
                 p.GetValue(order) ?? "rgb", p.GetValue(bits), p.GetValue(calibration) ?? "default", p.GetValue(report), p.GetValue(fc) ?? "default", p.GetValue(verbose),
                 p.GetValue(inputShape), p.GetValue(outputs), p.GetValue(tail) ?? "none", DeviceMemory: p.GetValue(deviceMemory),
-                ActivationRanges: p.GetValue(ranges) ?? "tensor", WeightRounding: p.GetValue(rounding) ?? "nearest"),
+                ActivationRanges: p.GetValue(ranges) ?? "tensor", WeightRounding: p.GetValue(rounding) ?? "nearest", FineActivations: p.GetValue(fine)),
             Console.Out,
             Console.Error));
         return command;
@@ -219,6 +225,11 @@ public static class CompileCommand
             Bad($"--weight-rounding '{a.WeightRounding}': expected nearest or feedback");
         }
 
+        if (a.FineActivations is < 0 or > 1000)
+        {
+            Bad($"--fine-activations {a.FineActivations}: expected a percentage from 0 to 1000");
+        }
+
         var fullyConnected = a.FullyConnected.ToLowerInvariant() switch
         {
             "default" => (FullyConnectedTarget?)FullyConnectedTarget.Default,
@@ -285,6 +296,7 @@ public static class CompileCommand
             Calibration = method!.Value,
             ActivationRanges = activationRanges!.Value,
             WeightRounding = weightRounding!.Value,
+            FineActivationsPercent = a.FineActivations,
             FullyConnected = fullyConnected!.Value,
             InputShapes = shapes,
             Outputs = outputNames,

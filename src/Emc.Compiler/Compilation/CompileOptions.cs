@@ -76,6 +76,10 @@ public sealed record CompileOptions
     /// real-zoo yardstick (docs/accuracy.md).</summary>
     public WeightRounding WeightRounding { get; init; } = WeightRounding.Nearest;
 
+    /// <summary>KPU multiply-adds (percent of the model's) that may be spent on carrying bounded ReLU outputs (ReLU6) in two
+    /// uint8 pieces each, from the input on (<c>Quantization/FineActivations</c>); 0 (default): none.</summary>
+    public int FineActivationsPercent { get; init; }
+
     /// <summary>Where Gemm/MatMul run: CPU float FULLY_CONNECTED or the KPU 4×4 padding trick.</summary>
     public FullyConnectedTarget FullyConnected { get; init; } = FullyConnectedTarget.Default;
 

@@ -65,6 +65,7 @@ internal static class CompileReportBuildInfo
         w.WriteString("calibration", o.Calibration.ToString().ToLowerInvariant());
         w.WriteString("activationRanges", o.ActivationRanges == ActivationRanges.PerChannel ? "channel" : "tensor");
         w.WriteString("weightRounding", o.WeightRounding == WeightRounding.ErrorFeedback ? "feedback" : "nearest");
+        w.WriteNumber("fineActivationsPercent", o.FineActivationsPercent);
         w.WriteString("fullyConnected", o.FullyConnected.ToString().ToLowerInvariant());
         w.WriteNumber("maxCalibrationSamples", o.MaxCalibrationSamples);
         if (o.InputShapes is { Count: > 0 } shapes)

@@ -23,6 +23,7 @@ public static class CompilerPipeline
         LowerToK210.Instance,
         LoadCalibrationData.Instance,
         SplitDepthwiseRanges.Instance,
+        SplitFineActivations.Instance,
         Calibrate.Instance,
         ResolveQuantization.Instance,
         PlanMemory.Instance,

@@ -23,6 +23,7 @@ public sealed class CompilerFreeOptionsTests
             ["ChannelOrder=RGB"], ["ChannelOrder= Bgr "], ["ChannelOrder=rgba"], ["WeightBits=4"], ["Calibration=consumer"], ["Calibration=best"],
             ["ActivationRanges=perchannel"], ["ActivationRanges=PerTensor"], ["ActivationRanges=both"],
             ["WeightRounding=nearest"], ["WeightRounding=Nearest"], ["WeightRounding=feedback"],
+            ["FineActivations=0"], ["FineActivations=1001"], ["FineActivations=-5"], ["FineActivations=lots"],
             ["FullyConnected=gpu"], ["MaxCalibrationSamples=0"], ["MaxCalibrationSamples=+3"], ["InputShape=x=1,3;x=1,4"], ["InputShape=a=1, 3 ;b=2"],
             ["InputShape=1,,3"], ["Outputs= , "], ["Outputs=b, a,,c"], ["Outputs=y;Tail=Auto"], ["Tail=none"], ["Tail=all"],
             ["DeviceMemory=6291456"], ["DeviceMemory=-1"], ["Mean=1e40;Std=1"], ["Mean=0.1 0.2 0.3;Std=1"], ["CSharpUtf8Literal=false"],

@@ -24,6 +24,7 @@ public sealed class ModelOptionsParserTests
         item.SetMetadata("MaxCalibrationSamples", "12");
         item.SetMetadata("ActivationRanges", "perchannel");
         item.SetMetadata("WeightRounding", "errorfeedback");
+        item.SetMetadata("FineActivations", "80");
         var diagnostics = new DiagnosticBag();
 
         var o = ModelOptionsParser.Parse(item.AsToolModel(), ["calib/a.bmp"], "/p/models/net.onnx", diagnostics);
@@ -37,6 +38,7 @@ public sealed class ModelOptionsParserTests
         Assert.AreEqual(12, o.MaxCalibrationSamples);
         Assert.AreEqual(ActivationRanges.PerChannel, o.ActivationRanges);
         Assert.AreEqual(WeightRounding.ErrorFeedback, o.WeightRounding);
+        Assert.AreEqual(80, o.FineActivationsPercent);
     }
 
     [TestMethod]
@@ -45,6 +47,7 @@ public sealed class ModelOptionsParserTests
     [DataRow("Calibration", "best")]
     [DataRow("ActivationRanges", "both")]
     [DataRow("WeightRounding", "gptq")]
+    [DataRow("FineActivations", "lots")]
     public void BadMetadataIsACodedErrorNamingTheMetadata(string name, string value)
     {
         var item = new TaskItem("models/net.onnx");

@@ -49,6 +49,8 @@ public sealed class OptionsStampTests
         ["", "MaxCalibrationSamples=12"],
         ["", "ActivationRanges=PerChannel"],
         ["", "WeightRounding=ErrorFeedback"],
+        ["", "FineActivations=80"],
+        ["FineActivations=80", "FineActivations=40"],
         ["", "FullyConnected=Cpu"],
         ["", "FullyConnected=Kpu"],
         ["", "InputShape=1,3,8,8"],
