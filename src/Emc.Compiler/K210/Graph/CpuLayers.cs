@@ -180,8 +180,8 @@ internal sealed class QuantizedAddLayer(string name, K210Tensor a, K210Tensor b,
     internal override LayerBody ToBody()
     {
         K210Tensor a = Inputs[0], b = Inputs[1], o = Output;
-        var p = QuantizedAddParameters.Derive(a.Quant!.Value, b.Quant!.Value, o.Quant!.Value);
-        return new QuantizedAddBody(At(a), At(b), At(o), Count(o), p.AOffset, p.AMul, 0, p.BOffset, subtract ? -p.BMul : p.BMul, 0, p.OutOffset, p.OutMul, p.OutShift);
+        var p = QuantizedAddParameters.Derive(a.Quant!.Value, b.Quant!.Value, o.Quant!.Value, subtract);
+        return new QuantizedAddBody(At(a), At(b), At(o), Count(o), p.AOffset, p.AMul, 0, p.BOffset, p.BMul, 0, p.OutOffset, p.OutMul, p.OutShift);
     }
 }
 
