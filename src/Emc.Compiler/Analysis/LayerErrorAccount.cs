@@ -56,11 +56,13 @@ internal sealed class LayerErrorAccount
                 continue;
             }
 
-            if (bytes is null || bytes.Length != t.Bytes)
+            // QUANTIZED_ADD writes whole groups of 8 (spec §4.1): its trace may run past the tensor.
+            if (bytes is null || bytes.Length < t.Bytes || bytes.Length > t.Bytes + 7)
             {
                 continue;
             }
 
+            bytes = bytes.Length == t.Bytes ? bytes : bytes[..(int)t.Bytes];
             float[] got = Decode(t, bytes);
             (int, double)? local = null, arithmetic = null;
             if (_localErrors && layer is KpuConvLayer conv && simulated.TryGetValue(conv.Inputs[0], out var x))
