@@ -27,7 +27,9 @@ internal sealed class ActivationGridModel
         _finer = finer;
         var names = new LoweredValueNames(graph);
         // The parts of a split layer write slices of one buffer (AliasOf): that buffer holds the value, on its grid.
-        var candidates = model.Layers.Where(l => l is not UploadLayer).SelectMany(l => new[] { l.Output, l.Output.AliasOf }).Prepend(model.Input);
+        // The device input is taken as given: with the preprocessing folded into the first conv its bytes are pixels, not
+        // the graph input on a grid.
+        var candidates = model.Layers.Where(l => l is not UploadLayer).SelectMany(l => new[] { l.Output, l.Output.AliasOf });
         foreach (var t in candidates)
         {
             // A sampled map (a stride-2 conv computed at full size) holds the value at every other position, on the same grid.

@@ -45,7 +45,6 @@ public sealed class ActivationGridModelTests
             {
                 var x = q.Select(v => v / 255f).ToArray();
                 var want = plain.Run(Tensor.Create(graph.Inputs[0].Shape!, x))[0].ToFloatArray();
-                grids.Round(graph.Inputs[0], x);
                 var got = rounded.Run(Tensor.Create(graph.Inputs[0].Shape!, x))[0].ToFloatArray();
                 signal += want.Sum(v => (double)v * v);
                 noise += want.Zip(got).Sum(p => Math.Pow(p.First - p.Second, 2));
@@ -57,8 +56,7 @@ public sealed class ActivationGridModelTests
         var eight = new ActivationGridModel(graph, artifacts.Model!);
         double coarse = Sqnr(eight), fine = Sqnr(new ActivationGridModel(graph, artifacts.Model!, extraBits: 8));
         Console.WriteLine($"rounded values {string.Join(", ", eight.Values)}: 8-bit grids {coarse:F2} dB, 16-bit {fine:F2} dB");
-        CollectionAssert.IsSubsetOf(new[] { "x" }, eight.Values.ToList(), "the graph input is on the device input's grid");
-        Assert.IsGreaterThanOrEqualTo(4, eight.Values.Count, "input, both ReLU6 outputs and the output");
+        Assert.IsGreaterThanOrEqualTo(3, eight.Values.Count, "both ReLU6 outputs and the output");
         Assert.IsGreaterThan(coarse + 40, fine, "256× finer grids: about 48 dB less noise");
     }
 

@@ -71,9 +71,7 @@ internal sealed class MeasureAccuracy : ICompileStage
             Array.Clear(traced);
             var expected = evaluator.Run(Tensor.Create(graph.Inputs[0].Shape!, sample.ModelInput));
             reference[graph.Inputs[0].Name] = sample.ModelInput;
-            var roundedInput = sample.ModelInput.ToArray();
-            rounding.Round(graph.Inputs[0], roundedInput);
-            var activationsOnly = rounded.Run(Tensor.Create(graph.Inputs[0].Shape!, roundedInput));
+            var activationsOnly = rounded.Run(Tensor.Create(graph.Inputs[0].Shape!, sample.ModelInput));
             var run = simulator.Value.TryRun(sample.DeviceInput);
             if (run.Value is null)
             {
