@@ -9,8 +9,8 @@ namespace Emc.Compiler.Quantization;
 /// <summary>
 /// A bounded ReLU's output (Clip(0, M) after a conv and any batch norms, e.g. ReLU6) carried as <see cref="Pieces"/> uint8
 /// channels per channel, each covering one piece of the range: piece k of channel y is clip(y − k·w, 0, w_k)/w_k, with
-/// w = M/K (or, with per-channel activation ranges, the channel's calibrated maximum over K) and the last piece reaching
-/// M, and the convs that read it take Σ_k w_k·piece_k = clip(y, 0, M) — exact in float. A value lies in one piece: the
+/// w the value's maximum over the first calibration samples over K (each channel's, with per-channel activation ranges),
+/// w_k = w but for the last piece, which reaches M, and the convs that read it take Σ_k w_k·piece_k = clip(y, 0, M) — exact in float. A value lies in one piece: the
 /// pieces below it are exactly full, those above exactly empty, so its rounding step is w/255 instead of M/255 (K² less
 /// noise), and the pieces' codes weigh alike in the readers' weights (8-bit weights lose nothing, unlike a fine/coarse
 /// pair). The conv computes the pieces as interleaved output channels (K·c + k) with weights W_c/w_k and biases
@@ -37,8 +37,8 @@ internal static class FineActivations
 
     /// <summary>Splits candidates in graph order while the extra KPU multiply-adds stay within <paramref name="percent"/> %
     /// of the model's; returns how many were split. <paramref name="statistics"/> (the candidates' values over the first
-    /// calibration samples) decide: per channel the pieces divide each channel's maximum; per tensor they divide the
-    /// Clip's bound, and a value whose maximum stays within the first piece is left alone (nothing to gain).</summary>
+    /// calibration samples) set the pieces: they divide each channel's maximum (<paramref name="perChannel"/>) or the
+    /// value's.</summary>
     public static int Run(Ir.Graph graph, IReadOnlyList<Candidate> candidates, int percent, IReadOnlyDictionary<Value, TensorStatistics> statistics, bool perChannel,
         DiagnosticBag diagnostics)
     {

@@ -1,4 +1,3 @@
-using Emc.Compiler.Ir;
 using Emc.Compiler.Quantization;
 
 namespace Emc.Compiler.Compilation.Stages;
@@ -28,23 +27,12 @@ internal sealed class SplitDepthwiseRanges : ICompileStage
             return true;
         }
 
-        var inputShape = state.Graph.Inputs[0].Shape!;
-        // Decoded again by calibrate, which reports any unusable file; here one is only skipped.
-        var first = state.Dataset!.Subset(state.Split!.Calibration.Take(Samples)).Read(new Emc.Diagnostics.DiagnosticBag());
-        var stats = Calibrator.Collect(state.Graph, candidates, first.Select(s => (Tensor)Tensor.Create(inputShape, s.ModelInput)));
+        var stats = RewriteBeforeCalibration.Statistics(state, candidates, Samples);
         if (DepthwiseRangeSplit.Run(state.Graph, stats, state.Diagnostics) == 0)
         {
             return true;
         }
 
-        state.Log.Restore(state.LogBeforeLowering!);
-        if (!LowerToK210.Instance.Run(state))
-        {
-            return false;
-        }
-
-        state.Log.Record(LoadCalibrationData.Instance);
-        state.Log.Record(this);
-        return true;
+        return RewriteBeforeCalibration.LowerAgain(state, LoadCalibrationData.Instance, this);
     }
 }

@@ -1,4 +1,3 @@
-using Emc.Compiler.Ir;
 using Emc.Compiler.Quantization;
 
 namespace Emc.Compiler.Compilation.Stages;
@@ -24,25 +23,13 @@ internal sealed class SplitFineActivations : ICompileStage
             return true;
         }
 
-        var inputShape = state.Graph.Inputs[0].Shape!;
-        // Decoded again by calibrate, which reports any unusable file; here one is only skipped.
-        var first = state.Dataset!.Subset(state.Split!.Calibration.Take(FineActivations.Samples)).Read(new Emc.Diagnostics.DiagnosticBag());
-        var statistics = Calibrator.Collect(state.Graph, [.. candidates.Select(c => c.Clip.Outputs[0])], first.Select(s => (Tensor)Tensor.Create(inputShape, s.ModelInput)));
+        var statistics = RewriteBeforeCalibration.Statistics(state, [.. candidates.Select(c => c.Clip.Outputs[0])], FineActivations.Samples);
         if (FineActivations.Run(state.Graph, candidates, state.Options.FineActivationsPercent, statistics, state.Options.ActivationRanges == ActivationRanges.PerChannel,
             state.Diagnostics) == 0)
         {
             return true;
         }
 
-        state.Log.Restore(state.LogBeforeLowering!);
-        if (!LowerToK210.Instance.Run(state))
-        {
-            return false;
-        }
-
-        state.Log.Record(LoadCalibrationData.Instance);
-        state.Log.Record(SplitDepthwiseRanges.Instance);
-        state.Log.Record(this);
-        return true;
+        return RewriteBeforeCalibration.LowerAgain(state, LoadCalibrationData.Instance, SplitDepthwiseRanges.Instance, this);
     }
 }
