@@ -112,6 +112,8 @@ public sealed class CompileCommandTests
     [DataRow("--fully-connected", "gpu")]
     [DataRow("--activation-ranges", "both")]
     [DataRow("--weight-rounding", "gptq")]
+    [DataRow("--fine-activations", "-5")]
+    [DataRow("--fine-activations", "1001")]
     public void InvalidOptionValuesAreDiagnosed(string option, string value)
     {
         var model = new FileInfo(TestData.Path("real-onnx", "mnist-tiny-3x3_pytorch_joeylical", "mnist.onnx"));
@@ -129,6 +131,7 @@ public sealed class CompileCommandTests
                 "--fully-connected" => a with { FullyConnected = value },
                 "--activation-ranges" => a with { ActivationRanges = value },
                 "--weight-rounding" => a with { WeightRounding = value },
+                "--fine-activations" => a with { FineActivations = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) },
                 _ => a with { WeightBits = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) },
             };
             var stderr = new StringWriter();
