@@ -16,15 +16,13 @@ namespace Emc.Compiler.Analysis;
 internal sealed class ActivationGridModel
 {
     private readonly Dictionary<string, K210Tensor> _grids = new(StringComparer.Ordinal);
-    private readonly int _extraBits;
-    private readonly Func<string, bool>? _finer;
+    private readonly double _scale;
 
-    /// <param name="extraBits">For experiments: values <paramref name="finer"/> selects (all when null) are rounded to a grid
-    /// 2^extraBits times finer over the same range, as if the device held them in 8 + extraBits bits.</param>
-    public ActivationGridModel(Ir.Graph graph, K210Model model, int extraBits = 0, Func<string, bool>? finer = null)
+    /// <param name="extraBits">For experiments: every value is rounded to a grid 2^extraBits times finer over the same
+    /// range, as if the device held it in 8 + extraBits bits.</param>
+    public ActivationGridModel(Ir.Graph graph, K210Model model, int extraBits = 0)
     {
-        _extraBits = extraBits;
-        _finer = finer;
+        _scale = Math.ScaleB(1, extraBits);
         var names = new LoweredValueNames(graph);
         // The parts of a split layer write slices of one buffer (AliasOf): that buffer holds the value, on its grid.
         // The device input is taken as given: with the preprocessing folded into the first conv its bytes are pixels, not
@@ -46,15 +44,14 @@ internal sealed class ActivationGridModel
     public IReadOnlyCollection<string> Values => _grids.Keys;
 
     /// <summary>Rounds <paramref name="values"/>, the contents of <paramref name="value"/>, in place if the kmodel holds it whole.</summary>
-    public void Round(Ir.Value value, Span<float> values)
+    private void Round(Ir.Value value, Span<float> values)
     {
         if (!_grids.TryGetValue(value.Name, out var t))
         {
             return;
         }
 
-        double scale = _extraBits > 0 && (_finer?.Invoke(value.Name) ?? true) ? Math.ScaleB(1, _extraBits) : 1;
-        double max = 255 * scale;
+        double scale = _scale, max = 255 * scale;
         int plane = values.Length / t.Channels;
         for (int c = 0; c < t.Channels; c++)
         {
@@ -68,7 +65,7 @@ internal sealed class ActivationGridModel
         }
     }
 
-    /// <summary>An evaluator that rounds as it goes (<see cref="Round(Ir.Value, Span{float})"/> on every float output).</summary>
+    /// <summary>An evaluator that rounds every float output it computes as it goes.</summary>
     public Evaluation.ReferenceEvaluator Evaluator(Ir.Graph graph, Action<Ir.Value, Ir.Tensor>? observer = null) => new(graph, new Evaluation.EvaluatorOptions
     {
         Observer = (value, tensor) =>
